@@ -1,0 +1,251 @@
+//! The command line: `build`, `check`, `serve` and `new`, their flags and exit codes
+//! (0 success, 1 content errors, 2 usage or I/O errors). Each command is a few lines over
+//! [`crate::site`]; this module only parses arguments and prints.
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Format};
+use crate::site::{self, BuildError, BuildOptions, Site};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Exit status: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: the content has errors (or warnings with `--deny-warnings`).
+pub const EXIT_INVALID: u8 = 1;
+/// Exit status: bad usage or an I/O error.
+pub const EXIT_USAGE: u8 = 2;
+
+/// A static site generator for an archive of post-incident reviews.
+#[derive(Parser, Debug)]
+#[command(name = "pirsite", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Validate every report and write the site.
+    Build {
+        /// Site folder (with site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder (default: output_dir of site.toml, under the root).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Overrides base_url of site.toml.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Date to compute overdue actions for (YYYY-MM-DD; default SOURCE_DATE_EPOCH, else today).
+        #[arg(long, value_parser = parse_day)]
+        today: Option<NaiveDate>,
+        /// Also build draft and review reports.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Validate every report and print the findings; writes nothing.
+    Check {
+        /// Site folder (with site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Date to compute deadlines for (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_day)]
+        today: Option<NaiveDate>,
+        /// Output form of the findings.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Exit with status 1 on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Serve a live preview that rebuilds and reloads on every change.
+    Serve {
+        /// Site folder (with site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Port to listen on.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Build draft and review reports too (serve always does; kept for symmetry with build).
+        #[arg(long)]
+        drafts: bool,
+        /// Poll the file system instead of using native events (network drives, WSL).
+        #[arg(long)]
+        poll: bool,
+    },
+    /// Start a new report with the next free id.
+    New {
+        /// Site folder (with site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Severity level of the incident.
+        #[arg(long, default_value = "SEV2")]
+        severity: String,
+        /// Date of the incident (YYYY-MM-DD; default today).
+        #[arg(long, value_parser = parse_day)]
+        date: Option<NaiveDate>,
+        /// Title of the incident.
+        title: String,
+    },
+}
+
+fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    crate::validate::parse_date(s, None).map_err(|hint| format!("not a YYYY-MM-DD date ({hint})"))
+}
+
+/// Runs the command line; returns the process exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    ExitCode::from(run(cli))
+}
+
+fn open(root: &std::path::Path) -> Result<Site, u8> {
+    Site::open(root).map_err(|d| {
+        eprintln!("{}", d.to_human());
+        if d.path == crate::config::CONFIG_FILE {
+            EXIT_INVALID
+        } else {
+            EXIT_USAGE
+        }
+    })
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            today,
+            drafts,
+        } => {
+            let start = Instant::now();
+            let mut site = match open(&root) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            match site::build(
+                &mut site,
+                &BuildOptions {
+                    output: output.clone(),
+                    base_url,
+                    today,
+                    drafts,
+                },
+            ) {
+                Ok(built) => {
+                    if !built.diagnostics.is_empty() {
+                        eprint!("{}", built.diagnostics.render(Format::Human, built.reports));
+                    }
+                    let out = output.unwrap_or_else(|| root.join(&site.config.output_dir));
+                    println!(
+                        "built {} pages from {} reports into {} in {} ms",
+                        built.pages,
+                        built.reports,
+                        out.display(),
+                        start.elapsed().as_millis()
+                    );
+                    EXIT_OK
+                }
+                Err(e) => report_build_error(e),
+            }
+        }
+        Command::Check {
+            root,
+            today,
+            format,
+            deny_warnings,
+        } => {
+            let mut site = match open(&root) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            if let Err(e) = site::today(today, &site.config) {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+            let checked = site.check();
+            print!("{}", checked.diagnostics.render(format, checked.reports));
+            exit_for(&checked.diagnostics, deny_warnings)
+        }
+        Command::Serve {
+            root,
+            bind,
+            port,
+            drafts: _,
+            poll,
+        } => {
+            let _ = (root, bind, port, poll);
+            eprintln!("error: `pirsite serve` is not available in this build");
+            EXIT_USAGE
+        }
+        Command::New {
+            root,
+            severity,
+            date,
+            title,
+        } => {
+            let site = match open(&root) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            let day = match date
+                .map(Ok)
+                .unwrap_or_else(|| site::today(None, &site.config))
+            {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return EXIT_USAGE;
+                }
+            };
+            match crate::new::create(&site, &severity, &title, day) {
+                Ok(path) => {
+                    println!("{}", path.display());
+                    EXIT_OK
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    EXIT_USAGE
+                }
+            }
+        }
+    }
+}
+
+fn exit_for(ds: &Diagnostics, deny_warnings: bool) -> u8 {
+    if ds.has_errors() || (deny_warnings && ds.warnings() > 0) {
+        EXIT_INVALID
+    } else {
+        EXIT_OK
+    }
+}
+
+fn report_build_error(e: BuildError) -> u8 {
+    match e {
+        BuildError::Invalid(ds, reports) => {
+            eprint!("{}", ds.render(Format::Human, reports));
+            eprintln!("error: the site was not written because the content has errors");
+            EXIT_INVALID
+        }
+        BuildError::Render(d) => {
+            eprintln!("{}", d.to_human());
+            eprintln!("error: the site was not written");
+            EXIT_INVALID
+        }
+        BuildError::Write(w) => {
+            eprintln!(
+                "{}",
+                Diagnostic::error("(output)", 0, 0, w.to_string()).message
+            );
+            eprintln!("error: the site was not written; the previous output is unchanged");
+            EXIT_USAGE
+        }
+    }
+}

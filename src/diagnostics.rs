@@ -1,0 +1,330 @@
+//! Diagnostics: what is wrong, where, and how to fix it.
+//!
+//! Every stage that finds a problem in the user's input (config, load, validate, lint, link
+//! check) reports a [`Diagnostic`]: a file relative to the site root, a 1-based line and column,
+//! a level, a message, an optional hint and an optional rule id. This module owns their order
+//! and their three printed forms: one-line human (`path:line:col: error: message`), GitHub
+//! workflow annotations, and a JSON array.
+
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Fails `check` and stops `build`.
+    Error,
+    /// Printed; fails only with `--deny-warnings`.
+    Warning,
+}
+
+impl Level {
+    /// The word printed in diagnostics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        }
+    }
+}
+
+/// One finding about the user's input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Path relative to the site root, with `/` separators.
+    pub path: String,
+    /// 1-based line; 0 when the finding concerns the whole file.
+    pub line: usize,
+    /// 1-based column.
+    pub col: usize,
+    /// Error or warning.
+    pub level: Level,
+    /// Stable rule id for lints (`vague-action`, ...); `None` for format rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// What is wrong, in one line.
+    pub message: String,
+    /// How to fix it, when there is something useful to say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `path:line:col`.
+    pub fn error(
+        path: impl Into<String>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            path: path.into(),
+            line,
+            col,
+            level: Level::Error,
+            rule: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A warning at `path:line:col`.
+    pub fn warning(
+        path: impl Into<String>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            level: Level::Warning,
+            ..Diagnostic::error(path, line, col, message)
+        }
+    }
+
+    /// Adds a hint.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Names the lint rule that produced this finding.
+    pub fn with_rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+
+    /// `path:line:col: level: message [rule]` and the indented hint, as `check` prints it.
+    pub fn to_human(&self) -> String {
+        let mut out = format!(
+            "{}:{}:{}: {}: {}",
+            self.path,
+            self.line.max(1),
+            self.col.max(1),
+            self.level.as_str(),
+            self.message
+        );
+        if let Some(rule) = &self.rule {
+            let _ = write!(out, " [{rule}]");
+        }
+        if let Some(hint) = &self.hint {
+            for (i, line) in hint.lines().enumerate() {
+                out.push_str(if i == 0 {
+                    "\n    hint: "
+                } else {
+                    "\n          "
+                });
+                out.push_str(line);
+            }
+        }
+        out
+    }
+
+    /// A GitHub Actions workflow command (`::error file=…,line=…,col=…::message`).
+    pub fn to_github(&self) -> String {
+        let mut message = self.message.clone();
+        if let Some(rule) = &self.rule {
+            let _ = write!(message, " [{rule}]");
+        }
+        if let Some(hint) = &self.hint {
+            let _ = write!(message, "\nhint: {hint}");
+        }
+        let mut props = format!("file={}", escape_property(&self.path));
+        if self.line > 0 {
+            let _ = write!(props, ",line={},col={}", self.line, self.col.max(1));
+        }
+        if let Some(rule) = &self.rule {
+            let _ = write!(props, ",title={}", escape_property(rule));
+        }
+        format!(
+            "::{} {}::{}",
+            self.level.as_str(),
+            props,
+            escape_data(&message)
+        )
+    }
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Output form of `check` (and of `build`'s diagnostics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// `path:line:col: level: message`, hint indented below, a summary line at the end.
+    #[default]
+    Human,
+    /// A JSON array of diagnostics on stdout.
+    Json,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+/// All findings of one run, kept sorted by file, line and column.
+#[derive(Debug, Clone, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one finding.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    /// Adds many findings.
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(ds);
+    }
+
+    /// Sorts by path, line, column, then level and message, and drops exact duplicates.
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            (&a.path, a.line, a.col, a.level, &a.message)
+                .cmp(&(&b.path, b.line, b.col, b.level, &b.message))
+        });
+        self.items.dedup();
+    }
+
+    /// The findings, in order.
+    pub fn items(&self) -> &[Diagnostic] {
+        &self.items
+    }
+
+    /// Number of errors.
+    pub fn errors(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.level == Level::Error)
+            .count()
+    }
+
+    /// Number of warnings.
+    pub fn warnings(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.level == Level::Warning)
+            .count()
+    }
+
+    /// True when there is at least one error.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.level == Level::Error)
+    }
+
+    /// True when nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// "3 errors, 1 warning in 2 of 40 reports".
+    pub fn summary(&self, reports: usize) -> String {
+        let mut files: Vec<&str> = self.items.iter().map(|d| d.path.as_str()).collect();
+        files.sort_unstable();
+        files.dedup();
+        let (e, w) = (self.errors(), self.warnings());
+        if e == 0 && w == 0 {
+            return format!(
+                "no problems in {} {}",
+                reports,
+                plural(reports, "report", "reports")
+            );
+        }
+        format!(
+            "{} {}, {} {} in {} of {} {}",
+            e,
+            plural(e, "error", "errors"),
+            w,
+            plural(w, "warning", "warnings"),
+            files.len(),
+            reports,
+            plural(reports, "report", "reports")
+        )
+    }
+
+    /// Renders every finding in `format`; human form ends with the summary line.
+    pub fn render(&self, format: Format, reports: usize) -> String {
+        match format {
+            Format::Human => {
+                let mut out = String::new();
+                for d in &self.items {
+                    out.push_str(&d.to_human());
+                    out.push('\n');
+                }
+                out.push_str(&self.summary(reports));
+                out.push('\n');
+                out
+            }
+            Format::Github => {
+                let mut out = String::new();
+                for d in &self.items {
+                    out.push_str(&d.to_github());
+                    out.push('\n');
+                }
+                out
+            }
+            Format::Json => {
+                let mut out =
+                    serde_json::to_string_pretty(&self.items).unwrap_or_else(|_| "[]".into());
+                out.push('\n');
+                out
+            }
+        }
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_form_has_path_line_col_and_hint() {
+        let d = Diagnostic::error("content/a.md", 3, 5, "bad date").with_hint("use 2024-03-30");
+        assert_eq!(
+            d.to_human(),
+            "content/a.md:3:5: error: bad date\n    hint: use 2024-03-30"
+        );
+    }
+
+    #[test]
+    fn github_form_escapes_data_and_properties() {
+        let d = Diagnostic::warning("a,b:c.md", 2, 1, "50% done\nnext");
+        assert_eq!(
+            d.to_github(),
+            "::warning file=a%2Cb%3Ac.md,line=2,col=1::50%25 done%0Anext"
+        );
+    }
+
+    #[test]
+    fn summary_counts_files() {
+        let mut ds = Diagnostics::new();
+        ds.push(Diagnostic::error("a.md", 1, 1, "x"));
+        ds.push(Diagnostic::error("a.md", 2, 1, "y"));
+        ds.push(Diagnostic::warning("b.md", 1, 1, "z"));
+        assert_eq!(ds.summary(40), "2 errors, 1 warning in 2 of 40 reports");
+    }
+}

@@ -1,0 +1,356 @@
+//! Front matter: the YAML between the `---` lines at the top of a report.
+//!
+//! Every YAML call of the project lives here, so the YAML crate can be swapped in one place.
+//! This module turns the text into [`FrontMatter`]: each known key's value as written, with the
+//! line and column of that value in the file, plus the unknown keys (warnings later). Type
+//! errors (a list where text is expected) become diagnostics here; meaning (is this a real date,
+//! a known severity) is checked by `validate`.
+
+use crate::diagnostics::Diagnostic;
+use serde_yaml::Value;
+
+/// A value with the 1-based line and column where it is written in the report.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// 1-based line in the file.
+    pub line: usize,
+    /// 1-based column in the file.
+    pub col: usize,
+}
+
+/// The keys a report's front matter may have, in the order documented.
+pub const KNOWN_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "severity",
+    "date",
+    "status",
+    "started",
+    "detected",
+    "mitigated",
+    "resolved",
+    "impact",
+    "on_call",
+    "review_date",
+    "published",
+    "services",
+    "tags",
+    "related",
+    "extra",
+];
+
+/// The front matter of one report, as written.
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    /// `id`.
+    pub id: Option<Spanned<String>>,
+    /// `title`.
+    pub title: Option<Spanned<String>>,
+    /// `severity`.
+    pub severity: Option<Spanned<String>>,
+    /// `date`, not yet checked.
+    pub date: Option<Spanned<String>>,
+    /// `status`.
+    pub status: Option<Spanned<String>>,
+    /// `started`.
+    pub started: Option<Spanned<String>>,
+    /// `detected`.
+    pub detected: Option<Spanned<String>>,
+    /// `mitigated`.
+    pub mitigated: Option<Spanned<String>>,
+    /// `resolved`.
+    pub resolved: Option<Spanned<String>>,
+    /// `impact`.
+    pub impact: Option<Spanned<String>>,
+    /// `on_call`.
+    pub on_call: Option<Spanned<String>>,
+    /// `review_date`.
+    pub review_date: Option<Spanned<String>>,
+    /// `published`.
+    pub published: Option<Spanned<String>>,
+    /// `services`.
+    pub services: Vec<Spanned<String>>,
+    /// `tags`.
+    pub tags: Vec<Spanned<String>>,
+    /// `related`.
+    pub related: Vec<Spanned<String>>,
+    /// `extra`, free-form, passed to templates.
+    pub extra: serde_json::Value,
+    /// Keys not in [`KNOWN_KEYS`].
+    pub unknown: Vec<Spanned<String>>,
+}
+
+/// Parses front-matter `text` that starts on 1-based `first_line` of the file at `path`.
+pub fn parse(path: &str, text: &str, first_line: usize) -> Result<FrontMatter, Diagnostic> {
+    let value: Value = serde_yaml::from_str(text).map_err(|e| {
+        let (line, col) = e
+            .location()
+            .map(|l| (l.line(), l.column()))
+            .unwrap_or((1, 0));
+        let msg = e.to_string();
+        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+        Diagnostic::error(
+            path,
+            first_line + line - 1,
+            col.max(1),
+            format!("front matter is not valid YAML: {msg}"),
+        )
+    })?;
+    let map = match value {
+        Value::Mapping(m) => m,
+        Value::Null => serde_yaml::Mapping::new(),
+        _ => {
+            return Err(Diagnostic::error(
+                path,
+                first_line,
+                1,
+                "front matter must be a set of `key: value` lines",
+            )
+            .with_hint(
+                "start with `id: INC-2024-001`, `title: ...`, `severity: SEV2`, `date: 2024-03-15`",
+            ));
+        }
+    };
+    let locate = Locator { text, first_line };
+    let mut fm = FrontMatter::default();
+    let mut errors = Vec::new();
+    for (k, v) in map {
+        let key = match &k {
+            Value::String(s) => s.clone(),
+            other => scalar_text(other).unwrap_or_default(),
+        };
+        let (kline, kcol) = locate.key(&key);
+        let here = |value: String| Spanned {
+            value,
+            line: kline,
+            col: kcol,
+        };
+        let scalar = |v: &Value| -> Result<Spanned<String>, Diagnostic> {
+            match scalar_text(v) {
+                Some(s) => {
+                    let (line, col) = locate.value(&key, &s);
+                    Ok(Spanned {
+                        value: s,
+                        line,
+                        col,
+                    })
+                }
+                None => Err(Diagnostic::error(
+                    path,
+                    kline,
+                    kcol,
+                    format!("`{key}` must be a single value, not a list or a map"),
+                )),
+            }
+        };
+        let list = |v: &Value| -> Result<Vec<Spanned<String>>, Diagnostic> {
+            match v {
+                Value::Null => Ok(Vec::new()),
+                Value::Sequence(items) => items
+                    .iter()
+                    .map(|item| {
+                        scalar_text(item)
+                            .map(|s| {
+                                let (line, col) = locate.value(&key, &s);
+                                Spanned {
+                                    value: s,
+                                    line,
+                                    col,
+                                }
+                            })
+                            .ok_or_else(|| {
+                                Diagnostic::error(
+                                    path,
+                                    kline,
+                                    kcol,
+                                    format!("`{key}` must be a list of names"),
+                                )
+                            })
+                    })
+                    .collect(),
+                other => scalar_text(other)
+                    .map(|s| {
+                        let (line, col) = locate.value(&key, &s);
+                        vec![Spanned {
+                            value: s,
+                            line,
+                            col,
+                        }]
+                    })
+                    .ok_or_else(|| {
+                        Diagnostic::error(
+                            path,
+                            kline,
+                            kcol,
+                            format!("`{key}` must be a list of names"),
+                        )
+                    }),
+            }
+        };
+        let result: Result<(), Diagnostic> = (|| {
+            match key.as_str() {
+                "id" => fm.id = Some(scalar(&v)?),
+                "title" => fm.title = Some(scalar(&v)?),
+                "severity" => fm.severity = Some(scalar(&v)?),
+                "date" => fm.date = Some(scalar(&v)?),
+                "status" => fm.status = Some(scalar(&v)?),
+                "started" => fm.started = Some(scalar(&v)?),
+                "detected" => fm.detected = Some(scalar(&v)?),
+                "mitigated" => fm.mitigated = Some(scalar(&v)?),
+                "resolved" => fm.resolved = Some(scalar(&v)?),
+                "impact" => fm.impact = Some(scalar(&v)?),
+                "on_call" => fm.on_call = Some(scalar(&v)?),
+                "review_date" => fm.review_date = Some(scalar(&v)?),
+                "published" => fm.published = Some(scalar(&v)?),
+                "services" => fm.services = list(&v)?,
+                "tags" => fm.tags = list(&v)?,
+                "related" => fm.related = list(&v)?,
+                "extra" => fm.extra = serde_json::to_value(&v).unwrap_or(serde_json::Value::Null),
+                _ => fm.unknown.push(here(key.clone())),
+            }
+            Ok(())
+        })();
+        if let Err(d) = result {
+            errors.push(d);
+        }
+    }
+    // Keys with a null value (`title:`) are treated as absent, so "missing" reports them.
+    for field in [
+        &mut fm.id,
+        &mut fm.title,
+        &mut fm.severity,
+        &mut fm.date,
+        &mut fm.status,
+    ] {
+        if field.as_ref().is_some_and(|s| s.value.trim().is_empty()) {
+            *field = None;
+        }
+    }
+    match errors.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(fm),
+    }
+}
+
+/// The text of a scalar: strings as they are, numbers and booleans as written; `None` for
+/// lists, maps and null.
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Tagged(t) => scalar_text(&t.value),
+        Value::Null => Some(String::new()),
+        _ => None,
+    }
+}
+
+/// Finds where keys and values are written in the front-matter text.
+struct Locator<'a> {
+    text: &'a str,
+    first_line: usize,
+}
+
+impl Locator<'_> {
+    /// Line index (0-based, in the front matter) of a top-level `key:`.
+    fn key_index(&self, key: &str) -> Option<usize> {
+        self.text.lines().position(|l| {
+            let bare = l.strip_prefix(key).or_else(|| {
+                l.strip_prefix('"')
+                    .and_then(|r| r.strip_prefix(key))
+                    .and_then(|r| r.strip_prefix('"'))
+            });
+            bare.is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+    }
+
+    /// Line and column of the key.
+    fn key(&self, key: &str) -> (usize, usize) {
+        match self.key_index(key) {
+            Some(i) => (self.first_line + i, 1),
+            None => (self.first_line, 1),
+        }
+    }
+
+    /// Line and column of `value` written under `key` (the key's line when not found).
+    fn value(&self, key: &str, value: &str) -> (usize, usize) {
+        let Some(start) = self.key_index(key) else {
+            return (self.first_line, 1);
+        };
+        for (i, line) in self.text.lines().enumerate().skip(start) {
+            if i > start && !line.starts_with([' ', '\t', '-']) {
+                break;
+            }
+            let from = if i == start {
+                line.find(':').map(|p| p + 1).unwrap_or(0)
+            } else {
+                0
+            };
+            if !value.is_empty()
+                && let Some(p) = line[from..].find(value)
+            {
+                return (self.first_line + i, from + p + 1);
+            }
+        }
+        let col = self
+            .text
+            .lines()
+            .nth(start)
+            .and_then(|l| l.find(':'))
+            .map(|p| p + 3)
+            .unwrap_or(1);
+        (self.first_line + start, col)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_carry_their_lines() {
+        let text =
+            "id: INC-2024-001\ntitle: \"A\"\ntags:\n  - dns\n  - cache\nrelated: [INC-2023-117]\n";
+        let fm = parse("a.md", text, 2).unwrap();
+        assert_eq!(
+            fm.id.unwrap(),
+            Spanned {
+                value: "INC-2024-001".into(),
+                line: 2,
+                col: 5
+            }
+        );
+        assert_eq!(fm.tags[1].line, 6);
+        assert_eq!(fm.tags[1].col, 5);
+        assert_eq!(fm.related[0].line, 7);
+    }
+
+    #[test]
+    fn yaml_error_has_file_line() {
+        let e = parse("a.md", "id: x\ntitle: [unclosed\n", 2).unwrap_err();
+        assert!(e.line >= 3, "{e:?}");
+        assert!(e.message.starts_with("front matter is not valid YAML"));
+    }
+
+    #[test]
+    fn unknown_keys_are_collected() {
+        let fm = parse("a.md", "id: x\nsevrity: SEV1\n", 2).unwrap();
+        assert_eq!(fm.unknown[0].value, "sevrity");
+        assert_eq!(fm.unknown[0].line, 3);
+    }
+
+    #[test]
+    fn alias_bomb_is_refused() {
+        let mut text = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
+        for (i, prev) in ('b'..='i').zip('a'..='h') {
+            text.push_str(&format!("{i}: &{i} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+        }
+        text.push_str("extra: *i\n");
+        let e = parse("a.md", &text, 2).unwrap_err();
+        assert!(e.message.contains("repetition limit"), "{}", e.message);
+    }
+}

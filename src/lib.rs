@@ -1,0 +1,24 @@
+//! pirsite: a static site generator for an organisation's archive of post-incident reviews.
+//!
+//! One pipeline, one module per stage:
+//!
+//! 1. [`load`] walks the content folder and reads each report ([`frontmatter`] owns the YAML);
+//! 2. [`validate`] checks every rule of the format and yields typed incidents;
+//! 3. [`model`] computes the archive: links, tags, services, action-item states;
+//! 4. [`render`] turns the archive into pages (Markdown, highlighting, templates);
+//! 5. [`write`] puts the pages on disk atomically.
+//!
+//! [`site`] runs the stages in order (and caches them for `serve`); [`cli`] is the command line.
+
+pub mod cli;
+pub mod config;
+pub mod diagnostics;
+pub mod frontmatter;
+pub mod load;
+pub mod model;
+pub mod new;
+pub mod render;
+pub mod site;
+pub mod text;
+pub mod validate;
+pub mod write;

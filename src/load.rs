@@ -1,0 +1,573 @@
+//! Load: from files on disk to [`Report`]s, the structure of each report as written.
+//!
+//! This module owns walking `content_dir` (walkdir, no symlink loops, `.`/`_` names skipped),
+//! reading each file (UTF-8, front matter present), and splitting the Markdown into `##`
+//! sections, timeline entries, `### Action Item:` blocks and incident-id mentions, each with
+//! its line in the file. It judges nothing about meaning; `validate` does.
+
+use crate::diagnostics::Diagnostic;
+use crate::frontmatter::{self, FrontMatter, Spanned};
+use crate::text::LineIndex;
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use regex::Regex;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use walkdir::WalkDir;
+
+/// What a walk of the content folder found.
+#[derive(Debug, Default, Clone)]
+pub struct ContentFiles {
+    /// Markdown reports: (absolute path, path relative to the site root).
+    pub reports: Vec<(PathBuf, String)>,
+    /// Every other file: (absolute path, path relative to the content folder).
+    pub assets: Vec<(PathBuf, String)>,
+    /// Problems met while walking (unreadable folders, symlink loops).
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Lists the reports and assets under `content` (sorted, so every run sees the same order).
+pub fn walk(root: &Path, content: &Path) -> ContentFiles {
+    let mut found = ContentFiles::default();
+    let walker = WalkDir::new(content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let at = e
+                    .path()
+                    .map(|p| rel_path(root, p))
+                    .unwrap_or_else(|| rel_path(root, content));
+                let msg = if e.loop_ancestor().is_some() {
+                    "symbolic link loop skipped".to_string()
+                } else {
+                    format!(
+                        "cannot read: {}",
+                        e.io_error()
+                            .map(|x| x.to_string())
+                            .unwrap_or_else(|| e.to_string())
+                    )
+                };
+                found.problems.push(Diagnostic::error(at, 0, 0, msg));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.into_path();
+        if path.extension().is_some_and(|x| x == "md") {
+            let rel = rel_path(root, &path);
+            found.reports.push((path, rel));
+        } else {
+            let rel = rel_path(content, &path);
+            found.assets.push((path, rel));
+        }
+    }
+    found
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_none_or(|n| n.starts_with('.') || n.starts_with('_'))
+}
+
+/// `path` relative to `base`, with `/` separators (or the path itself when not under `base`).
+pub fn rel_path(base: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// One `##` section of a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// Heading text as written.
+    pub title: String,
+    /// Line of the heading in the file.
+    pub line: usize,
+    /// Byte range of the section's content in the body, after the heading line.
+    pub content: Range<usize>,
+}
+
+/// One timeline entry, time as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    /// `YYYY-MM-DD` when the entry carries its date.
+    pub date: Option<String>,
+    /// `HH:MM` as written.
+    pub time: String,
+    /// The text after the time.
+    pub text: String,
+    /// Line in the file.
+    pub line: usize,
+    /// Column of the time.
+    pub col: usize,
+}
+
+/// One `**Field:** value` line (and its continuation lines) of an action item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionField {
+    /// Field name as written, e.g. `Definition of Done`.
+    pub name: String,
+    /// Value, continuation lines joined with `\n`, trimmed.
+    pub value: String,
+    /// Line of the field in the file.
+    pub line: usize,
+    /// Column of the value.
+    pub col: usize,
+}
+
+/// A `### Action Item: <title>` block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionBlock {
+    /// Title after `Action Item:`.
+    pub title: String,
+    /// Line of the heading.
+    pub line: usize,
+    /// Fields in order of appearance.
+    pub fields: Vec<ActionField>,
+}
+
+/// A heading that looks like an action item but is not at `###` inside `## Action Items`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MisplacedAction {
+    /// Heading text.
+    pub title: String,
+    /// Heading level (2..=6).
+    pub level: usize,
+    /// Line of the heading.
+    pub line: usize,
+}
+
+/// An incident id written in the body text (not in code).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// The id.
+    pub id: String,
+    /// Line in the file.
+    pub line: usize,
+    /// Column in the file.
+    pub col: usize,
+}
+
+/// One report as written: front matter and Markdown structure with positions.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Path relative to the site root, `/`-separated (used in diagnostics).
+    pub path: String,
+    /// Folder of the report relative to `content_dir` (`""` at the top).
+    pub folder: String,
+    /// Front matter, or the error that prevented reading it.
+    pub front: FrontMatter,
+    /// Markdown after the front matter.
+    pub body: String,
+    /// Line of the file where `body` starts (1-based).
+    pub body_line: usize,
+    /// `##` sections in order.
+    pub sections: Vec<Section>,
+    /// Timeline entries of the `Timeline` section.
+    pub timeline: Vec<TimelineEntry>,
+    /// Action items of the `Action Items` section.
+    pub actions: Vec<ActionBlock>,
+    /// Headings that look like action items in the wrong place.
+    pub misplaced_actions: Vec<MisplacedAction>,
+    /// Incident ids mentioned in the body.
+    pub mentions: Vec<Mention>,
+    /// Index of body lines (offsets relative to `body`).
+    pub lines: LineIndex,
+}
+
+impl Report {
+    /// The section titled `name` (case-insensitive), first occurrence.
+    pub fn section(&self, name: &str) -> Option<&Section> {
+        self.sections
+            .iter()
+            .find(|s| s.title.eq_ignore_ascii_case(name))
+    }
+
+    /// File line of byte `offset` in the body.
+    pub fn file_line(&self, offset: usize) -> usize {
+        self.lines.line(offset) + self.body_line - 1
+    }
+
+    /// File line and column of byte `offset` in the body.
+    pub fn file_line_col(&self, offset: usize) -> (usize, usize) {
+        let (l, c) = self.lines.line_col(offset);
+        (l + self.body_line - 1, c)
+    }
+}
+
+/// Reads and parses the report at `abs`; `rel` names it in diagnostics.
+pub fn read_report(
+    abs: &Path,
+    rel: &str,
+    content_rel_folder: &str,
+    id_finder: &Regex,
+) -> Result<Report, Diagnostic> {
+    let bytes = std::fs::read(abs)
+        .map_err(|e| Diagnostic::error(rel, 0, 0, format!("cannot read: {e}")))?;
+    parse_report(&bytes, rel, content_rel_folder, id_finder)
+}
+
+/// Parses the bytes of one report.
+pub fn parse_report(
+    bytes: &[u8],
+    rel: &str,
+    folder: &str,
+    id_finder: &Regex,
+) -> Result<Report, Diagnostic> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let index = LineIndex::new(&String::from_utf8_lossy(&bytes[..e.valid_up_to()]));
+        let (line, col) = index.line_col(e.valid_up_to());
+        Diagnostic::error(rel, line, col, "file is not valid UTF-8")
+            .with_hint("save the report as UTF-8")
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error(rel, 1, 1, "file is empty").with_hint(
+            "a report starts with front matter: `---`, `id: ...`, `title: ...`, `---`",
+        ));
+    }
+    let (fm_text, body, body_line) = split_front_matter(text).ok_or_else(|| {
+        Diagnostic::error(rel, 1, 1, "report has no front matter")
+            .with_hint("start the file with a `---` line, the keys (id, title, severity, date), and another `---` line")
+    })?;
+    let front = frontmatter::parse(rel, fm_text, 2)?;
+    let body = body.to_string();
+    let mut report = Report {
+        path: rel.to_string(),
+        folder: folder.to_string(),
+        front,
+        lines: LineIndex::new(&body),
+        body,
+        body_line,
+        sections: Vec::new(),
+        timeline: Vec::new(),
+        actions: Vec::new(),
+        misplaced_actions: Vec::new(),
+        mentions: Vec::new(),
+    };
+    structure(&mut report, id_finder);
+    Ok(report)
+}
+
+/// Splits `---\n<yaml>\n---\n<body>`; returns (yaml, body, first line of body).
+fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
+    let first_end = text.find('\n')?;
+    if text[..first_end].trim_end() != "---" {
+        return None;
+    }
+    let rest = &text[first_end + 1..];
+    let mut offset = 0;
+    for (i, line) in rest.split_inclusive('\n').enumerate() {
+        let t = line.trim_end();
+        if t == "---" || t == "..." {
+            let yaml = &rest[..offset];
+            let body = &rest[offset + line.len()..];
+            return Some((yaml, body, i + 3));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// A heading found in the body.
+struct Heading {
+    level: usize,
+    text: String,
+    start: usize,
+    end: usize,
+}
+
+/// Fills sections, timeline, actions and mentions from the body.
+fn structure(r: &mut Report, id_finder: &Regex) {
+    let body = r.body.as_str();
+    let mut headings: Vec<Heading> = Vec::new();
+    let mut code: Vec<Range<usize>> = Vec::new();
+    let mut current: Option<Heading> = None;
+    let mut in_code = 0usize;
+    let mut mentions = Vec::new();
+    for (event, range) in Parser::new_ext(body, Options::all()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                current = Some(Heading {
+                    level: heading_level(level),
+                    text: String::new(),
+                    start: range.start,
+                    end: range.end,
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => headings.extend(current.take()),
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code += 1;
+                code.push(range);
+            }
+            Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
+            Event::Text(t) => {
+                if let Some(h) = current.as_mut() {
+                    h.text.push_str(&t);
+                }
+                if in_code == 0 {
+                    for m in id_finder.find_iter(&t) {
+                        // Map the match back into the source when the text is verbatim there.
+                        let src = &body[range.clone()];
+                        let off = src
+                            .find(m.as_str())
+                            .map(|p| range.start + p)
+                            .unwrap_or(range.start);
+                        mentions.push((m.as_str().to_string(), off));
+                    }
+                }
+            }
+            Event::Code(t) => {
+                if let Some(h) = current.as_mut() {
+                    h.text.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    r.mentions = mentions
+        .into_iter()
+        .map(|(id, off)| {
+            let (line, col) = r.file_line_col(off);
+            Mention { id, line, col }
+        })
+        .collect();
+
+    // Sections: each `##` heading runs to the next `##` (or `#`) heading.
+    let tops: Vec<&Heading> = headings.iter().filter(|h| h.level <= 2).collect();
+    for (i, h) in tops.iter().enumerate() {
+        if h.level != 2 {
+            continue;
+        }
+        let end = tops.get(i + 1).map(|n| n.start).unwrap_or(body.len());
+        let content_start = h.end.min(end);
+        r.sections.push(Section {
+            title: h.text.trim().to_string(),
+            line: r.file_line(h.start),
+            content: content_start..end,
+        });
+    }
+    let action_section = r.section("Action Items").map(|s| s.content.clone());
+    for h in &headings {
+        let Some(title) = action_title(&h.text) else {
+            continue;
+        };
+        let inside = action_section
+            .as_ref()
+            .is_some_and(|s| s.contains(&h.start));
+        if h.level != 3 || !inside {
+            r.misplaced_actions.push(MisplacedAction {
+                title: title.to_string(),
+                level: h.level,
+                line: r.file_line(h.start),
+            });
+        }
+    }
+    if let Some(section) = action_section {
+        let blocks: Vec<&Heading> = headings
+            .iter()
+            .filter(|h| {
+                h.level == 3 && section.contains(&h.start) && action_title(&h.text).is_some()
+            })
+            .collect();
+        for h in blocks {
+            let end = headings
+                .iter()
+                .find(|n| n.start > h.start && n.level <= 3)
+                .map(|n| n.start)
+                .unwrap_or(section.end)
+                .min(section.end);
+            let fields = parse_fields(r, h.end..end, &code);
+            r.actions.push(ActionBlock {
+                title: action_title(&h.text).unwrap_or_default().to_string(),
+                line: r.file_line(h.start),
+                fields,
+            });
+        }
+    }
+    if let Some(section) = r.section("Timeline").map(|s| s.content.clone()) {
+        r.timeline = parse_timeline(r, section, &code);
+    }
+}
+
+fn heading_level(l: HeadingLevel) -> usize {
+    match l {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// `Some(title)` when heading text is `Action Item: <title>` (case-insensitive).
+pub fn action_title(heading: &str) -> Option<&str> {
+    let t = heading.trim();
+    let prefix = t.get(..12)?;
+    if prefix.eq_ignore_ascii_case("action item:") {
+        Some(t[12..].trim())
+    } else {
+        None
+    }
+}
+
+/// Lines of `range` in the body, with their byte offsets, skipping lines inside code blocks.
+fn lines_in<'a>(
+    body: &'a str,
+    range: Range<usize>,
+    code: &'a [Range<usize>],
+) -> impl Iterator<Item = (usize, &'a str)> + 'a {
+    let slice = &body[range.start..range.end];
+    let mut offset = range.start;
+    slice.split_inclusive('\n').filter_map(move |line| {
+        let at = offset;
+        offset += line.len();
+        if code.iter().any(|c| c.contains(&at)) {
+            None
+        } else {
+            Some((at, line.trim_end_matches(['\n', '\r'])))
+        }
+    })
+}
+
+fn field_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"^\s*(?:[-*+]\s+)?\*\*([^*:]+?)\s*:\s*\*\*\s*(.*)$").unwrap())
+}
+
+fn parse_fields(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec<ActionField> {
+    let mut fields: Vec<ActionField> = Vec::new();
+    for (at, line) in lines_in(&r.body, range, code) {
+        if let Some(c) = field_re().captures(line) {
+            let name = c
+                .get(1)
+                .map(|m| m.as_str().trim().to_string())
+                .unwrap_or_default();
+            let value = c.get(2).map(|m| m.as_str()).unwrap_or("");
+            let vstart = c.get(2).map(|m| m.start()).unwrap_or(0);
+            let (line_no, _) = r.file_line_col(at);
+            fields.push(ActionField {
+                name,
+                value: value.trim().to_string(),
+                line: line_no,
+                col: vstart + 1,
+            });
+        } else if let Some(last) = fields.last_mut() {
+            if !last.value.is_empty() || !line.trim().is_empty() {
+                last.value.push('\n');
+                last.value.push_str(line);
+            }
+        }
+    }
+    for f in &mut fields {
+        f.value = f.value.trim().to_string();
+    }
+    fields
+}
+
+fn timeline_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^(\s*(?:[-*+]|\d+[.)]|\|)?\s*(?:\*\*)?)(?:(\d{4}-\d{1,2}-\d{1,2})[ T])?(\d{1,2}:\d{2})(?::\d{2})?\b(?:\*\*)?\s*(?:UTC|Z)?\s*[-–—:|]?\s*(.*)$")
+            .unwrap()
+    })
+}
+
+fn parse_timeline(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec<TimelineEntry> {
+    let mut out = Vec::new();
+    for (at, line) in lines_in(&r.body, range, code) {
+        let Some(c) = timeline_re().captures(line) else {
+            continue;
+        };
+        let time = c.get(3).expect("time group");
+        let (line_no, _) = r.file_line_col(at);
+        let col = c.get(2).map(|d| d.start()).unwrap_or(time.start()) + 1;
+        out.push(TimelineEntry {
+            date: c.get(2).map(|d| d.as_str().to_string()),
+            time: time.as_str().to_string(),
+            text: c
+                .get(4)
+                .map(|t| t.as_str().trim().trim_end_matches('|').trim().to_string())
+                .unwrap_or_default(),
+            line: line_no,
+            col,
+        });
+    }
+    out
+}
+
+/// A front-matter value paired with where it is, for callers that only need the text.
+pub fn text_of(s: &Option<Spanned<String>>) -> Option<&str> {
+    s.as_ref().map(|s| s.value.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finder() -> Regex {
+        Regex::new(r"\bINC-[0-9]{4}-[0-9]{3,}\b").unwrap()
+    }
+
+    const SAMPLE: &str = "---\nid: INC-2024-042\ntitle: T\nseverity: SEV2\ndate: 2024-03-15\n---\n\n## Summary\nLike INC-2023-117.\n\n## Timeline\n- 14:23 Deploy begins\n- 2024-03-16 00:10 Next day\n\n```\n15:00 not an entry INC-1999-001\n```\n\n## Action Items\n\n### Action Item: Canary analysis\n**Owner:** Sarah Chen\n**Due:** 2024-03-30\n**Description:**\nFirst line\nsecond line\n**Definition of Done:** Blocked.\n";
+
+    #[test]
+    fn structure_has_lines() {
+        let r = parse_report(SAMPLE.as_bytes(), "content/a.md", "", &finder()).unwrap();
+        assert_eq!(r.body_line, 7);
+        let titles: Vec<_> = r
+            .sections
+            .iter()
+            .map(|s| (s.title.as_str(), s.line))
+            .collect();
+        assert_eq!(
+            titles,
+            vec![("Summary", 8), ("Timeline", 11), ("Action Items", 19)]
+        );
+        assert_eq!(r.timeline.len(), 2);
+        assert_eq!(r.timeline[0].time, "14:23");
+        assert_eq!(r.timeline[0].line, 12);
+        assert_eq!(r.timeline[1].date.as_deref(), Some("2024-03-16"));
+        assert_eq!(r.actions.len(), 1);
+        let a = &r.actions[0];
+        assert_eq!((a.title.as_str(), a.line), ("Canary analysis", 21));
+        assert_eq!(a.fields[0].name, "Owner");
+        assert_eq!(a.fields[0].line, 22);
+        assert_eq!(a.fields[2].value, "First line\nsecond line");
+        assert_eq!(a.fields[3].name, "Definition of Done");
+        assert_eq!(
+            r.mentions,
+            vec![Mention {
+                id: "INC-2023-117".into(),
+                line: 9,
+                col: 6
+            }]
+        );
+    }
+
+    #[test]
+    fn missing_front_matter_and_empty_files_are_errors() {
+        let e = parse_report(b"# hi\n", "a.md", "", &finder()).unwrap_err();
+        assert_eq!(e.message, "report has no front matter");
+        let e = parse_report(b"  \n", "a.md", "", &finder()).unwrap_err();
+        assert_eq!(e.message, "file is empty");
+        let e = parse_report(b"---\nid: x\n", "a.md", "", &finder()).unwrap_err();
+        assert_eq!(e.message, "report has no front matter");
+    }
+
+    #[test]
+    fn non_utf8_is_an_error_with_line() {
+        let e = parse_report(b"---\nid: x\xff\n---\n", "a.md", "", &finder()).unwrap_err();
+        assert_eq!((e.line, e.message.as_str()), (2, "file is not valid UTF-8"));
+    }
+}

@@ -1,0 +1,527 @@
+//! Model: the archive as the site shows it — incidents, action items, tags, services and links.
+//!
+//! `validate` turns each [`Report`](crate::load::Report) into an [`Incident`]; this module owns the
+//! typed incident and the cross-archive facts computed from all of them: which incidents are
+//! built, who references whom, the tag and service indexes, and each action item's state on
+//! "today". Everything here is computed by index (maps from id and slug), never by pairwise scans.
+
+use crate::load::Report;
+use crate::text::slugify;
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// Where a report is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportStatus {
+    /// Being written; built only with `--drafts`.
+    Draft,
+    /// Written, under review; built only with `--drafts`.
+    Review,
+    /// Published.
+    Published,
+}
+
+impl ReportStatus {
+    /// Parses `draft`, `review`, `published` (case-insensitive).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "draft" => Some(ReportStatus::Draft),
+            "review" => Some(ReportStatus::Review),
+            "published" => Some(ReportStatus::Published),
+            _ => None,
+        }
+    }
+
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportStatus::Draft => "draft",
+            ReportStatus::Review => "review",
+            ReportStatus::Published => "published",
+        }
+    }
+}
+
+/// Action-item priority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Priority {
+    /// Most urgent.
+    P1,
+    /// Normal.
+    P2,
+    /// Least urgent.
+    P3,
+}
+
+impl Priority {
+    /// Parses `P1`..`P3` (case-insensitive).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "P1" => Some(Priority::P1),
+            "P2" => Some(Priority::P2),
+            "P3" => Some(Priority::P3),
+            _ => None,
+        }
+    }
+
+    /// `P1`, `P2` or `P3`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::P1 => "P1",
+            Priority::P2 => "P2",
+            Priority::P3 => "P3",
+        }
+    }
+}
+
+/// What an action item does about the failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum ActionType {
+    /// Stops it happening again.
+    Prevent,
+    /// Finds it sooner.
+    Detect,
+    /// Makes it hurt less.
+    Mitigate,
+}
+
+impl ActionType {
+    /// Parses `Prevent`, `Detect`, `Mitigate` (case-insensitive).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "prevent" => Some(ActionType::Prevent),
+            "detect" => Some(ActionType::Detect),
+            "mitigate" => Some(ActionType::Mitigate),
+            _ => None,
+        }
+    }
+
+    /// Capitalised name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionType::Prevent => "Prevent",
+            ActionType::Detect => "Detect",
+            ActionType::Mitigate => "Mitigate",
+        }
+    }
+}
+
+/// Where an action item stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum ActionStatus {
+    /// Not started.
+    Open,
+    /// Being worked on.
+    #[serde(rename = "In Progress")]
+    InProgress,
+    /// Finished.
+    Done,
+    /// Decided against, with a reason.
+    #[serde(rename = "Won't Do")]
+    WontDo,
+}
+
+impl ActionStatus {
+    /// Parses the four statuses (case-insensitive; `Wont Do` and the typographic apostrophe too).
+    pub fn parse(s: &str) -> Option<Self> {
+        let norm: String = s
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['\u{2019}', '\''], "")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        match norm.as_str() {
+            "open" => Some(ActionStatus::Open),
+            "in progress" => Some(ActionStatus::InProgress),
+            "done" => Some(ActionStatus::Done),
+            "wont do" => Some(ActionStatus::WontDo),
+            _ => None,
+        }
+    }
+
+    /// Display name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "Open",
+            ActionStatus::InProgress => "In Progress",
+            ActionStatus::Done => "Done",
+            ActionStatus::WontDo => "Won't Do",
+        }
+    }
+
+    /// CSS-friendly name.
+    pub fn slug(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "open",
+            ActionStatus::InProgress => "in-progress",
+            ActionStatus::Done => "done",
+            ActionStatus::WontDo => "wont-do",
+        }
+    }
+
+    /// Open or In Progress: still owed.
+    pub fn is_open(self) -> bool {
+        matches!(self, ActionStatus::Open | ActionStatus::InProgress)
+    }
+}
+
+/// One action item of an incident.
+#[derive(Debug, Clone)]
+pub struct Action {
+    /// Title after `Action Item:`.
+    pub title: String,
+    /// Person who owns it.
+    pub owner: String,
+    /// Due date.
+    pub due: NaiveDate,
+    /// P1..P3.
+    pub priority: Priority,
+    /// Prevent, Detect or Mitigate.
+    pub kind: ActionType,
+    /// Where it stands.
+    pub status: ActionStatus,
+    /// What changes and why (Markdown).
+    pub description: String,
+    /// How we know it is complete (Markdown).
+    pub definition_of_done: String,
+    /// Why it will not be done (required for Won't Do).
+    pub reason: Option<String>,
+    /// When it was completed.
+    pub completed: Option<NaiveDate>,
+    /// Tracker URL.
+    pub ticket: Option<String>,
+    /// Incident id this item tracks against (default: its own report's).
+    pub tracks: String,
+    /// Line of the `### Action Item:` heading.
+    pub line: usize,
+}
+
+/// Where an action item stands on "today".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DueState {
+    /// Done or Won't Do.
+    Closed,
+    /// Open, due before today by `days`.
+    Overdue,
+    /// Open, due today or within `due_soon_days`.
+    DueSoon,
+    /// Open, due later.
+    Scheduled,
+}
+
+impl Action {
+    /// State on `today` given the site's due-soon window; second value is days until due
+    /// (negative when overdue).
+    pub fn state(&self, today: NaiveDate, due_soon_days: u32) -> (DueState, i64) {
+        let days = (self.due - today).num_days();
+        let state = if !self.status.is_open() {
+            DueState::Closed
+        } else if days < 0 {
+            DueState::Overdue
+        } else if days <= i64::from(due_soon_days) {
+            DueState::DueSoon
+        } else {
+            DueState::Scheduled
+        };
+        (state, days)
+    }
+}
+
+/// One timeline entry with its resolved date and time.
+#[derive(Debug, Clone)]
+pub struct TimelinePoint {
+    /// Local date and time in the site's zone.
+    pub at: NaiveDateTime,
+    /// Text after the time.
+    pub text: String,
+}
+
+/// A validated incident report.
+#[derive(Debug, Clone)]
+pub struct Incident {
+    /// Id, e.g. `INC-2024-042`.
+    pub id: String,
+    /// Id lowercased: the page folder name.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Severity level name (a key of `[severity.*]`).
+    pub severity: String,
+    /// Day the incident began.
+    pub date: NaiveDate,
+    /// Draft, review or published.
+    pub status: ReportStatus,
+    /// When it started (front matter, else first timeline entry).
+    pub started: Option<NaiveDateTime>,
+    /// When it was detected.
+    pub detected: Option<NaiveDateTime>,
+    /// When it was mitigated.
+    pub mitigated: Option<NaiveDateTime>,
+    /// When it was resolved (front matter, else last timeline entry).
+    pub resolved: Option<NaiveDateTime>,
+    /// Duration in minutes (resolved − started), if both are known.
+    pub duration_minutes: Option<i64>,
+    /// Minutes from start to detection.
+    pub time_to_detect_minutes: Option<i64>,
+    /// Minutes from start to mitigation.
+    pub time_to_mitigate_minutes: Option<i64>,
+    /// Impact statement.
+    pub impact: Option<String>,
+    /// On-call responder.
+    pub on_call: Option<String>,
+    /// Date the review was held.
+    pub review_date: Option<NaiveDate>,
+    /// Date the write-up was published.
+    pub published: Option<NaiveDate>,
+    /// Services affected.
+    pub services: Vec<String>,
+    /// Recurring-pattern tags.
+    pub tags: Vec<String>,
+    /// Related incident ids from the front matter.
+    pub related: Vec<String>,
+    /// Free-form `extra:` data for templates.
+    pub extra: serde_json::Value,
+    /// Timeline entries.
+    pub timeline: Vec<TimelinePoint>,
+    /// Action items.
+    pub actions: Vec<Action>,
+    /// Incident ids mentioned in the body, related list and action items (deduplicated, sorted,
+    /// without its own id).
+    pub references: Vec<String>,
+    /// The report as written (body, sections, lines).
+    pub report: Arc<Report>,
+}
+
+/// A tag or a service with the incidents it appears in.
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// Name as first written.
+    pub name: String,
+    /// URL slug.
+    pub slug: String,
+    /// Indices into [`Archive::incidents`], newest first.
+    pub incidents: Vec<usize>,
+    /// Date of the earliest incident.
+    pub first_seen: NaiveDate,
+    /// Date of the latest incident.
+    pub last_seen: NaiveDate,
+    /// Severities involved, in level order.
+    pub severities: Vec<String>,
+}
+
+/// An action item with its incident and state on "today".
+#[derive(Debug, Clone, Copy)]
+pub struct ActionRef {
+    /// Index into [`Archive::incidents`].
+    pub incident: usize,
+    /// Index into that incident's actions.
+    pub action: usize,
+    /// State on today.
+    pub state: DueState,
+    /// Days until due (negative when overdue).
+    pub days: i64,
+}
+
+/// The incidents being built and everything computed across them.
+#[derive(Debug, Clone)]
+pub struct Archive {
+    /// Incidents, newest first (date, then id, descending).
+    pub incidents: Vec<Incident>,
+    /// Index of each id in `incidents`.
+    pub by_id: HashMap<String, usize>,
+    /// For each incident, the incidents whose text references it (newest first).
+    pub referenced_by: Vec<Vec<usize>>,
+    /// Tags, most incidents first, then by name.
+    pub tags: Vec<Term>,
+    /// Services, most incidents first, then by name.
+    pub services: Vec<Term>,
+    /// Every action item of every incident, in incident order.
+    pub actions: Vec<ActionRef>,
+    /// "Today" for due states.
+    pub today: NaiveDate,
+}
+
+impl Archive {
+    /// Builds the archive from validated incidents. Incidents not `published` are kept only
+    /// with `drafts`.
+    pub fn new(
+        mut incidents: Vec<Incident>,
+        drafts: bool,
+        today: NaiveDate,
+        due_soon_days: u32,
+        severity_order: &[String],
+    ) -> Archive {
+        incidents.retain(|i| drafts || i.status == ReportStatus::Published);
+        incidents.sort_by(|a, b| (b.date, &b.id).cmp(&(a.date, &a.id)));
+        let by_id: HashMap<String, usize> = incidents
+            .iter()
+            .enumerate()
+            .map(|(i, inc)| (inc.id.clone(), i))
+            .collect();
+        let mut referenced_by = vec![Vec::new(); incidents.len()];
+        for (i, inc) in incidents.iter().enumerate() {
+            for r in &inc.references {
+                if let Some(&t) = by_id.get(r) {
+                    referenced_by[t].push(i);
+                }
+            }
+        }
+        let tags = terms(&incidents, |i| &i.tags, severity_order);
+        let services = terms(&incidents, |i| &i.services, severity_order);
+        let actions = incidents
+            .iter()
+            .enumerate()
+            .flat_map(|(ii, inc)| {
+                inc.actions.iter().enumerate().map(move |(ai, a)| {
+                    let (state, days) = a.state(today, due_soon_days);
+                    ActionRef {
+                        incident: ii,
+                        action: ai,
+                        state,
+                        days,
+                    }
+                })
+            })
+            .collect();
+        Archive {
+            incidents,
+            by_id,
+            referenced_by,
+            tags,
+            services,
+            actions,
+            today,
+        }
+    }
+
+    /// The incident with `id`, if it is built.
+    pub fn get(&self, id: &str) -> Option<&Incident> {
+        self.by_id.get(id).map(|&i| &self.incidents[i])
+    }
+
+    /// The action an [`ActionRef`] points at.
+    pub fn action(&self, r: &ActionRef) -> &Action {
+        &self.incidents[r.incident].actions[r.action]
+    }
+}
+
+/// Groups incidents by the names `names` returns, slugged; sorted by count, then name.
+fn terms(
+    incidents: &[Incident],
+    names: impl Fn(&Incident) -> &Vec<String>,
+    severity_order: &[String],
+) -> Vec<Term> {
+    let mut by_slug: BTreeMap<String, Term> = BTreeMap::new();
+    let mut sevs: HashMap<String, BTreeSet<usize>> = HashMap::new();
+    let rank = |s: &str| {
+        severity_order
+            .iter()
+            .position(|x| x == s)
+            .unwrap_or(usize::MAX)
+    };
+    for (i, inc) in incidents.iter().enumerate() {
+        let mut seen = BTreeSet::new();
+        for name in names(inc) {
+            let slug = slugify(name);
+            if slug.is_empty() || !seen.insert(slug.clone()) {
+                continue;
+            }
+            let t = by_slug.entry(slug.clone()).or_insert_with(|| Term {
+                name: name.clone(),
+                slug: slug.clone(),
+                incidents: Vec::new(),
+                first_seen: inc.date,
+                last_seen: inc.date,
+                severities: Vec::new(),
+            });
+            t.incidents.push(i);
+            t.first_seen = t.first_seen.min(inc.date);
+            t.last_seen = t.last_seen.max(inc.date);
+            sevs.entry(slug).or_default().insert(rank(&inc.severity));
+        }
+    }
+    let mut out: Vec<Term> = by_slug
+        .into_values()
+        .map(|mut t| {
+            t.severities = sevs[&t.slug]
+                .iter()
+                .filter_map(|&r| severity_order.get(r).cloned())
+                .collect();
+            t
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.incidents
+            .len()
+            .cmp(&a.incidents.len())
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn action(status: ActionStatus, due: &str) -> Action {
+        Action {
+            title: "t".into(),
+            owner: "o".into(),
+            due: due.parse().unwrap(),
+            priority: Priority::P1,
+            kind: ActionType::Prevent,
+            status,
+            description: String::new(),
+            definition_of_done: String::new(),
+            reason: None,
+            completed: None,
+            ticket: None,
+            tracks: "INC-2024-001".into(),
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn overdue_boundaries() {
+        let today: NaiveDate = "2024-05-10".parse().unwrap();
+        assert_eq!(
+            action(ActionStatus::Open, "2024-05-09").state(today, 7),
+            (DueState::Overdue, -1)
+        );
+        assert_eq!(
+            action(ActionStatus::InProgress, "2024-05-10").state(today, 7),
+            (DueState::DueSoon, 0)
+        );
+        assert_eq!(
+            action(ActionStatus::Open, "2024-05-17").state(today, 7),
+            (DueState::DueSoon, 7)
+        );
+        assert_eq!(
+            action(ActionStatus::Open, "2024-05-18").state(today, 7),
+            (DueState::Scheduled, 8)
+        );
+        assert_eq!(
+            action(ActionStatus::Done, "2024-01-01").state(today, 7).0,
+            DueState::Closed
+        );
+        assert_eq!(
+            action(ActionStatus::WontDo, "2024-01-01").state(today, 7).0,
+            DueState::Closed
+        );
+    }
+
+    #[test]
+    fn statuses_parse_leniently() {
+        assert_eq!(ActionStatus::parse("won’t do"), Some(ActionStatus::WontDo));
+        assert_eq!(
+            ActionStatus::parse("In  progress"),
+            Some(ActionStatus::InProgress)
+        );
+        assert_eq!(ActionStatus::parse("closed"), None);
+    }
+}

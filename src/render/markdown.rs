@@ -1,0 +1,309 @@
+//! Markdown to HTML for report text: pulldown-cmark with tables, footnotes and strikethrough,
+//! heading anchors, highlighted code, incident ids turned into links, raw HTML escaped (or
+//! sanitised with ammonia when the site allows it), and no `javascript:` (or other script) URLs.
+
+use super::highlight;
+use crate::text::{escape_html, slugify};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use regex::Regex;
+use std::collections::HashSet;
+
+/// What the Markdown renderer needs to know about the page and the archive.
+pub struct MarkdownContext<'a> {
+    /// Finds incident ids in text.
+    pub id_finder: &'a Regex,
+    /// Href of an incident's page from the current page, or `None` when it is not built.
+    pub link: &'a dyn Fn(&str) -> Option<String>,
+    /// The current page's own id (not linked to itself).
+    pub own_id: &'a str,
+    /// Keep raw HTML (sanitised) instead of escaping it.
+    pub allow_html: bool,
+}
+
+/// Markdown extensions pirsite enables.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+}
+
+/// True for URLs a page must never emit: `javascript:`, `vbscript:`, `data:` (whitespace and
+/// control characters ignored, as browsers do).
+pub fn is_unsafe_url(url: &str) -> bool {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|s| cleaned.starts_with(s))
+}
+
+/// Renders `markdown` to HTML. `anchors` collects heading ids already used on the page, so they
+/// stay unique across the sections of one page.
+pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<String>) -> String {
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut code: Option<(String, String)> = None;
+    let mut link_depth = 0usize;
+    let mut dropped_links: Vec<bool> = Vec::new();
+    let mut heading: Option<(HeadingLevel, Vec<Event<'_>>, String)> = None;
+
+    for event in Parser::new_ext(markdown, options()) {
+        // Code blocks: collect, then highlight.
+        if let Some((lang, buf)) = code.as_mut() {
+            match event {
+                Event::Text(t) => buf.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let html = highlight::code_block(buf, lang);
+                    events.push(Event::Html(CowStr::from(html)));
+                    code = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        let mut out: Vec<Event<'_>> = Vec::new();
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+                continue;
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let unsafe_url = is_unsafe_url(&dest_url);
+                dropped_links.push(unsafe_url);
+                if !unsafe_url {
+                    link_depth += 1;
+                    out.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if dropped_links.pop() == Some(false) {
+                    link_depth = link_depth.saturating_sub(1);
+                    out.push(Event::End(TagEnd::Link));
+                }
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = if is_unsafe_url(&dest_url) {
+                    CowStr::from("")
+                } else {
+                    dest_url
+                };
+                out.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Html(html) | Event::InlineHtml(html) if !cx.allow_html => {
+                out.push(Event::Text(html))
+            }
+            Event::Text(text) if link_depth == 0 => link_ids(text, cx, &mut out),
+            other => out.push(other),
+        }
+        for e in out {
+            match (&mut heading, e) {
+                (None, Event::Start(Tag::Heading { level, .. })) => {
+                    heading = Some((level, Vec::new(), String::new()))
+                }
+                (Some((level, inner, text)), Event::End(TagEnd::Heading(_))) => {
+                    let base = slugify(text);
+                    let id = unique_anchor(
+                        if base.is_empty() {
+                            "section".into()
+                        } else {
+                            base
+                        },
+                        anchors,
+                    );
+                    let lvl = *level as usize;
+                    let mut inner_html = String::new();
+                    pulldown_cmark::html::push_html(
+                        &mut inner_html,
+                        std::mem::take(inner).into_iter(),
+                    );
+                    events.push(Event::Html(CowStr::from(format!(
+                        "<h{lvl} id=\"{id}\">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{lvl}>\n"
+                    ))));
+                    heading = None;
+                }
+                (Some((_, inner, text)), e) => {
+                    if let Event::Text(t) | Event::Code(t) = &e {
+                        text.push_str(t);
+                    }
+                    inner.push(e);
+                }
+                (None, e) => events.push(e),
+            }
+        }
+    }
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if cx.allow_html { sanitize(&html) } else { html }
+}
+
+fn unique_anchor(base: String, used: &mut HashSet<String>) -> String {
+    if used.insert(base.clone()) {
+        return base;
+    }
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|c| used.insert(c.clone()))
+        .expect("an unused anchor exists")
+}
+
+/// Splits text at incident ids, linking those that have a page.
+fn link_ids<'a>(text: CowStr<'a>, cx: &MarkdownContext<'_>, out: &mut Vec<Event<'a>>) {
+    let mut last = 0;
+    let s: &str = &text;
+    let mut pieces: Vec<Event<'a>> = Vec::new();
+    for m in cx.id_finder.find_iter(s) {
+        if m.as_str() == cx.own_id {
+            continue;
+        }
+        let Some(href) = (cx.link)(m.as_str()) else {
+            continue;
+        };
+        if m.start() > last {
+            pieces.push(Event::Text(CowStr::from(s[last..m.start()].to_string())));
+        }
+        pieces.push(Event::Html(CowStr::from(format!(
+            "<a class=\"incident-ref\" href=\"{}\">{}</a>",
+            escape_html(&href),
+            escape_html(m.as_str())
+        ))));
+        last = m.end();
+    }
+    if pieces.is_empty() {
+        out.push(Event::Text(text));
+        return;
+    }
+    if last < s.len() {
+        pieces.push(Event::Text(CowStr::from(s[last..].to_string())));
+    }
+    out.extend(pieces);
+}
+
+/// Sanitises HTML that may contain the author's raw HTML (`allow_html = true`).
+fn sanitize(html: &str) -> String {
+    ammonia::Builder::default()
+        .add_generic_attributes(["class", "id", "aria-label"])
+        .link_rel(None)
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .clean(html)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_with(md: &str, allow_html: bool) -> String {
+        let finder = Regex::new(r"\bINC-[0-9]{4}-[0-9]{3,}\b").unwrap();
+        let link = |id: &str| (id != "INC-2000-000").then(|| format!("../{}/", id.to_lowercase()));
+        let cx = MarkdownContext {
+            id_finder: &finder,
+            link: &link,
+            own_id: "INC-2024-042",
+            allow_html,
+        };
+        render(md, &cx, &mut HashSet::new())
+    }
+
+    #[test]
+    fn ids_become_links_except_own_and_unbuilt() {
+        let html = render_with("See INC-2023-117, INC-2024-042 and INC-2000-000.", false);
+        assert_eq!(
+            html,
+            "<p>See <a class=\"incident-ref\" href=\"../inc-2023-117/\">INC-2023-117</a>, INC-2024-042 and INC-2000-000.</p>\n"
+        );
+    }
+
+    #[test]
+    fn ids_inside_links_and_code_stay_as_written() {
+        let html = render_with("[INC-2023-117](x) `INC-2023-117`", false);
+        assert!(!html.contains("incident-ref"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_is_escaped_by_default() {
+        let html = render_with("<script>alert(1)</script>\n\nHi <b>x</b>", false);
+        assert!(
+            !html.contains("<script>") && !html.contains("<b>"),
+            "{html}"
+        );
+        assert!(html.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn raw_html_is_sanitised_when_allowed() {
+        let html = render_with(
+            "Hi <b>x</b> <img src=x onerror=alert(1)>\n\n<script>alert(1)</script>",
+            true,
+        );
+        assert!(html.contains("<b>x</b>"), "{html}");
+        assert!(
+            !html.contains("onerror") && !html.contains("<script"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn javascript_links_are_never_emitted() {
+        for md in [
+            "[x](javascript:alert(1))",
+            "[x]( JaVaScRiPt:alert(1))",
+            "<javascript:alert(1)>",
+            "![i](javascript:alert(1))",
+            "[x](&#106;avascript:alert(1))",
+        ] {
+            for allow in [false, true] {
+                let html = render_with(md, allow).to_lowercase();
+                assert!(
+                    !html.contains("href=\"javascript") && !html.contains("src=\"javascript"),
+                    "{md}: {html}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn headings_get_unique_anchors() {
+        let html = render_with("### Notes\n\n### Notes\n", false);
+        assert!(
+            html.contains("<h3 id=\"notes\">") && html.contains("<h3 id=\"notes-1\">"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn tables_footnotes_strikethrough() {
+        let html = render_with("| a |\n|---|\n| b |\n\n~~x~~ y[^1]\n\n[^1]: z\n", false);
+        assert!(
+            html.contains("<table>") && html.contains("<del>x</del>") && html.contains("footnote"),
+            "{html}"
+        );
+    }
+}

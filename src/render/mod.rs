@@ -1,0 +1,417 @@
+//! Render: the archive to HTML pages.
+//!
+//! [`markdown`] turns report text into HTML, [`highlight`] colours code, [`theme`] holds the
+//! Tera templates. This module decides which pages exist ([`PageKind`]), builds each page's
+//! small template context, and renders one page at a time so `site` can render them in
+//! parallel. Every link between pages is relative (`root` is `./`, `../`, `../../`...), so the
+//! same output works at the root of a host or under any sub-path.
+
+pub mod highlight;
+pub mod markdown;
+pub mod theme;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::model::{Archive, Incident};
+use chrono::NaiveDateTime;
+use markdown::MarkdownContext;
+use serde::Serialize;
+use std::collections::HashSet;
+use tera::Context;
+use theme::Theme;
+
+/// One page of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    /// `index.html`.
+    Home,
+    /// `incidents/<id>/index.html` for the incident at this index.
+    Incident(usize),
+    /// `404.html`.
+    NotFound,
+}
+
+impl PageKind {
+    /// Output path relative to the output root.
+    pub fn path(self, archive: &Archive) -> String {
+        match self {
+            PageKind::Home => "index.html".into(),
+            PageKind::Incident(i) => format!("incidents/{}/index.html", archive.incidents[i].slug),
+            PageKind::NotFound => "404.html".into(),
+        }
+    }
+}
+
+/// A rendered page.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Output path relative to the output root (`/`-separated).
+    pub path: String,
+    /// Page bytes.
+    pub html: String,
+}
+
+/// Renders pages of one archive with one theme.
+pub struct Renderer<'a> {
+    /// Site configuration.
+    pub config: &'a Config,
+    /// The archive being built.
+    pub archive: &'a Archive,
+    /// Templates and static files.
+    pub theme: &'a Theme,
+    /// `base_url` in effect (config or `--base-url`), ending in `/`.
+    pub base_url: &'a str,
+}
+
+/// Relative prefix from a page at `path` to the output root: `./`, `../`, `../../`...
+pub fn root_prefix(path: &str) -> String {
+    let depth = path.matches('/').count();
+    if depth == 0 {
+        "./".into()
+    } else {
+        "../".repeat(depth)
+    }
+}
+
+/// Site-wide facts every template sees.
+#[derive(Serialize)]
+struct SiteCx<'a> {
+    title: &'a str,
+    base_url: &'a str,
+    severities: Vec<LinkCx>,
+    today: String,
+}
+
+/// A link with its label.
+#[derive(Serialize)]
+struct LinkCx {
+    name: String,
+    url: String,
+}
+
+/// An incident as listed on index pages.
+#[derive(Serialize)]
+struct IncidentSummaryCx<'a> {
+    id: &'a str,
+    title: &'a str,
+    url: String,
+    severity: &'a str,
+    severity_slug: String,
+    date: String,
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+struct SectionCx {
+    title: String,
+    anchor: String,
+    html: String,
+}
+
+#[derive(Serialize)]
+struct ActionCx<'a> {
+    anchor: String,
+    title: &'a str,
+    owner: &'a str,
+    due: String,
+    priority: &'static str,
+    kind: &'static str,
+    status: &'static str,
+    status_slug: &'static str,
+    state: crate::model::DueState,
+    days: i64,
+    description: String,
+    definition_of_done: String,
+    reason: Option<String>,
+    completed: Option<String>,
+    ticket: Option<&'a str>,
+    tracks: Option<LinkCx>,
+}
+
+#[derive(Serialize)]
+struct IncidentCx<'a> {
+    id: &'a str,
+    title: &'a str,
+    severity: &'a str,
+    severity_url: String,
+    severity_slug: String,
+    date: String,
+    status: &'static str,
+    started: Option<String>,
+    resolved: Option<String>,
+    duration: Option<String>,
+    time_to_detect: Option<String>,
+    time_to_mitigate: Option<String>,
+    impact: Option<&'a str>,
+    on_call: Option<&'a str>,
+    review_date: Option<String>,
+    published: Option<String>,
+    services: Vec<LinkCx>,
+    tags: Vec<LinkCx>,
+    extra: &'a serde_json::Value,
+}
+
+/// "22 minutes", "1 h 05 min", "2 d 3 h".
+pub fn human_minutes(m: i64) -> String {
+    match m {
+        m if m < 60 => format!("{m} {}", if m == 1 { "minute" } else { "minutes" }),
+        m if m < 24 * 60 => format!("{} h {:02} min", m / 60, m % 60),
+        m => format!("{} d {} h", m / (24 * 60), (m % (24 * 60)) / 60),
+    }
+}
+
+fn clock(t: &NaiveDateTime, date: chrono::NaiveDate) -> String {
+    if t.date() == date {
+        t.format("%H:%M").to_string()
+    } else {
+        t.format("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
+impl<'a> Renderer<'a> {
+    /// Every page of the site, in a fixed order.
+    pub fn pages(&self) -> Vec<PageKind> {
+        let mut pages = vec![PageKind::Home, PageKind::NotFound];
+        pages.extend((0..self.archive.incidents.len()).map(PageKind::Incident));
+        pages
+    }
+
+    /// Renders one page.
+    pub fn render(&self, kind: PageKind) -> Result<Page, Diagnostic> {
+        let path = kind.path(self.archive);
+        // The 404 page is shown at any depth, so its links start from base_url instead.
+        let root = if kind == PageKind::NotFound {
+            self.base_url.to_string()
+        } else {
+            root_prefix(&path)
+        };
+        let mut cx = self.base_context(&path, &root);
+        let template = match kind {
+            PageKind::Home => {
+                self.home(&root, &mut cx);
+                "index.html"
+            }
+            PageKind::Incident(i) => {
+                self.incident(&self.archive.incidents[i], i, &root, &mut cx);
+                "incident.html"
+            }
+            PageKind::NotFound => "404.html",
+        };
+        let html = self.theme.render(template, &cx)?;
+        Ok(Page { path, html })
+    }
+
+    fn base_context(&self, path: &str, root: &str) -> Context {
+        let mut cx = Context::new();
+        let site = SiteCx {
+            title: &self.config.title,
+            base_url: self.base_url,
+            severities: self
+                .config
+                .severity
+                .keys()
+                .map(|k| LinkCx {
+                    name: k.clone(),
+                    url: format!("{root}severity/{}/", k.to_lowercase()),
+                })
+                .collect(),
+            today: self.archive.today.format("%Y-%m-%d").to_string(),
+        };
+        cx.insert("site", &site);
+        cx.insert("root", root);
+        let page_url = path.strip_suffix("index.html").unwrap_or(path);
+        let absolute =
+            self.base_url.starts_with("http://") || self.base_url.starts_with("https://");
+        cx.insert(
+            "canonical",
+            &absolute.then(|| format!("{}{page_url}", self.base_url)),
+        );
+        cx
+    }
+
+    fn summary(&self, inc: &'a Incident, root: &str) -> IncidentSummaryCx<'a> {
+        IncidentSummaryCx {
+            id: &inc.id,
+            title: &inc.title,
+            url: format!("{root}incidents/{}/", inc.slug),
+            severity: &inc.severity,
+            severity_slug: inc.severity.to_lowercase(),
+            date: inc.date.format("%Y-%m-%d").to_string(),
+            status: inc.status.as_str(),
+        }
+    }
+
+    fn home(&self, root: &str, cx: &mut Context) {
+        let recent: Vec<_> = self
+            .archive
+            .incidents
+            .iter()
+            .take(20)
+            .map(|i| self.summary(i, root))
+            .collect();
+        cx.insert("recent", &recent);
+        cx.insert("incident_count", &self.archive.incidents.len());
+    }
+
+    fn incident(&self, inc: &'a Incident, index: usize, root: &str, cx: &mut Context) {
+        let link = |id: &str| {
+            self.archive
+                .by_id
+                .get(id)
+                .map(|_| format!("{root}incidents/{}/", id.to_ascii_lowercase()))
+        };
+        let mcx = MarkdownContext {
+            id_finder: &self.config.id_finder,
+            link: &link,
+            own_id: &inc.id,
+            allow_html: self.config.allow_html,
+        };
+        let mut anchors: HashSet<String> = ["summary-facts", "action-items-table", "referenced-by"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let report = &inc.report;
+        let body = report.body.as_str();
+        let mut sections = Vec::new();
+        let preamble_end = report
+            .sections
+            .first()
+            .map(|s| {
+                body[..s.content.start]
+                    .rfind("\n##")
+                    .map(|p| p + 1)
+                    .unwrap_or(0)
+            })
+            .unwrap_or(body.len());
+        let preamble = markdown::render(&body[..preamble_end], &mcx, &mut anchors);
+        for s in &report.sections {
+            let is_actions = s.title.eq_ignore_ascii_case("Action Items");
+            let text = &body[s.content.clone()];
+            let text = if is_actions {
+                // Prose before the first action item; the items themselves become a table.
+                match text
+                    .find("\n### ")
+                    .or_else(|| text.starts_with("### ").then_some(0))
+                {
+                    Some(p)
+                        if report
+                            .actions
+                            .iter()
+                            .any(|a| a.line >= report.file_line(s.content.start + p)) =>
+                    {
+                        &text[..p]
+                    }
+                    _ => text,
+                }
+            } else {
+                text
+            };
+            let base = crate::text::slugify(&s.title);
+            let anchor = if anchors.insert(base.clone()) {
+                base
+            } else {
+                format!("{base}-section")
+            };
+            anchors.insert(anchor.clone());
+            sections.push(SectionCx {
+                title: s.title.clone(),
+                anchor,
+                html: markdown::render(text, &mcx, &mut anchors),
+            });
+        }
+        let md = |s: &str, anchors: &mut HashSet<String>| markdown::render(s, &mcx, anchors);
+        let actions: Vec<ActionCx> = inc
+            .actions
+            .iter()
+            .enumerate()
+            .map(|(n, a)| {
+                let (state, days) = a.state(self.archive.today, self.config.due_soon_days);
+                ActionCx {
+                    anchor: format!("action-{}", n + 1),
+                    title: &a.title,
+                    owner: &a.owner,
+                    due: a.due.format("%Y-%m-%d").to_string(),
+                    priority: a.priority.as_str(),
+                    kind: a.kind.as_str(),
+                    status: a.status.as_str(),
+                    status_slug: a.status.slug(),
+                    state,
+                    days,
+                    description: md(&a.description, &mut anchors),
+                    definition_of_done: md(&a.definition_of_done, &mut anchors),
+                    reason: a.reason.as_ref().map(|r| md(r, &mut anchors)),
+                    completed: a.completed.map(|d| d.format("%Y-%m-%d").to_string()),
+                    ticket: a.ticket.as_deref().filter(|t| !markdown::is_unsafe_url(t)),
+                    tracks: (a.tracks != inc.id).then(|| LinkCx {
+                        name: a.tracks.clone(),
+                        url: link(&a.tracks).unwrap_or_default(),
+                    }),
+                }
+            })
+            .collect();
+        let links = |names: &[String], kind: &str| -> Vec<LinkCx> {
+            names
+                .iter()
+                .map(|n| LinkCx {
+                    name: n.clone(),
+                    url: format!("{root}{kind}/{}/", crate::text::slugify(n)),
+                })
+                .collect()
+        };
+        let icx = IncidentCx {
+            id: &inc.id,
+            title: &inc.title,
+            severity: &inc.severity,
+            severity_url: format!("{root}severity/{}/", inc.severity.to_lowercase()),
+            severity_slug: inc.severity.to_lowercase(),
+            date: inc.date.format("%Y-%m-%d").to_string(),
+            status: inc.status.as_str(),
+            started: inc.started.as_ref().map(|t| clock(t, inc.date)),
+            resolved: inc.resolved.as_ref().map(|t| clock(t, inc.date)),
+            duration: inc.duration_minutes.map(human_minutes),
+            time_to_detect: inc.time_to_detect_minutes.map(human_minutes),
+            time_to_mitigate: inc.time_to_mitigate_minutes.map(human_minutes),
+            impact: inc.impact.as_deref(),
+            on_call: inc.on_call.as_deref(),
+            review_date: inc.review_date.map(|d| d.format("%Y-%m-%d").to_string()),
+            published: inc.published.map(|d| d.format("%Y-%m-%d").to_string()),
+            services: links(&inc.services, "services"),
+            tags: links(&inc.tags, "tags"),
+            extra: &inc.extra,
+        };
+        let referenced_by: Vec<_> = self.archive.referenced_by[index]
+            .iter()
+            .map(|&j| self.summary(&self.archive.incidents[j], root))
+            .collect();
+        let related: Vec<_> = inc
+            .related
+            .iter()
+            .filter_map(|id| self.archive.get(id))
+            .map(|r| self.summary(r, root))
+            .collect();
+        cx.insert("incident", &icx);
+        cx.insert("preamble", &preamble);
+        cx.insert("sections", &sections);
+        cx.insert("actions", &actions);
+        cx.insert("referenced_by", &referenced_by);
+        cx.insert("related", &related);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_prefix_depths() {
+        assert_eq!(root_prefix("index.html"), "./");
+        assert_eq!(root_prefix("incidents/inc-1/index.html"), "../../");
+    }
+
+    #[test]
+    fn minutes_read_naturally() {
+        assert_eq!(human_minutes(22), "22 minutes");
+        assert_eq!(human_minutes(65), "1 h 05 min");
+        assert_eq!(human_minutes(3 * 24 * 60 + 120), "3 d 2 h");
+    }
+}

@@ -1,0 +1,150 @@
+//! The theme: Tera templates and static files, embedded in the binary from the repository's
+//! `theme/` folder; a file of the same name in the site's `theme_dir` replaces the embedded one,
+//! and files only the site has are added.
+
+use crate::diagnostics::Diagnostic;
+use crate::load::rel_path;
+use include_dir::{Dir, include_dir};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/theme");
+
+/// Where a theme file came from (for error messages).
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// Built into pirsite.
+    Embedded,
+    /// The site's own file, relative to the site root.
+    Site(String),
+}
+
+/// Loaded theme: templates compiled, static files in memory.
+pub struct Theme {
+    /// Compiled templates.
+    pub tera: tera::Tera,
+    /// Static files, output path → bytes (written at the output root).
+    pub statics: BTreeMap<String, Vec<u8>>,
+    origins: BTreeMap<String, Origin>,
+}
+
+/// Files of one theme folder: name relative to the folder → (bytes, origin).
+fn collect(
+    files: &mut BTreeMap<String, (Vec<u8>, Origin)>,
+    root: &Path,
+    dir: &Path,
+) -> Result<(), Diagnostic> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            Diagnostic::error(rel_path(root, dir), 0, 0, format!("cannot read theme: {e}"))
+        })?;
+        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let name = rel_path(dir, entry.path());
+        let bytes = std::fs::read(entry.path()).map_err(|e| {
+            Diagnostic::error(
+                rel_path(root, entry.path()),
+                0,
+                0,
+                format!("cannot read theme file: {e}"),
+            )
+        })?;
+        files.insert(name, (bytes, Origin::Site(rel_path(root, entry.path()))));
+    }
+    Ok(())
+}
+
+fn embedded(sub: &str) -> BTreeMap<String, (Vec<u8>, Origin)> {
+    let mut out = BTreeMap::new();
+    fn walk(dir: &Dir<'static>, prefix: &str, out: &mut BTreeMap<String, (Vec<u8>, Origin)>) {
+        for f in dir.files() {
+            let name = f.path().strip_prefix(prefix).unwrap_or(f.path());
+            out.insert(
+                name.to_string_lossy().replace('\\', "/"),
+                (f.contents().to_vec(), Origin::Embedded),
+            );
+        }
+        for d in dir.dirs() {
+            walk(d, prefix, out);
+        }
+    }
+    if let Some(dir) = EMBEDDED.get_dir(sub) {
+        walk(dir, sub, &mut out);
+    }
+    out
+}
+
+impl Theme {
+    /// Loads the embedded theme with the overrides of `<root>/<theme_dir>`.
+    pub fn load(root: &Path, theme_dir: &Path) -> Result<Theme, Diagnostic> {
+        let site_theme: PathBuf = root.join(theme_dir);
+        let mut templates = embedded("templates");
+        collect(&mut templates, root, &site_theme.join("templates"))?;
+        let mut statics = embedded("static");
+        collect(&mut statics, root, &site_theme.join("static"))?;
+
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on([".html", ".xml", ".json"]);
+        let mut origins = BTreeMap::new();
+        let mut sources = Vec::new();
+        for (name, (bytes, origin)) in templates {
+            let text = String::from_utf8(bytes).map_err(|_| {
+                Diagnostic::error(
+                    origin_path(&origin, &name),
+                    0,
+                    0,
+                    "template is not valid UTF-8",
+                )
+            })?;
+            origins.insert(name.clone(), origin);
+            sources.push((name, text));
+        }
+        let theme_errors =
+            |e: tera::Error, origins: &BTreeMap<String, Origin>| template_error(&e, origins);
+        tera.add_raw_templates(sources)
+            .map_err(|e| theme_errors(e, &origins))?;
+        Ok(Theme {
+            tera,
+            statics: statics.into_iter().map(|(k, (v, _))| (k, v)).collect(),
+            origins,
+        })
+    }
+
+    /// Renders template `name` with `context`.
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| template_error(&e, &self.origins))
+    }
+}
+
+fn origin_path(origin: &Origin, name: &str) -> String {
+    match origin {
+        Origin::Embedded => format!("(embedded theme)/templates/{name}"),
+        Origin::Site(p) => p.clone(),
+    }
+}
+
+/// A template error as a diagnostic at the template's file, line and column.
+fn template_error(e: &tera::Error, origins: &BTreeMap<String, Origin>) -> Diagnostic {
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let path = origins
+                .get(r.filename())
+                .map(|o| origin_path(o, r.filename()))
+                .unwrap_or_else(|| r.filename().to_string());
+            Diagnostic::error(
+                path,
+                r.span().start_line,
+                r.span().start_col + 1,
+                format!("template error: {}", r.message()),
+            )
+        }
+        other => Diagnostic::error("(theme)", 0, 0, format!("template error: {other}")),
+    }
+}

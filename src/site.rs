@@ -1,0 +1,398 @@
+//! The pipeline, stage after stage: load → validate → model → render → write.
+//!
+//! [`Site`] holds a site's configuration and a cache of parsed and validated reports keyed by
+//! path and content hash. `build` and `check` use a fresh `Site` once; `serve` keeps one alive
+//! and calls the same methods after every change, so an edit to one report re-reads only that
+//! report. Nothing here is specific to a command.
+
+use crate::config::{CONFIG_FILE, Config};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::{self, Report};
+use crate::model::{Archive, Incident};
+use crate::render::{Renderer, theme::Theme};
+use crate::validate;
+use crate::write::{self, Staging, WriteError};
+use chrono::{NaiveDate, TimeZone};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// What a report file gave, cached until its bytes change.
+#[derive(Clone)]
+struct Cached {
+    len: u64,
+    modified: Option<SystemTime>,
+    hash: u64,
+    report: Result<Arc<Report>, Diagnostic>,
+    incident: Option<Incident>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// A site: its root, its configuration, and the cache of its reports.
+pub struct Site {
+    /// Folder with `site.toml`.
+    pub root: PathBuf,
+    /// Parsed `site.toml`.
+    pub config: Config,
+    cache: HashMap<PathBuf, Cached>,
+}
+
+/// The result of loading and validating every report.
+pub struct Checked {
+    /// Every finding, sorted.
+    pub diagnostics: Diagnostics,
+    /// Number of report files.
+    pub reports: usize,
+    /// Incidents of the reports that have no errors, in file order.
+    pub incidents: Vec<Incident>,
+    /// Non-Markdown files under the content folder: (absolute path, content-relative path).
+    pub assets: Vec<(PathBuf, String)>,
+    /// Number of reports read from disk this time (the rest came from the cache).
+    pub reread: usize,
+}
+
+/// Why a build stopped.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The content has errors (all of them, sorted), out of this many reports.
+    Invalid(Diagnostics, usize),
+    /// The theme or a page failed to render.
+    Render(Diagnostic),
+    /// The output could not be written.
+    Write(WriteError),
+}
+
+/// What a finished build did.
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// Pages rendered.
+    pub pages: usize,
+    /// Files copied (assets, static files).
+    pub files: usize,
+    /// Warnings found while validating.
+    pub diagnostics: Diagnostics,
+    /// Reports in the content folder.
+    pub reports: usize,
+}
+
+/// "Today": `--today` if given, else `SOURCE_DATE_EPOCH`, else the clock, in the site's zone.
+pub fn today(arg: Option<NaiveDate>, config: &Config) -> Result<NaiveDate, String> {
+    if let Some(d) = arg {
+        return Ok(d);
+    }
+    let now = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(s) if !s.trim().is_empty() => {
+            let secs: i64 = s
+                .trim()
+                .parse()
+                .map_err(|_| format!("SOURCE_DATE_EPOCH is not a number of seconds: `{s}`"))?;
+            chrono::DateTime::from_timestamp(secs, 0)
+                .ok_or_else(|| format!("SOURCE_DATE_EPOCH is out of range: `{s}`"))?
+        }
+        _ => chrono::Utc::now(),
+    };
+    Ok(config
+        .timezone
+        .from_utc_datetime(&now.naive_utc())
+        .date_naive())
+}
+
+fn content_hash(bytes: &[u8]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+impl Site {
+    /// Opens the site at `root`, reading `site.toml`.
+    pub fn open(root: &Path) -> Result<Site, Diagnostic> {
+        if !root.is_dir() {
+            return Err(Diagnostic::error(
+                root.display().to_string(),
+                0,
+                0,
+                "site folder does not exist",
+            ));
+        }
+        Ok(Site {
+            root: root.to_path_buf(),
+            config: Config::load(root)?,
+            cache: HashMap::new(),
+        })
+    }
+
+    /// Re-reads `site.toml`; the cache is dropped because validation depends on it.
+    pub fn reload_config(&mut self) -> Result<(), Diagnostic> {
+        self.config = Config::load(&self.root)?;
+        self.cache.clear();
+        Ok(())
+    }
+
+    /// Folder of the reports.
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join(&self.config.content_dir)
+    }
+
+    /// Folder of the theme overrides.
+    pub fn theme_dir(&self) -> PathBuf {
+        self.root.join(&self.config.theme_dir)
+    }
+
+    /// Loads and validates every report, re-reading only files that changed since last time.
+    pub fn check(&mut self) -> Checked {
+        let content = self.content_dir();
+        let mut diagnostics = Diagnostics::new();
+        if !content.is_dir() {
+            diagnostics.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    0,
+                    0,
+                    format!(
+                        "content folder `{}` does not exist",
+                        self.config.content_dir.display()
+                    ),
+                )
+                .with_hint("create it, or set `content_dir` in site.toml"),
+            );
+            return Checked {
+                diagnostics,
+                reports: 0,
+                incidents: Vec::new(),
+                assets: Vec::new(),
+                reread: 0,
+            };
+        }
+        let files = load::walk(&self.root, &content);
+        diagnostics.extend(files.problems);
+        let config = &self.config;
+        let cache = &self.cache;
+        let root = &self.root;
+        let results: Vec<(PathBuf, Cached, bool)> = files
+            .reports
+            .par_iter()
+            .map(|(abs, rel)| {
+                let meta = std::fs::metadata(abs).ok();
+                let (len, modified) = (
+                    meta.as_ref().map(|m| m.len()).unwrap_or(0),
+                    meta.and_then(|m| m.modified().ok()),
+                );
+                if let Some(c) = cache.get(abs)
+                    && c.len == len
+                    && c.modified == modified
+                    && modified.is_some()
+                {
+                    return (abs.clone(), c.clone(), false);
+                }
+                let bytes = match std::fs::read(abs) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        let d = Diagnostic::error(rel.clone(), 0, 0, format!("cannot read: {e}"));
+                        return (
+                            abs.clone(),
+                            Cached {
+                                len,
+                                modified,
+                                hash: 0,
+                                report: Err(d),
+                                incident: None,
+                                diagnostics: Vec::new(),
+                            },
+                            true,
+                        );
+                    }
+                };
+                let hash = content_hash(&bytes);
+                if let Some(c) = cache.get(abs)
+                    && c.hash == hash
+                {
+                    return (
+                        abs.clone(),
+                        Cached {
+                            len,
+                            modified,
+                            ..c.clone()
+                        },
+                        false,
+                    );
+                }
+                let folder = load::rel_path(&content, abs.parent().unwrap_or(root));
+                let folder = if abs.parent() == Some(content.as_path()) {
+                    String::new()
+                } else {
+                    folder
+                };
+                let report =
+                    load::parse_report(&bytes, rel, &folder, &config.id_finder).map(Arc::new);
+                let (incident, ds) = match &report {
+                    Ok(r) => validate::report(r, config),
+                    Err(_) => (None, Vec::new()),
+                };
+                (
+                    abs.clone(),
+                    Cached {
+                        len,
+                        modified,
+                        hash,
+                        report,
+                        incident,
+                        diagnostics: ds,
+                    },
+                    true,
+                )
+            })
+            .collect();
+        let mut reread = 0;
+        let mut reports = Vec::new();
+        let mut incidents = Vec::new();
+        let mut cache = HashMap::with_capacity(results.len());
+        for (abs, c, fresh) in results {
+            reread += usize::from(fresh);
+            match &c.report {
+                Ok(r) => reports.push(Arc::clone(r)),
+                Err(d) => diagnostics.push(d.clone()),
+            }
+            diagnostics.extend(c.diagnostics.iter().cloned());
+            incidents.extend(c.incident.clone());
+            cache.insert(abs, c);
+        }
+        self.cache = cache;
+        diagnostics.extend(validate::archive(&reports, &self.config));
+        diagnostics.sort();
+        Checked {
+            diagnostics,
+            reports: files.reports.len(),
+            incidents,
+            assets: files.assets,
+            reread,
+        }
+    }
+
+    /// Builds the archive model of checked content.
+    pub fn archive(&self, checked: &Checked, drafts: bool, today: NaiveDate) -> Archive {
+        let order: Vec<String> = self.config.severity.keys().cloned().collect();
+        Archive::new(
+            checked.incidents.clone(),
+            drafts,
+            today,
+            self.config.due_soon_days,
+            &order,
+        )
+    }
+
+    /// Renders `archive` and writes it into `output` atomically.
+    pub fn build_into(
+        &self,
+        checked: &Checked,
+        archive: &Archive,
+        output: &Path,
+        base_url: &str,
+    ) -> Result<(usize, usize), BuildError> {
+        let theme = Theme::load(&self.root, &self.config.theme_dir).map_err(BuildError::Render)?;
+        let out = write::check_output(
+            output,
+            &self.root,
+            &[&self.content_dir(), &self.theme_dir()],
+        )
+        .map_err(BuildError::Write)?;
+        let staging = Staging::new(&out).map_err(BuildError::Write)?;
+        let (pages, files) = self.render_into(checked, archive, &theme, base_url, &staging)?;
+        staging.commit().map_err(BuildError::Write)?;
+        Ok((pages, files))
+    }
+
+    /// Renders every page in parallel into `staging`, then copies assets and static files.
+    pub fn render_into(
+        &self,
+        checked: &Checked,
+        archive: &Archive,
+        theme: &Theme,
+        base_url: &str,
+        staging: &Staging,
+    ) -> Result<(usize, usize), BuildError> {
+        let renderer = Renderer {
+            config: &self.config,
+            archive,
+            theme,
+            base_url,
+        };
+        let pages = renderer.pages();
+        pages.par_iter().try_for_each(|&kind| {
+            let page = renderer.render(kind).map_err(BuildError::Render)?;
+            staging
+                .write(&page.path, page.html.as_bytes())
+                .map_err(BuildError::Write)
+        })?;
+        let mut files = 0;
+        for (name, bytes) in &theme.statics {
+            staging.write(name, bytes).map_err(BuildError::Write)?;
+            files += 1;
+        }
+        // Assets are copied beside the page of every built report in their folder.
+        let mut by_folder: HashMap<&str, Vec<&str>> = HashMap::new();
+        for inc in &archive.incidents {
+            by_folder
+                .entry(inc.report.folder.as_str())
+                .or_default()
+                .push(inc.slug.as_str());
+        }
+        for (abs, rel) in &checked.assets {
+            let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel.as_str()));
+            if name == "index.html" {
+                continue;
+            }
+            for slug in by_folder.get(folder).into_iter().flatten() {
+                staging
+                    .copy(abs, &format!("incidents/{slug}/{name}"))
+                    .map_err(BuildError::Write)?;
+                files += 1;
+            }
+        }
+        Ok((pages.len(), files))
+    }
+}
+
+/// Options of `pirsite build`.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Output folder (default: the config's `output_dir` under the root).
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url`.
+    pub base_url: Option<String>,
+    /// Date to compute due states for.
+    pub today: Option<NaiveDate>,
+    /// Include draft and review reports.
+    pub drafts: bool,
+}
+
+/// Validates the site and, when it has no errors, writes it: the whole of `pirsite build`.
+pub fn build(site: &mut Site, opts: &BuildOptions) -> Result<Built, BuildError> {
+    let today = today(opts.today, &site.config)
+        .map_err(|e| BuildError::Render(Diagnostic::error("(environment)", 0, 0, e)))?;
+    let checked = site.check();
+    if checked.diagnostics.has_errors() {
+        return Err(BuildError::Invalid(checked.diagnostics, checked.reports));
+    }
+    let archive = site.archive(&checked, opts.drafts, today);
+    let output = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| site.root.join(&site.config.output_dir));
+    let mut base_url = opts
+        .base_url
+        .clone()
+        .unwrap_or_else(|| site.config.base_url.clone());
+    if !base_url.ends_with('/') {
+        base_url.push('/');
+    }
+    let (pages, files) = site.build_into(&checked, &archive, &output, &base_url)?;
+    Ok(Built {
+        pages,
+        files,
+        diagnostics: checked.diagnostics,
+        reports: checked.reports,
+    })
+}

@@ -1,0 +1,907 @@
+//! Validate: every rule of the report format, each finding a diagnostic at its line.
+//!
+//! [`report`] checks one report on its own (keys, dates, severity, sections, timeline, action
+//! items) and, when it has no errors, returns the typed [`Incident`]. [`archive`] checks what
+//! needs every report at once: id uniqueness and cross-references. Per-report checks are pure,
+//! so `serve` can cache them by file content.
+
+use crate::config::{Config, closest};
+use crate::diagnostics::Diagnostic;
+use crate::frontmatter::{KNOWN_KEYS, Spanned};
+use crate::load::{ActionBlock, ActionField, Report, TimelineEntry};
+use crate::model::{
+    Action, ActionStatus, ActionType, Incident, Priority, ReportStatus, TimelinePoint,
+};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// Required action-item fields, in template order.
+pub const REQUIRED_FIELDS: &[&str] = &[
+    "Owner",
+    "Due",
+    "Priority",
+    "Type",
+    "Description",
+    "Definition of Done",
+];
+/// Optional action-item fields.
+pub const OPTIONAL_FIELDS: &[&str] = &[
+    "Status",
+    "Reason",
+    "Completed",
+    "Ticket",
+    "Tracks against incident",
+];
+
+/// Checks one report. Returns the incident when the report has no errors, and every finding.
+pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagnostic>) {
+    let mut ds = Vec::new();
+    let path = r.path.as_str();
+    let fm = &r.front;
+
+    for key in &fm.unknown {
+        let mut d = Diagnostic::warning(
+            path,
+            key.line,
+            key.col,
+            format!("unknown front-matter key `{}`", key.value),
+        );
+        d = match closest(&key.value, KNOWN_KEYS) {
+            Some(k) => d.with_hint(format!(
+                "did you mean `{k}`? Put data of your own under `extra:`"
+            )),
+            None => d.with_hint("put data of your own under `extra:`"),
+        };
+        ds.push(d);
+    }
+
+    let missing = |key: &str, example: &str| {
+        Diagnostic::error(
+            path,
+            1,
+            1,
+            format!("missing required front-matter key `{key}`"),
+        )
+        .with_hint(format!("add `{key}: {example}`"))
+    };
+    let id = match &fm.id {
+        None => {
+            ds.push(missing("id", "INC-2024-001"));
+            None
+        }
+        Some(id) if !config.id_pattern.is_match(&id.value) => {
+            ds.push(
+                Diagnostic::error(
+                    path,
+                    id.line,
+                    id.col,
+                    format!(
+                        "id `{}` does not match id_pattern `{}`",
+                        id.value,
+                        config.id_pattern.as_str()
+                    ),
+                )
+                .with_hint(
+                    "ids look like INC-2024-042 (set `id_pattern` in site.toml for another form)",
+                ),
+            );
+            None
+        }
+        Some(id) => Some(id.value.clone()),
+    };
+    let title = match &fm.title {
+        None => {
+            ds.push(missing("title", "Checkout Service Outage"));
+            None
+        }
+        Some(t) => Some(t.value.trim().to_string()),
+    };
+    let severity = match &fm.severity {
+        None => {
+            ds.push(missing("severity", "SEV2"));
+            None
+        }
+        Some(s) => match config
+            .severity
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case(s.value.trim()))
+        {
+            Some(level) => Some(level.clone()),
+            None => {
+                ds.push(
+                    Diagnostic::error(
+                        path,
+                        s.line,
+                        s.col,
+                        format!("unknown severity `{}`", s.value),
+                    )
+                    .with_hint(format!(
+                        "use one of {} (the levels of site.toml)",
+                        config.level_names()
+                    )),
+                );
+                None
+            }
+        },
+    };
+    let date = match &fm.date {
+        None => {
+            ds.push(missing("date", "2024-03-15"));
+            None
+        }
+        Some(d) => date_field(path, "date", d, None, &mut ds),
+    };
+    let status = match &fm.status {
+        None => Some(ReportStatus::Published),
+        Some(s) => match ReportStatus::parse(&s.value) {
+            Some(st) => Some(st),
+            None => {
+                ds.push(
+                    Diagnostic::error(path, s.line, s.col, format!("unknown status `{}`", s.value))
+                        .with_hint("use draft, review or published"),
+                );
+                None
+            }
+        },
+    };
+    let review_date = fm
+        .review_date
+        .as_ref()
+        .and_then(|d| date_field(path, "review_date", d, date, &mut ds));
+    let published = fm
+        .published
+        .as_ref()
+        .and_then(|d| date_field(path, "published", d, date, &mut ds));
+    let times: Vec<Option<NaiveDateTime>> =
+        [&fm.started, &fm.detected, &fm.mitigated, &fm.resolved]
+            .iter()
+            .zip(["started", "detected", "mitigated", "resolved"])
+            .map(|(v, key)| {
+                v.as_ref()
+                    .and_then(|v| time_field(path, key, v, date, &mut ds))
+            })
+            .collect();
+
+    for (list, key) in [
+        (&fm.related, "related"),
+        (&fm.services, "services"),
+        (&fm.tags, "tags"),
+    ] {
+        for item in list.iter() {
+            if item.value.trim().is_empty()
+                || (key != "related" && crate::text::slugify(&item.value).is_empty())
+            {
+                ds.push(Diagnostic::error(
+                    path,
+                    item.line,
+                    item.col,
+                    format!("empty name in `{key}`"),
+                ));
+            }
+        }
+    }
+    for rel in &fm.related {
+        if !rel.value.trim().is_empty() && !config.id_pattern.is_match(rel.value.trim()) {
+            ds.push(Diagnostic::error(
+                path,
+                rel.line,
+                rel.col,
+                format!("`related` entry `{}` is not an incident id", rel.value),
+            ));
+        }
+    }
+
+    if let Some(sev) = &severity {
+        check_sections(r, config, sev, &mut ds);
+    }
+    for m in &r.misplaced_actions {
+        let msg = if m.level == 3 {
+            format!(
+                "action item `{}` is outside the `## Action Items` section",
+                m.title
+            )
+        } else {
+            format!("action item `{}` is a level-{} heading", m.title, m.level)
+        };
+        ds.push(Diagnostic::error(path, m.line, 1, msg).with_hint(
+            "write action items as `### Action Item: <title>` inside `## Action Items`",
+        ));
+    }
+    let timeline = check_timeline(path, &r.timeline, date, &mut ds);
+    let actions: Vec<Option<Action>> = r
+        .actions
+        .iter()
+        .map(|a| check_action(path, a, id.as_deref(), date, config, &mut ds))
+        .collect();
+
+    let has_errors = ds
+        .iter()
+        .any(|d| d.level == crate::diagnostics::Level::Error);
+    if has_errors {
+        return (None, ds);
+    }
+    let (Some(id), Some(title), Some(severity), Some(date), Some(status)) =
+        (id, title, severity, date, status)
+    else {
+        return (None, ds);
+    };
+    let started = times[0].or_else(|| timeline.first().map(|t| t.at));
+    let resolved = times[3].or_else(|| timeline.last().map(|t| t.at));
+    let detected = times[1]
+        .or_else(|| find_entry(&timeline, &["alert", "detect", "paged", "page ", "report"]));
+    let mitigated = times[2].or_else(|| {
+        find_entry(
+            &timeline,
+            &[
+                "mitigat",
+                "rollback complete",
+                "restored",
+                "recovered",
+                "back to normal",
+            ],
+        )
+    });
+    let minutes = |to: Option<NaiveDateTime>| match (started, to) {
+        (Some(s), Some(t)) if t >= s => Some(elapsed_minutes(s, t, config)),
+        _ => None,
+    };
+    let mut references: BTreeSet<String> = r.mentions.iter().map(|m| m.id.clone()).collect();
+    references.extend(fm.related.iter().map(|s| s.value.trim().to_string()));
+    let actions: Vec<Action> = actions.into_iter().flatten().collect();
+    references.extend(actions.iter().map(|a| a.tracks.clone()));
+    references.remove(&id);
+    let incident = Incident {
+        slug: id.to_ascii_lowercase(),
+        id,
+        title,
+        severity,
+        date,
+        status,
+        started,
+        detected,
+        mitigated,
+        resolved,
+        duration_minutes: minutes(resolved),
+        time_to_detect_minutes: minutes(detected),
+        time_to_mitigate_minutes: minutes(mitigated),
+        impact: fm
+            .impact
+            .as_ref()
+            .map(|s| s.value.clone())
+            .filter(|s| !s.trim().is_empty()),
+        on_call: fm
+            .on_call
+            .as_ref()
+            .map(|s| s.value.clone())
+            .filter(|s| !s.trim().is_empty()),
+        review_date,
+        published,
+        services: dedup(&fm.services),
+        tags: dedup(&fm.tags),
+        related: dedup(&fm.related),
+        extra: fm.extra.clone(),
+        timeline,
+        actions,
+        references: references.into_iter().collect(),
+        report: Arc::clone(r),
+    };
+    (Some(incident), ds)
+}
+
+fn dedup(items: &[Spanned<String>]) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    items
+        .iter()
+        .map(|s| s.value.trim().to_string())
+        .filter(|s| !s.is_empty() && seen.insert(s.clone()))
+        .collect()
+}
+
+/// Minutes between two local times, read in the site's zone (so a DST change counts right).
+fn elapsed_minutes(from: NaiveDateTime, to: NaiveDateTime, config: &Config) -> i64 {
+    use chrono::TimeZone;
+    let utc = |t: NaiveDateTime| {
+        config
+            .timezone
+            .from_local_datetime(&t)
+            .earliest()
+            .map(|z| z.naive_utc())
+            .unwrap_or(t)
+    };
+    (utc(to) - utc(from)).num_minutes()
+}
+
+fn find_entry(timeline: &[TimelinePoint], words: &[&str]) -> Option<NaiveDateTime> {
+    timeline
+        .iter()
+        .skip(1)
+        .find(|t| {
+            let text = t.text.to_ascii_lowercase();
+            words.iter().any(|w| text.contains(w))
+        })
+        .map(|t| t.at)
+}
+
+/// Checks a `YYYY-MM-DD` value; the hint shows the ISO form of a date written otherwise.
+fn date_field(
+    path: &str,
+    key: &str,
+    v: &Spanned<String>,
+    near: Option<NaiveDate>,
+    ds: &mut Vec<Diagnostic>,
+) -> Option<NaiveDate> {
+    match parse_date(&v.value, near) {
+        Ok(d) => Some(d),
+        Err(hint) => {
+            ds.push(
+                Diagnostic::error(
+                    path,
+                    v.line,
+                    v.col,
+                    format!(
+                        "`{key}` is not a calendar date in YYYY-MM-DD form: `{}`",
+                        v.value
+                    ),
+                )
+                .with_hint(hint),
+            );
+            None
+        }
+    }
+}
+
+/// Parses a strict `YYYY-MM-DD` date. On failure returns a hint, with the ISO form when the
+/// text is a date written another way ("March 30" near 2024-03-15 gives `2024-03-30`).
+pub fn parse_date(s: &str, near: Option<NaiveDate>) -> Result<NaiveDate, String> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    let iso_shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if iso_shape {
+        return NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map_err(|_| format!("`{s}` does not exist in the calendar"));
+    }
+    let cleaned = s
+        .replace(',', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let with_year = [
+        "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%m/%d/%Y", "%d.%m.%Y",
+        "%Y-%m-%d",
+    ];
+    for f in with_year {
+        if let Ok(d) = NaiveDate::parse_from_str(&cleaned, f) {
+            return Err(format!("write `{}`", d.format("%Y-%m-%d")));
+        }
+    }
+    if let Some(near) = near {
+        for f in ["%B %d", "%b %d", "%d %B", "%d %b"] {
+            for year in [near.year(), near.year() + 1] {
+                if let Ok(d) =
+                    NaiveDate::parse_from_str(&format!("{cleaned} {year}"), &format!("{f} %Y"))
+                    && d >= near
+                {
+                    return Err(format!("write `{}`", d.format("%Y-%m-%d")));
+                }
+            }
+        }
+    }
+    Err("write dates as YYYY-MM-DD, e.g. 2024-03-30".to_string())
+}
+
+fn parse_clock(s: &str) -> Option<NaiveTime> {
+    let (h, m) = s.split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.get(..2)?.parse().ok()?);
+    NaiveTime::from_hms_opt(h, m, 0)
+}
+
+/// Checks `started`/`detected`/...: `HH:MM` on `date` or `YYYY-MM-DD HH:MM`.
+fn time_field(
+    path: &str,
+    key: &str,
+    v: &Spanned<String>,
+    date: Option<NaiveDate>,
+    ds: &mut Vec<Diagnostic>,
+) -> Option<NaiveDateTime> {
+    let s = v.value.trim();
+    let parsed = match s.split_once([' ', 'T']) {
+        Some((d, t)) => parse_date(d, None)
+            .ok()
+            .zip(parse_clock(t))
+            .map(|(d, t)| d.and_time(t)),
+        None => parse_clock(s).and_then(|t| date.map(|d| d.and_time(t))),
+    };
+    if parsed.is_none() && (date.is_some() || s.contains(' ')) {
+        ds.push(
+            Diagnostic::error(path, v.line, v.col, format!("`{key}` is not a time: `{s}`"))
+                .with_hint(
+                    "write a clock time on the incident's date, \"14:23\", or \"2024-03-16 00:10\"",
+                ),
+        );
+    }
+    parsed
+}
+
+fn check_sections(r: &Report, config: &Config, severity: &str, ds: &mut Vec<Diagnostic>) {
+    let Some(policy) = config.severity_policy(severity) else {
+        return;
+    };
+    let path = r.path.as_str();
+    let sev_line = r
+        .front
+        .severity
+        .as_ref()
+        .map(|s| (s.line, s.col))
+        .unwrap_or((1, 1));
+    for required in &policy.required_sections {
+        if r.section(required).is_none() {
+            ds.push(
+                Diagnostic::error(
+                    path,
+                    sev_line.0,
+                    sev_line.1,
+                    format!("missing section `## {required}`, required for {severity}"),
+                )
+                .with_hint(format!(
+                    "{severity} reports need: {}",
+                    policy.required_sections.join(", ")
+                )),
+            );
+        }
+    }
+    let mut first: HashMap<String, usize> = HashMap::new();
+    for s in &r.sections {
+        let key = s.title.to_lowercase();
+        match first.get(&key) {
+            None => {
+                first.insert(key, s.line);
+            }
+            Some(&line) => {
+                let required = policy
+                    .required_sections
+                    .iter()
+                    .any(|x| x.to_lowercase() == key);
+                let msg = format!(
+                    "section `## {}` appears twice (first at line {line})",
+                    s.title
+                );
+                let hint = "merge the two sections into one";
+                ds.push(if required {
+                    Diagnostic::error(path, s.line, 1, msg).with_hint(hint)
+                } else {
+                    Diagnostic::warning(path, s.line, 1, msg).with_hint(hint)
+                });
+            }
+        }
+    }
+}
+
+fn check_timeline(
+    path: &str,
+    entries: &[TimelineEntry],
+    date: Option<NaiveDate>,
+    ds: &mut Vec<Diagnostic>,
+) -> Vec<TimelinePoint> {
+    let mut out: Vec<TimelinePoint> = Vec::new();
+    let mut day = date;
+    for e in entries {
+        let Some(time) = parse_clock(&e.time) else {
+            ds.push(
+                Diagnostic::error(
+                    path,
+                    e.line,
+                    e.col,
+                    format!("timeline time `{}` is not a clock time", e.time),
+                )
+                .with_hint("write times as HH:MM, 00:00 to 23:59"),
+            );
+            continue;
+        };
+        if let Some(d) = &e.date {
+            match parse_date(d, None) {
+                Ok(d) => day = Some(d),
+                Err(hint) => {
+                    ds.push(
+                        Diagnostic::error(
+                            path,
+                            e.line,
+                            e.col,
+                            format!("timeline date `{d}` is not a calendar date"),
+                        )
+                        .with_hint(hint),
+                    );
+                    continue;
+                }
+            }
+        }
+        let Some(day) = day else { continue };
+        let at = day.and_time(time);
+        if let Some(prev) = out.last()
+            && at < prev.at
+        {
+            let shown = |t: NaiveDateTime| {
+                if t.date() == day && e.date.is_none() {
+                    t.format("%H:%M").to_string()
+                } else {
+                    t.format("%Y-%m-%d %H:%M").to_string()
+                }
+            };
+            let hint = if e.date.is_none() {
+                format!(
+                    "entries run forward in time; an entry after midnight carries its date: `{} {}`",
+                    (day + chrono::Days::new(1)).format("%Y-%m-%d"),
+                    e.time
+                )
+            } else {
+                "entries run forward in time".to_string()
+            };
+            ds.push(
+                Diagnostic::error(
+                    path,
+                    e.line,
+                    e.col,
+                    format!(
+                        "timeline goes back in time: {} comes after {}",
+                        shown(at),
+                        shown(prev.at)
+                    ),
+                )
+                .with_hint(hint),
+            );
+            continue;
+        }
+        out.push(TimelinePoint {
+            at,
+            text: e.text.clone(),
+        });
+    }
+    out
+}
+
+fn check_action(
+    path: &str,
+    a: &ActionBlock,
+    own_id: Option<&str>,
+    date: Option<NaiveDate>,
+    config: &Config,
+    ds: &mut Vec<Diagnostic>,
+) -> Option<Action> {
+    let title = if a.title.is_empty() {
+        "(untitled)"
+    } else {
+        a.title.as_str()
+    };
+    if a.title.is_empty() {
+        ds.push(
+            Diagnostic::error(path, a.line, 1, "action item has no title")
+                .with_hint("write `### Action Item: <what changes>`"),
+        );
+    }
+    let mut fields: HashMap<&'static str, &ActionField> = HashMap::new();
+    let all: Vec<&'static str> = REQUIRED_FIELDS
+        .iter()
+        .chain(OPTIONAL_FIELDS)
+        .copied()
+        .collect();
+    for f in &a.fields {
+        let Some(known) = all.iter().find(|k| k.eq_ignore_ascii_case(&f.name)) else {
+            let mut d = Diagnostic::warning(
+                path,
+                f.line,
+                1,
+                format!("unknown action-item field `{}`", f.name),
+            );
+            if let Some(k) = closest(&f.name, &all) {
+                d = d.with_hint(format!("did you mean `{k}`?"));
+            }
+            ds.push(d);
+            continue;
+        };
+        if let Some(prev) = fields.get(known) {
+            ds.push(Diagnostic::error(
+                path,
+                f.line,
+                1,
+                format!(
+                    "action item `{title}` gives `{known}` twice (first at line {})",
+                    prev.line
+                ),
+            ));
+            continue;
+        }
+        fields.insert(known, f);
+    }
+    let mut ok = true;
+    for req in REQUIRED_FIELDS {
+        match fields.get(req) {
+            None => {
+                ok = false;
+                ds.push(
+                    Diagnostic::error(
+                        path,
+                        a.line,
+                        1,
+                        format!("action item `{title}` is missing `{req}`"),
+                    )
+                    .with_hint(format!(
+                        "add a line `**{req}:** ...`; every action item has {}",
+                        REQUIRED_FIELDS.join(", ")
+                    )),
+                );
+            }
+            Some(f) if f.value.trim().is_empty() => {
+                ok = false;
+                ds.push(Diagnostic::error(
+                    path,
+                    f.line,
+                    1,
+                    format!("action item `{title}` has an empty `{req}`"),
+                ));
+            }
+            _ => {}
+        }
+    }
+    let value = |k: &str| {
+        fields
+            .get(k)
+            .map(|f| f.value.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let bad = |f: &ActionField, msg: String, hint: &str| {
+        Diagnostic::error(path, f.line, f.col, msg).with_hint(hint.to_string())
+    };
+    let due = fields
+        .get("Due")
+        .filter(|f| !f.value.is_empty())
+        .and_then(|f| match parse_date(&f.value, date) {
+            Ok(d) => Some(d),
+            Err(hint) => {
+                ds.push(bad(
+                    f,
+                    format!("`Due` is not a date in YYYY-MM-DD form: `{}`", f.value),
+                    &hint,
+                ));
+                None
+            }
+        });
+    let priority = fields
+        .get("Priority")
+        .filter(|f| !f.value.is_empty())
+        .and_then(|f| {
+            Priority::parse(&f.value).or_else(|| {
+                ds.push(bad(
+                    f,
+                    format!("`Priority` must be P1, P2 or P3, not `{}`", f.value),
+                    "P1 is the most urgent",
+                ));
+                None
+            })
+        });
+    let kind = fields
+        .get("Type")
+        .filter(|f| !f.value.is_empty())
+        .and_then(|f| {
+            ActionType::parse(&f.value).or_else(|| {
+                ds.push(bad(
+                    f,
+                    format!(
+                        "`Type` must be Prevent, Detect or Mitigate, not `{}`",
+                        f.value
+                    ),
+                    "Prevent stops a recurrence, Detect finds it sooner, Mitigate limits the harm",
+                ));
+                None
+            })
+        });
+    let status = match fields.get("Status") {
+        None => Some(ActionStatus::Open),
+        Some(f) => ActionStatus::parse(&f.value).or_else(|| {
+            ds.push(bad(
+                f,
+                format!(
+                    "`Status` must be Open, In Progress, Done or Won't Do, not `{}`",
+                    f.value
+                ),
+                "leave it out for Open",
+            ));
+            None
+        }),
+    };
+    if status == Some(ActionStatus::WontDo) && value("Reason").is_none() {
+        let f = fields["Status"];
+        ds.push(bad(
+            f,
+            format!("action item `{title}` is Won't Do without a `Reason`"),
+            "record why the team decided not to act: `**Reason:** ...`",
+        ));
+        ok = false;
+    }
+    let completed = fields
+        .get("Completed")
+        .filter(|f| !f.value.is_empty())
+        .and_then(|f| match parse_date(&f.value, date) {
+            Ok(d) => Some(d),
+            Err(hint) => {
+                ds.push(bad(
+                    f,
+                    format!(
+                        "`Completed` is not a date in YYYY-MM-DD form: `{}`",
+                        f.value
+                    ),
+                    &hint,
+                ));
+                ok = false;
+                None
+            }
+        });
+    let ticket = value("Ticket");
+    if let (Some(t), Some(f)) = (&ticket, fields.get("Ticket"))
+        && !(t.starts_with("https://") || t.starts_with("http://"))
+    {
+        ds.push(bad(
+            f,
+            format!("`Ticket` must be an http(s) URL, not `{t}`"),
+            "link the tracker issue: https://tracker.example/OPS-123",
+        ));
+        ok = false;
+    }
+    let tracks = match fields.get("Tracks against incident") {
+        Some(f) if !f.value.trim().is_empty() => {
+            let v = f.value.trim();
+            if !config.id_pattern.is_match(v) {
+                ds.push(bad(
+                    f,
+                    format!("`Tracks against incident` is not an incident id: `{v}`"),
+                    "name the incident id, e.g. INC-2024-042",
+                ));
+                ok = false;
+            }
+            Some(v.to_string())
+        }
+        _ => own_id.map(str::to_string),
+    };
+    if !ok {
+        return None;
+    }
+    Some(Action {
+        title: a.title.clone(),
+        owner: value("Owner")?,
+        due: due?,
+        priority: priority?,
+        kind: kind?,
+        status: status?,
+        description: value("Description")?,
+        definition_of_done: value("Definition of Done")?,
+        reason: value("Reason"),
+        completed,
+        ticket,
+        tracks: tracks?,
+        line: a.line,
+    })
+}
+
+/// Cross-report checks: duplicate ids (both files named) and references to ids no report has.
+pub fn archive(reports: &[Arc<Report>], config: &Config) -> Vec<Diagnostic> {
+    let mut ds = Vec::new();
+    let mut owners: HashMap<&str, &Report> = HashMap::new();
+    for r in reports {
+        let Some(id) = r
+            .front
+            .id
+            .as_ref()
+            .filter(|id| config.id_pattern.is_match(&id.value))
+        else {
+            continue;
+        };
+        match owners.get(id.value.as_str()) {
+            None => {
+                owners.insert(&id.value, r);
+            }
+            Some(first) => {
+                let fl = first.front.id.as_ref().map(|s| s.line).unwrap_or(1);
+                ds.push(Diagnostic::error(
+                    &r.path,
+                    id.line,
+                    id.col,
+                    format!(
+                        "duplicate id `{}`: also used by {}:{}",
+                        id.value, first.path, fl
+                    ),
+                ));
+                ds.push(Diagnostic::error(
+                    &first.path,
+                    fl,
+                    id.col,
+                    format!(
+                        "duplicate id `{}`: also used by {}:{}",
+                        id.value, r.path, id.line
+                    ),
+                ));
+            }
+        }
+    }
+    let unknown = |id: &str| !owners.contains_key(id);
+    for r in reports {
+        for m in &r.mentions {
+            if unknown(&m.id) {
+                ds.push(
+                    Diagnostic::error(
+                        &r.path,
+                        m.line,
+                        m.col,
+                        format!("{} is not the id of any report", m.id),
+                    )
+                    .with_hint("check the id, or add the report it refers to"),
+                );
+            }
+        }
+        for rel in &r.front.related {
+            let v = rel.value.trim();
+            if config.id_pattern.is_match(v) && unknown(v) {
+                ds.push(Diagnostic::error(
+                    &r.path,
+                    rel.line,
+                    rel.col,
+                    format!("`related` names {v}, which is not the id of any report"),
+                ));
+            }
+        }
+        for a in &r.actions {
+            for f in a
+                .fields
+                .iter()
+                .filter(|f| f.name.eq_ignore_ascii_case("Tracks against incident"))
+            {
+                let v = f.value.trim();
+                if config.id_pattern.is_match(v) && unknown(v) {
+                    ds.push(Diagnostic::error(
+                        &r.path,
+                        f.line,
+                        f.col,
+                        format!(
+                            "`Tracks against incident` names {v}, which is not the id of any report"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    ds
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_hints_show_the_iso_form() {
+        let near = NaiveDate::from_ymd_opt(2024, 3, 15);
+        assert_eq!(
+            parse_date("March 30", near).unwrap_err(),
+            "write `2024-03-30`"
+        );
+        assert_eq!(
+            parse_date("January 5", near).unwrap_err(),
+            "write `2025-01-05`"
+        );
+        assert_eq!(
+            parse_date("March 30, 2024", None).unwrap_err(),
+            "write `2024-03-30`"
+        );
+        assert_eq!(
+            parse_date("2024-02-30", None).unwrap_err(),
+            "`2024-02-30` does not exist in the calendar"
+        );
+        assert_eq!(
+            parse_date("2024-02-29", None).unwrap(),
+            NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
+        );
+        assert!(parse_date("soon", None).unwrap_err().contains("YYYY-MM-DD"));
+    }
+}
