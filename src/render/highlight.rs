@@ -1,10 +1,14 @@
 //! Syntax highlighting of fenced code blocks with syntect, as CSS classes (prefix `hl-`), so the
 //! stylesheet (and its dark mode) decides the colours. The syntax set is loaded once, on the
 //! first code block that names a language; a language syntect does not know is shown as plain,
-//! escaped code.
+//! escaped code. Highlighted blocks are cached by language and text for the life of the
+//! process, so a block that did not change (in `serve`, or repeated across reports) is
+//! highlighted once.
 
 use crate::text::escape_html;
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, OnceLock, RwLock};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
@@ -17,8 +21,30 @@ fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
-/// A `<pre><code>` block for `code` in `lang` (the info string's first word).
-pub fn code_block(code: &str, lang: &str) -> String {
+type Cache = RwLock<HashMap<(u64, usize), Arc<str>>>;
+
+fn cache() -> &'static Cache {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// A `<pre><code>` block for `code` in `lang` (the info string's first word), from the cache
+/// when the same block was highlighted before.
+pub fn code_block(code: &str, lang: &str) -> Arc<str> {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (lang, code).hash(&mut h);
+    let key = (h.finish(), code.len());
+    if let Some(html) = cache().read().ok().and_then(|c| c.get(&key).cloned()) {
+        return html;
+    }
+    let html: Arc<str> = highlight(code, lang).into();
+    if let Ok(mut c) = cache().write() {
+        c.insert(key, Arc::clone(&html));
+    }
+    html
+}
+
+fn highlight(code: &str, lang: &str) -> String {
     let lang = lang.split([' ', ',', '{']).next().unwrap_or("").trim();
     let plain = || {
         let class = if lang.is_empty() {
@@ -74,7 +100,7 @@ mod tests {
     #[test]
     fn unknown_language_is_escaped_plain() {
         assert_eq!(
-            code_block("<b>\n", "nosuchlang"),
+            &*code_block("<b>\n", "nosuchlang"),
             "<pre><code class=\"language-nosuchlang\">&lt;b&gt;\n</code></pre>\n"
         );
     }

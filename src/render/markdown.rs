@@ -58,7 +58,7 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
                 Event::Text(t) => buf.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     let html = highlight::code_block(buf, lang);
-                    events.push(Event::Html(CowStr::from(html)));
+                    events.push(Event::Html(CowStr::from(html.to_string())));
                     code = None;
                 }
                 _ => {}
