@@ -155,7 +155,7 @@ impl Config {
             )
         })?;
         let bare = pattern.trim_start_matches('^').trim_end_matches('$');
-        let id_finder = Regex::new(&format!(r"\b(?:{bare})\b")).map_err(|e| {
+        let id_finder = Regex::new(&format!(r"(?-u:\b)(?:{bare})(?-u:\b)")).map_err(|e| {
             bad(
                 "id_pattern",
                 format!("id_pattern cannot be used to find ids in text: {e}"),
