@@ -57,7 +57,22 @@ struct Server {
 }
 
 impl Drop for Server {
+    /// Stops the server as Ctrl-C would (so it removes its build folder), or kills it when it
+    /// does not stop within 20 s.
     fn drop(&mut self) {
+        #[cfg(unix)]
+        {
+            let _ = Command::new("kill")
+                .args(["-INT", &self.child.id().to_string()])
+                .status();
+            let start = Instant::now();
+            while start.elapsed() < WAIT {
+                if let Ok(Some(_)) = self.child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
