@@ -77,6 +77,9 @@ enum Command {
         /// Poll the file system instead of using native events (network drives, WSL).
         #[arg(long)]
         poll: bool,
+        /// base_url of the preview (default `/`: the root of the preview server).
+        #[arg(long)]
+        base_url: Option<String>,
     },
     /// Start a new report with the next free id.
     New {
@@ -180,11 +183,14 @@ pub fn run(cli: Cli) -> u8 {
             port,
             drafts: _,
             poll,
-        } => {
-            let _ = (root, bind, port, poll);
-            eprintln!("error: `pirsite serve` is not available in this build");
-            EXIT_USAGE
-        }
+            base_url,
+        } => crate::serve::run(crate::serve::Options {
+            root,
+            bind,
+            port,
+            poll,
+            base_url,
+        }),
         Command::New {
             root,
             severity,

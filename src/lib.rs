@@ -8,7 +8,8 @@
 //! 4. [`render`] turns the archive into pages (Markdown, highlighting, templates);
 //! 5. [`write`] puts the pages on disk atomically.
 //!
-//! [`site`] runs the stages in order (and caches them for `serve`); [`cli`] is the command line.
+//! [`site`] runs the stages in order (and caches them for `serve`); [`serve`] is the live
+//! preview; [`cli`] is the command line.
 
 pub mod cli;
 pub mod config;
@@ -18,6 +19,7 @@ pub mod load;
 pub mod model;
 pub mod new;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod text;
 pub mod validate;

@@ -56,7 +56,7 @@ pub fn walk(root: &Path, content: &Path) -> ContentFiles {
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        if !entry.file_type().is_file() || is_editor_file(&entry.file_name().to_string_lossy()) {
             continue;
         }
         let path = entry.into_path();
@@ -69,6 +69,21 @@ pub fn walk(root: &Path, content: &Path) -> ContentFiles {
         }
     }
     found
+}
+
+/// True for the temporary, swap, lock and backup files editors leave beside the file being
+/// edited (`.x.md.swp`, `x.md~`, `#x.md#`, `4913`, `x.md.tmp`, `x.md.bak`, JetBrains'
+/// `___jb_tmp___`...): they are neither reports nor assets, and `serve` ignores their changes.
+pub fn is_editor_file(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+        || [".swp", ".swo", ".swx", ".tmp", ".bak"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -514,6 +529,39 @@ pub fn text_of(s: &Option<Spanned<String>>) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn editor_files_are_recognised() {
+        for name in [
+            ".a.md.swp",
+            "a.md~",
+            "#a.md#",
+            ".#a.md",
+            "4913",
+            "a.md.tmp",
+            "a.md.bak",
+            "a.md___jb_tmp___",
+        ] {
+            assert!(is_editor_file(name), "{name}");
+        }
+        for name in ["a.md", "graph.png", "49130.md", "notes#1.md"] {
+            assert!(!is_editor_file(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn walk_skips_editor_files() {
+        let t = tempfile::tempdir().unwrap();
+        let content = t.path().join("content");
+        std::fs::create_dir(&content).unwrap();
+        for name in ["a.md", "a.md~", "4913", "graph.png", "graph.png.bak"] {
+            std::fs::write(content.join(name), "x").unwrap();
+        }
+        let found = walk(t.path(), &content);
+        assert_eq!(found.reports.len(), 1);
+        let assets: Vec<&str> = found.assets.iter().map(|(_, r)| r.as_str()).collect();
+        assert_eq!(assets, ["graph.png"]);
+    }
 
     fn finder() -> Regex {
         Regex::new(r"\bINC-[0-9]{4}-[0-9]{3,}\b").unwrap()

@@ -76,6 +76,8 @@ pub struct Built {
     pub diagnostics: Diagnostics,
     /// Reports in the content folder.
     pub reports: usize,
+    /// Reports read from disk this time (the rest came from the cache).
+    pub reread: usize,
 }
 
 /// "Today": `--today` if given, else `SOURCE_DATE_EPOCH`, else the clock, in the site's zone.
@@ -129,6 +131,16 @@ impl Site {
         self.config = Config::load(&self.root)?;
         self.cache.clear();
         Ok(())
+    }
+
+    /// Drops the cached reports at or under each of `paths`, so the next [`check`] reads them
+    /// again whatever their size and time stamp say (a file system with coarse time stamps can
+    /// keep both unchanged across a quick edit).
+    ///
+    /// [`check`]: Site::check
+    pub fn forget(&mut self, paths: &[PathBuf]) {
+        self.cache
+            .retain(|cached, _| !paths.iter().any(|p| cached.starts_with(p)));
     }
 
     /// Folder of the reports.
@@ -394,5 +406,6 @@ pub fn build(site: &mut Site, opts: &BuildOptions) -> Result<Built, BuildError> 
         files,
         diagnostics: checked.diagnostics,
         reports: checked.reports,
+        reread: checked.reread,
     })
 }

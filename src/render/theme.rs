@@ -42,7 +42,9 @@ fn collect(
         let entry = entry.map_err(|e| {
             Diagnostic::error(rel_path(root, dir), 0, 0, format!("cannot read theme: {e}"))
         })?;
-        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+        if !entry.file_type().is_file()
+            || crate::load::is_editor_file(&entry.file_name().to_string_lossy())
+        {
             continue;
         }
         let name = rel_path(dir, entry.path());

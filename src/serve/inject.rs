@@ -1,0 +1,230 @@
+//! Inject: what `serve` adds to HTML responses on their way out — the reload script and, when
+//! the latest build failed, an overlay listing its diagnostics. Files on disk are never
+//! touched, so the build folder holds exactly what `pirsite build` writes.
+//!
+//! Every URL in the added markup is relative to the page being answered (computed from the
+//! request path), so the preview also works behind a proxy and under a sub-path.
+
+use crate::diagnostics::{Diagnostic, Level};
+
+/// Path of the WebSocket endpoint, relative to the served site's root.
+pub const WS_PATH: &str = "__pirsite/ws";
+
+/// The message every connected page receives after a rebuild, successful or not.
+pub const RELOAD_MESSAGE: &str = r#"{"type":"reload"}"#;
+
+/// Relative prefix from a page at `request_path` (as the browser sees it) back to the site
+/// root: `/` → `./`, `/incidents/` → `../`, `/incidents/inc-1/index.html` → `../../`.
+pub fn root_prefix(request_path: &str) -> String {
+    let depth = request_path
+        .strip_prefix('/')
+        .unwrap_or(request_path)
+        .matches('/')
+        .count();
+    if depth == 0 {
+        "./".into()
+    } else {
+        "../".repeat(depth)
+    }
+}
+
+/// The reload script for a page at `request_path`.
+///
+/// It connects to the WebSocket endpoint (reconnecting with backoff when the server goes
+/// away, and reloading once it is back); on `{"type":"reload"}` it asks the server whether the
+/// page still exists and reloads it, or goes to the home page when it is gone.
+pub fn script(request_path: &str) -> String {
+    let root = root_prefix(request_path);
+    format!(
+        r#"<script data-pirsite-serve>
+(function () {{
+  var root = new URL("{root}", location.href);
+  var delay = 250, lost = false;
+  function reload() {{
+    fetch(location.href, {{ method: "HEAD", cache: "no-store" }}).then(function (r) {{
+      if (r.status === 404) {{ location.href = root.href; }} else {{ location.reload(); }}
+    }}, function () {{}});
+  }}
+  function connect() {{
+    var url = new URL("{WS_PATH}", root);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    var ws = new WebSocket(url.href);
+    ws.onopen = function () {{ delay = 250; if (lost) {{ lost = false; reload(); }} }};
+    ws.onmessage = function (e) {{
+      var m; try {{ m = JSON.parse(e.data); }} catch (_) {{ return; }}
+      if (m && m.type === "reload") {{ reload(); }}
+    }};
+    ws.onclose = function () {{
+      lost = true;
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 5000);
+    }};
+  }}
+  connect();
+}})();
+</script>
+"#
+    )
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The list of diagnostics: one item per finding, `path:line:col`, level, message and hint.
+fn list(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::from(r#"<ol style="margin:.5em 0 0;padding-left:1.5em">"#);
+    for d in diagnostics {
+        let colour = if d.level == Level::Error {
+            "#b00020"
+        } else {
+            "#8a5a00"
+        };
+        out.push_str(&format!(
+            r#"<li style="margin:.35em 0"><code style="font:inherit;font-weight:600">{}:{}:{}</code> <span style="color:{colour};font-weight:600">{}:</span> {}"#,
+            escape(&d.path),
+            d.line.max(1),
+            d.col.max(1),
+            d.level.as_str(),
+            escape(&d.message),
+        ));
+        if let Some(rule) = &d.rule {
+            out.push_str(&format!(" [{}]", escape(rule)));
+        }
+        if let Some(hint) = &d.hint {
+            out.push_str(&format!(
+                r#"<br><span style="color:#444">hint: {}</span>"#,
+                escape(hint).replace('\n', "<br>")
+            ));
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ol>");
+    out
+}
+
+fn errors(diagnostics: &[Diagnostic]) -> usize {
+    diagnostics
+        .iter()
+        .filter(|d| d.level == Level::Error)
+        .count()
+}
+
+fn count(n: usize) -> String {
+    format!("{n} {}", if n == 1 { "error" } else { "errors" })
+}
+
+/// The overlay shown on every page while the latest build has failed: plain HTML with inline
+/// styles, readable without JavaScript and without the theme's stylesheet.
+pub fn overlay(diagnostics: &[Diagnostic]) -> String {
+    format!(
+        r#"<div id="pirsite-errors" role="alert" style="position:fixed;z-index:2147483647;top:0;left:0;right:0;max-height:60vh;overflow:auto;margin:0;padding:.9em 1.2em;background:#fff5f5;color:#1a1a1a;border-bottom:4px solid #b00020;box-shadow:0 2px 10px rgba(0,0,0,.3);font:15px/1.45 system-ui,sans-serif;text-align:left">
+<strong>pirsite: the site has {}; this page is from the last good build.</strong>
+{}
+</div>
+"#,
+        count(errors(diagnostics)),
+        list(diagnostics)
+    )
+}
+
+/// Adds the overlay (when `diagnostics` has errors) and the reload script to an HTML page,
+/// just before its last `</body>` (or at the end when it has none).
+pub fn inject(html: &str, request_path: &str, diagnostics: &[Diagnostic]) -> String {
+    let mut added = String::new();
+    if errors(diagnostics) > 0 {
+        added.push_str(&overlay(diagnostics));
+    }
+    added.push_str(&script(request_path));
+    let at = html
+        .to_ascii_lowercase()
+        .rfind("</body>")
+        .unwrap_or(html.len());
+    let mut out = String::with_capacity(html.len() + added.len());
+    out.push_str(&html[..at]);
+    out.push_str(&added);
+    out.push_str(&html[at..]);
+    out
+}
+
+/// The page answered for every address while no build has succeeded yet.
+pub fn error_page(request_path: &str, diagnostics: &[Diagnostic]) -> String {
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Build failed · pirsite</title>
+</head>
+<body style="margin:0;padding:1.5em;font:16px/1.5 system-ui,sans-serif;color:#1a1a1a;background:#fff5f5">
+<h1 style="font-size:1.4em;color:#b00020">The site could not be built</h1>
+<p>pirsite found {} and has no earlier build to show. Fix them and save: this page reloads by itself.</p>
+<div id="pirsite-errors">{}</div>
+{}</body>
+</html>
+"#,
+        count(errors(diagnostics)),
+        list(diagnostics),
+        script(request_path)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_climbs_back_to_the_root() {
+        assert_eq!(root_prefix("/"), "./");
+        assert_eq!(root_prefix("/index.html"), "./");
+        assert_eq!(root_prefix("/incidents/"), "../");
+        assert_eq!(root_prefix("/incidents/inc-2024-001/"), "../../");
+        assert_eq!(root_prefix("/incidents/inc-2024-001/index.html"), "../../");
+        assert_eq!(root_prefix("/a/b/missing"), "../../");
+    }
+
+    #[test]
+    fn script_goes_before_the_last_body_and_uses_a_relative_url() {
+        let html = "<html><body><p>&lt;/body&gt;</p></BODY></html>";
+        let out = inject(html, "/incidents/x/", &[]);
+        let script_at = out.find("<script data-pirsite-serve>").unwrap();
+        assert!(script_at < out.find("</BODY>").unwrap());
+        assert!(out.contains(r#"new URL("../../", location.href)"#));
+        assert!(out.contains(WS_PATH));
+        assert!(!out.contains("pirsite-errors"));
+        assert!(out.starts_with("<html><body><p>&lt;/body&gt;</p>"));
+    }
+
+    #[test]
+    fn overlay_lists_escaped_diagnostics_only_when_there_are_errors() {
+        let d = Diagnostic::error("content/a.md", 4, 2, "bad <date>").with_hint("use 2024-03-30");
+        let out = inject("<body></body>", "/", std::slice::from_ref(&d));
+        assert!(out.contains("pirsite-errors"));
+        assert!(out.contains("content/a.md:4:2"));
+        assert!(out.contains("bad &lt;date&gt;"));
+        assert!(out.contains("hint: use 2024-03-30"));
+        assert!(out.contains("1 error;"));
+        let w = Diagnostic::warning("content/a.md", 1, 1, "odd");
+        assert!(!inject("<body></body>", "/", &[w]).contains("pirsite-errors"));
+        let page = error_page("/x/", &[d]);
+        assert!(page.contains("content/a.md:4:2") && page.contains(WS_PATH));
+    }
+
+    #[test]
+    fn page_without_body_gets_the_script_at_the_end() {
+        let out = inject("<p>hi</p>", "/", &[]);
+        assert!(out.starts_with("<p>hi</p><script"));
+    }
+}
