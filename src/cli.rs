@@ -162,9 +162,19 @@ pub fn run(cli: Cli) -> u8 {
             format,
             deny_warnings,
         } => {
-            let mut site = match open(&root) {
+            let mut site = match Site::open(&root) {
                 Ok(s) => s,
-                Err(code) => return code,
+                Err(d) if d.path == crate::config::CONFIG_FILE => {
+                    // A broken site.toml is a finding like any other, in the format asked for.
+                    let mut ds = Diagnostics::new();
+                    ds.push(d);
+                    print!("{}", ds.render(format, 0));
+                    return EXIT_INVALID;
+                }
+                Err(d) => {
+                    eprintln!("{}", d.to_human());
+                    return EXIT_USAGE;
+                }
             };
             if let Err(e) = site::today(today, &site.config) {
                 eprintln!("error: {e}");

@@ -39,6 +39,7 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
     let mut ds = Vec::new();
     let path = r.path.as_str();
     let fm = &r.front;
+    ds.extend(fm.errors.iter().cloned());
 
     for key in &fm.unknown {
         let mut d = Diagnostic::warning(
@@ -153,15 +154,53 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
         .published
         .as_ref()
         .and_then(|d| date_field(path, "published", d, date, &mut ds));
-    let times: Vec<Option<NaiveDateTime>> =
-        [&fm.started, &fm.detected, &fm.mitigated, &fm.resolved]
-            .iter()
-            .zip(["started", "detected", "mitigated", "resolved"])
-            .map(|(v, key)| {
-                v.as_ref()
-                    .and_then(|v| time_field(path, key, v, date, &mut ds))
-            })
-            .collect();
+    let time_keys = [&fm.started, &fm.detected, &fm.mitigated, &fm.resolved];
+    let time_names = ["started", "detected", "mitigated", "resolved"];
+    let times: Vec<Option<NaiveDateTime>> = time_keys
+        .iter()
+        .zip(time_names)
+        .map(|(v, key)| {
+            v.as_ref()
+                .and_then(|v| time_field(path, key, v, date, &mut ds))
+        })
+        .collect();
+    // started ≤ detected, mitigated ≤ resolved: a later key earlier than an earlier one is a
+    // time after midnight written without its date.
+    for later in 1..4 {
+        let (Some(at), Some(v)) = (times[later], time_keys[later]) else {
+            continue;
+        };
+        let before = (0..later)
+            .filter(|&e| e == 0 || later == 3)
+            .find_map(|e| times[e].filter(|&t| at < t).map(|t| (e, t)));
+        if let Some((e, t)) = before {
+            let hint = if v.value.trim().contains(' ') {
+                "the incident's times run started ≤ detected, mitigated ≤ resolved".to_string()
+            } else {
+                format!(
+                    "a time after midnight carries its date: `{}: \"{} {}\"`",
+                    time_names[later],
+                    (at.date() + chrono::Days::new(1)).format("%Y-%m-%d"),
+                    at.format("%H:%M")
+                )
+            };
+            ds.push(
+                Diagnostic::error(
+                    path,
+                    v.line,
+                    v.col,
+                    format!(
+                        "`{}` ({}) is before `{}` ({})",
+                        time_names[later],
+                        at.format("%Y-%m-%d %H:%M"),
+                        time_names[e],
+                        t.format("%Y-%m-%d %H:%M")
+                    ),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
 
     for (list, key) in [
         (&fm.related, "related"),
@@ -395,10 +434,20 @@ pub fn parse_date(s: &str, near: Option<NaiveDate>) -> Result<NaiveDate, String>
     Err("write dates as YYYY-MM-DD, e.g. 2024-03-30".to_string())
 }
 
+/// Parses `H:MM`, `HH:MM` or `HH:MM:SS` (seconds dropped); nothing else.
 fn parse_clock(s: &str) -> Option<NaiveTime> {
-    let (h, m) = s.split_once(':')?;
-    let (h, m): (u32, u32) = (h.parse().ok()?, m.get(..2)?.parse().ok()?);
-    NaiveTime::from_hms_opt(h, m, 0)
+    let mut parts = s.split(':');
+    let (h, m, sec) = (parts.next()?, parts.next()?, parts.next());
+    let digits =
+        |p: &str, lens: &[usize]| lens.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
+    if parts.next().is_some()
+        || !digits(h, &[1, 2])
+        || !digits(m, &[2])
+        || sec.is_some_and(|x| !digits(x, &[2]) || x > "59")
+    {
+        return None;
+    }
+    NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
 }
 
 /// Checks `started`/`detected`/...: `HH:MM` on `date` or `YYYY-MM-DD HH:MM`.
@@ -410,14 +459,21 @@ fn time_field(
     ds: &mut Vec<Diagnostic>,
 ) -> Option<NaiveDateTime> {
     let s = v.value.trim();
-    let parsed = match s.split_once([' ', 'T']) {
-        Some((d, t)) => parse_date(d, None)
-            .ok()
-            .zip(parse_clock(t))
-            .map(|(d, t)| d.and_time(t)),
-        None => parse_clock(s).and_then(|t| date.map(|d| d.and_time(t))),
+    let (parsed, well_formed) = match s.split_once([' ', 'T']) {
+        Some((d, t)) => {
+            let dt = parse_date(d, None)
+                .ok()
+                .zip(parse_clock(t.trim()))
+                .map(|(d, t)| d.and_time(t));
+            (dt, dt.is_some())
+        }
+        None => {
+            let t = parse_clock(s);
+            (t.and_then(|t| date.map(|d| d.and_time(t))), t.is_some())
+        }
     };
-    if parsed.is_none() && (date.is_some() || s.contains(' ')) {
+    // A clock time on a date that is itself missing or wrong is not a second problem.
+    if !well_formed {
         ds.push(
             Diagnostic::error(path, v.line, v.col, format!("`{key}` is not a time: `{s}`"))
                 .with_hint(
@@ -457,7 +513,7 @@ fn check_sections(r: &Report, config: &Config, severity: &str, ds: &mut Vec<Diag
     }
     let mut first: HashMap<String, usize> = HashMap::new();
     for s in &r.sections {
-        let key = s.title.to_lowercase();
+        let key = crate::load::section_key(&s.title);
         match first.get(&key) {
             None => {
                 first.insert(key, s.line);
@@ -466,7 +522,7 @@ fn check_sections(r: &Report, config: &Config, severity: &str, ds: &mut Vec<Diag
                 let required = policy
                     .required_sections
                     .iter()
-                    .any(|x| x.to_lowercase() == key);
+                    .any(|x| crate::load::section_key(x) == key);
                 let msg = format!(
                     "section `## {}` appears twice (first at line {line})",
                     s.title
@@ -594,7 +650,7 @@ fn check_action(
             let mut d = Diagnostic::warning(
                 path,
                 f.line,
-                1,
+                f.name_col,
                 format!("unknown action-item field `{}`", f.name),
             );
             if let Some(k) = closest(&f.name, &all) {
@@ -607,7 +663,7 @@ fn check_action(
             ds.push(Diagnostic::error(
                 path,
                 f.line,
-                1,
+                f.name_col,
                 format!(
                     "action item `{title}` gives `{known}` twice (first at line {})",
                     prev.line
@@ -637,12 +693,15 @@ fn check_action(
             }
             Some(f) if f.value.trim().is_empty() => {
                 ok = false;
-                ds.push(Diagnostic::error(
-                    path,
-                    f.line,
-                    1,
-                    format!("action item `{title}` has an empty `{req}`"),
-                ));
+                ds.push(
+                    Diagnostic::error(
+                        path,
+                        f.line,
+                        f.name_col,
+                        format!("action item `{title}` has an empty `{req}`"),
+                    )
+                    .with_hint(format!("write the value after `**{req}:**`")),
+                );
             }
             _ => {}
         }
@@ -701,6 +760,20 @@ fn check_action(
         });
     let status = match fields.get("Status") {
         None => Some(ActionStatus::Open),
+        Some(f) if f.value.is_empty() => {
+            ds.push(
+                Diagnostic::error(
+                    path,
+                    f.line,
+                    f.name_col,
+                    format!("action item `{title}` has an empty `Status`"),
+                )
+                .with_hint(
+                    "write Open, In Progress, Done or Won't Do, or leave the line out for Open",
+                ),
+            );
+            None
+        }
         Some(f) => ActionStatus::parse(&f.value).or_else(|| {
             ds.push(bad(
                 f,
@@ -740,7 +813,7 @@ fn check_action(
                 None
             }
         });
-    let ticket = value("Ticket");
+    let ticket = value("Ticket").map(|t| ticket_url(&t));
     if let (Some(t), Some(f)) = (&ticket, fields.get("Ticket"))
         && !(t.starts_with("https://") || t.starts_with("http://"))
     {
@@ -786,6 +859,21 @@ fn check_action(
     })
 }
 
+/// The URL of a Ticket value: as written, or inside `<…>`, or the target of `[text](url)`.
+fn ticket_url(v: &str) -> String {
+    let v = v.trim();
+    if let Some(inner) = v.strip_prefix('<').and_then(|r| r.strip_suffix('>')) {
+        return inner.trim().to_string();
+    }
+    if v.starts_with('[')
+        && let Some(p) = v.find("](")
+        && let Some(url) = v[p + 2..].strip_suffix(')')
+    {
+        return url.trim().to_string();
+    }
+    v.to_string()
+}
+
 /// Cross-report checks: duplicate ids (both files named) and references to ids no report has.
 pub fn archive(reports: &[Arc<Report>], config: &Config) -> Vec<Diagnostic> {
     let mut ds = Vec::new();
@@ -804,7 +892,12 @@ pub fn archive(reports: &[Arc<Report>], config: &Config) -> Vec<Diagnostic> {
                 owners.insert(&id.value, r);
             }
             Some(first) => {
-                let fl = first.front.id.as_ref().map(|s| s.line).unwrap_or(1);
+                let (fl, fc) = first
+                    .front
+                    .id
+                    .as_ref()
+                    .map(|s| (s.line, s.col))
+                    .unwrap_or((1, 1));
                 ds.push(Diagnostic::error(
                     &r.path,
                     id.line,
@@ -817,7 +910,7 @@ pub fn archive(reports: &[Arc<Report>], config: &Config) -> Vec<Diagnostic> {
                 ds.push(Diagnostic::error(
                     &first.path,
                     fl,
-                    id.col,
+                    fc,
                     format!(
                         "duplicate id `{}`: also used by {}:{}",
                         id.value, r.path, id.line
@@ -828,8 +921,16 @@ pub fn archive(reports: &[Arc<Report>], config: &Config) -> Vec<Diagnostic> {
     }
     let unknown = |id: &str| !owners.contains_key(id);
     for r in reports {
+        // An id in "Tracks against incident" is reported by its own rule below, not twice.
+        let tracks_lines: Vec<usize> = r
+            .actions
+            .iter()
+            .flat_map(|a| &a.fields)
+            .filter(|f| f.name.eq_ignore_ascii_case("Tracks against incident"))
+            .map(|f| f.line)
+            .collect();
         for m in &r.mentions {
-            if unknown(&m.id) {
+            if unknown(&m.id) && !tracks_lines.contains(&m.line) {
                 ds.push(
                     Diagnostic::error(
                         &r.path,
@@ -903,5 +1004,28 @@ mod tests {
             NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
         );
         assert!(parse_date("soon", None).unwrap_err().contains("YYYY-MM-DD"));
+    }
+
+    #[test]
+    fn clock_times_are_strict() {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0);
+        assert_eq!(parse_clock("14:23"), t(14, 23));
+        assert_eq!(parse_clock("9:05"), t(9, 5));
+        assert_eq!(parse_clock("14:23:59"), t(14, 23));
+        for bad in [
+            "14:23xyz", "+1:30", "14:2", "24:00", "14:60", "14:23:99", "1:2:3:4", "",
+        ] {
+            assert_eq!(parse_clock(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn ticket_urls_may_be_wrapped() {
+        assert_eq!(ticket_url("<https://t.example/1>"), "https://t.example/1");
+        assert_eq!(
+            ticket_url("[OPS-1](https://t.example/1)"),
+            "https://t.example/1"
+        );
+        assert_eq!(ticket_url("OPS-1"), "OPS-1");
     }
 }
