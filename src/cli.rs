@@ -2,7 +2,7 @@
 //! (0 success, 1 content errors, 2 usage or I/O errors). Each command is a few lines over
 //! [`crate::site`]; this module only parses arguments and prints.
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Format};
+use crate::diagnostics::{Diagnostics, Format};
 use crate::site::{self, BuildError, BuildOptions, Site};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
@@ -106,10 +106,11 @@ pub fn main() -> ExitCode {
 
 fn open(root: &std::path::Path) -> Result<Site, u8> {
     Site::open(root).map_err(|d| {
-        eprintln!("{}", d.to_human());
         if d.path == crate::config::CONFIG_FILE {
+            eprintln!("{}", d.to_human());
             EXIT_INVALID
         } else {
+            eprintln!("error: {}: {}", d.path, d.message);
             EXIT_USAGE
         }
     })
@@ -172,7 +173,7 @@ pub fn run(cli: Cli) -> u8 {
                     return EXIT_INVALID;
                 }
                 Err(d) => {
-                    eprintln!("{}", d.to_human());
+                    eprintln!("error: {}: {}", d.path, d.message);
                     return EXIT_USAGE;
                 }
             };
@@ -250,10 +251,7 @@ fn report_build_error(e: BuildError) -> u8 {
             EXIT_INVALID
         }
         BuildError::Write(w) => {
-            eprintln!(
-                "{}",
-                Diagnostic::error("(output)", 0, 0, w.to_string()).message
-            );
+            eprintln!("error: {w}");
             eprintln!("error: the site was not written; the previous output is unchanged");
             EXIT_USAGE
         }
