@@ -148,6 +148,18 @@ pub struct MisplacedAction {
     pub line: usize,
 }
 
+/// A `**Field:**` line inside `## Action Items` but outside every `### Action Item:` block,
+/// e.g. under `### Action Item 1: ...` or with no heading at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LooseField {
+    /// Field name as written.
+    pub name: String,
+    /// Line of the field.
+    pub line: usize,
+    /// The heading the field is under (text and line), if any.
+    pub heading: Option<(String, usize)>,
+}
+
 /// An incident id written in the body text (not in code).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
@@ -180,6 +192,8 @@ pub struct Report {
     pub actions: Vec<ActionBlock>,
     /// Headings that look like action items in the wrong place.
     pub misplaced_actions: Vec<MisplacedAction>,
+    /// `**Field:**` lines in `## Action Items` that belong to no `### Action Item:` block.
+    pub loose_fields: Vec<LooseField>,
     /// Incident ids mentioned in the body.
     pub mentions: Vec<Mention>,
     /// Index of body lines (offsets relative to `body`).
@@ -260,10 +274,29 @@ pub fn parse_report(
         timeline: Vec::new(),
         actions: Vec::new(),
         misplaced_actions: Vec::new(),
+        loose_fields: Vec::new(),
         mentions: Vec::new(),
     };
     structure(&mut report, id_finder);
     Ok(report)
+}
+
+/// The `id:` written in a report's front matter, found without parsing the YAML (for reports
+/// whose front matter does not parse).
+pub fn guess_id(bytes: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut lines = text.lines();
+    if lines.next()?.trim_end() != "---" {
+        return None;
+    }
+    lines
+        .take_while(|l| !matches!(l.trim_end(), "---" | "..."))
+        .find_map(|l| l.strip_prefix("id:"))
+        .map(|v| {
+            let v = v.split(" #").next().unwrap_or(v).trim();
+            v.trim_matches(|c| c == '"' || c == '\'').trim().to_string()
+        })
+        .filter(|v| !v.is_empty())
 }
 
 /// How a file starts.
@@ -329,6 +362,8 @@ fn structure(r: &mut Report, id_finder: &Regex) {
                 in_code += 1;
                 code.push(range);
             }
+            // HTML blocks (comments too) hold no timeline entries or fields.
+            Event::Start(Tag::HtmlBlock) => code.push(range),
             Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
             Event::Text(t) => {
                 if let Some(h) = current.as_mut() {
@@ -389,6 +424,7 @@ fn structure(r: &mut Report, id_finder: &Regex) {
         .filter(|s| section_key(&s.title) == "action items")
         .map(|s| s.content.clone())
         .collect();
+    let mut blocks: Vec<Range<usize>> = Vec::new();
     for h in &headings {
         let Some(title) = action_title(&h.text) else {
             continue;
@@ -402,6 +438,7 @@ fn structure(r: &mut Report, id_finder: &Regex) {
                     .map(|n| n.start)
                     .unwrap_or(section.end)
                     .min(section.end);
+                blocks.push(h.start..end);
                 let fields = parse_fields(r, h.end..end, &code);
                 r.actions.push(ActionBlock {
                     title: title.to_string(),
@@ -414,6 +451,25 @@ fn structure(r: &mut Report, id_finder: &Regex) {
                 level: h.level,
                 line: r.file_line(h.start),
             }),
+        }
+    }
+    for section in &action_sections {
+        for (at, line) in lines_in(&r.body, section.clone(), &code) {
+            if blocks.iter().any(|b| b.contains(&at)) {
+                continue;
+            }
+            let Some(c) = field_re().captures(line) else {
+                continue;
+            };
+            let heading = headings
+                .iter()
+                .rfind(|h| h.level >= 3 && h.start < at && section.contains(&h.start))
+                .map(|h| (h.text.trim().to_string(), r.file_line(h.start)));
+            r.loose_fields.push(LooseField {
+                name: c[2].trim().to_string(),
+                line: r.file_line(at),
+                heading,
+            });
         }
     }
     if let Some(section) = r.section("Timeline").map(|s| s.content.clone()) {
@@ -711,5 +767,15 @@ mod tests {
         assert_eq!(r.actions.len(), 2);
         assert!(r.misplaced_actions.is_empty());
         assert_eq!(section_key("  What  Went well : "), "what went well");
+    }
+
+    #[test]
+    fn ids_are_guessed_from_broken_front_matter() {
+        assert_eq!(
+            guess_id(b"---\ntitle: [x\nid: \"INC-2024-001\" # c\n---\n").as_deref(),
+            Some("INC-2024-001")
+        );
+        assert_eq!(guess_id(b"---\ntitle: x\n---\nid: INC-1\n"), None);
+        assert_eq!(guess_id(b"id: INC-1\n"), None);
     }
 }

@@ -247,6 +247,7 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
             "write action items as `### Action Item: <title>` inside `## Action Items`",
         ));
     }
+    check_loose_fields(r, &mut ds);
     let timeline = check_timeline(path, &r.timeline, date, &mut ds);
     let actions: Vec<Option<Action>> = r
         .actions
@@ -535,6 +536,46 @@ fn check_sections(r: &Report, config: &Config, severity: &str, ds: &mut Vec<Diag
                 });
             }
         }
+    }
+}
+
+/// Action-item fields that no `### Action Item:` block holds would be lost: one error per
+/// heading they are under (or at the first of them when under none).
+fn check_loose_fields(r: &Report, ds: &mut Vec<Diagnostic>) {
+    let misplaced: Vec<usize> = r.misplaced_actions.iter().map(|m| m.line).collect();
+    let mut seen: Vec<Option<usize>> = Vec::new();
+    for f in &r.loose_fields {
+        let known = REQUIRED_FIELDS
+            .iter()
+            .chain(OPTIONAL_FIELDS)
+            .any(|k| k.eq_ignore_ascii_case(&f.name));
+        let under = f.heading.as_ref().map(|h| h.1);
+        if !known || seen.contains(&under) || under.is_some_and(|l| misplaced.contains(&l)) {
+            continue;
+        }
+        seen.push(under);
+        let hint = "each action item starts with a heading `### Action Item: <title>`";
+        ds.push(match &f.heading {
+            Some((text, line)) => Diagnostic::error(
+                &r.path,
+                *line,
+                1,
+                format!(
+                    "heading `{text}` has action-item fields but is not `### Action Item: <title>`"
+                ),
+            )
+            .with_hint(hint),
+            None => Diagnostic::error(
+                &r.path,
+                f.line,
+                1,
+                format!(
+                    "action-item field `{}` is not under an `### Action Item:` heading",
+                    f.name
+                ),
+            )
+            .with_hint(hint),
+        });
     }
 }
 
@@ -876,6 +917,16 @@ fn ticket_url(v: &str) -> String {
 
 /// Cross-report checks: duplicate ids (both files named) and references to ids no report has.
 pub fn archive(reports: &[Arc<Report>], config: &Config) -> Vec<Diagnostic> {
+    archive_with(reports, &[], config)
+}
+
+/// [`archive`], also counting as existing the ids of reports that could not be read (their
+/// own error is reported; references to them should not add one per referring report).
+pub fn archive_with(
+    reports: &[Arc<Report>],
+    unreadable_ids: &[String],
+    config: &Config,
+) -> Vec<Diagnostic> {
     let mut ds = Vec::new();
     let mut owners: HashMap<&str, &Report> = HashMap::new();
     for r in reports {
@@ -919,7 +970,7 @@ pub fn archive(reports: &[Arc<Report>], config: &Config) -> Vec<Diagnostic> {
             }
         }
     }
-    let unknown = |id: &str| !owners.contains_key(id);
+    let unknown = |id: &str| !owners.contains_key(id) && !unreadable_ids.iter().any(|u| u == id);
     for r in reports {
         // An id in "Tracks against incident" is reported by its own rule below, not twice.
         let tracks_lines: Vec<usize> = r

@@ -1386,3 +1386,64 @@ fn hidden_files_and_folders_are_not_reports() {
     ]);
     assert_eq!(site.check(), vec![]);
 }
+
+// --- Action-item fields outside a block, comments, unreadable reports ---------------------
+
+#[test]
+fn fields_under_a_heading_that_is_not_an_action_item() {
+    let r = good_with(HEADING, "### Action Item 1: Gate canary promotion");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "### Action Item 1"),
+                1,
+                "heading `Action Item 1: Gate canary promotion` has action-item fields but is not `### Action Item: <title>`"
+            )
+            .with_hint("each action item starts with a heading `### Action Item: <title>`")
+        ]
+    );
+    let r = good_with(&format!("{HEADING}\n"), "");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "**Owner:**"),
+                1,
+                "action-item field `Owner` is not under an `### Action Item:` heading"
+            )
+            .with_hint("each action item starts with a heading `### Action Item: <title>`")
+        ]
+    );
+    // Other headings and bold labels in the section are fine.
+    let r = good_with(
+        "## Action Items\n",
+        "## Action Items\n\n### Already done\n**Note:** the rollback runbook was updated.\n",
+    );
+    assert_eq!(check(&r), vec![]);
+}
+
+#[test]
+fn commented_out_entries_and_fields_are_ignored() {
+    let r = good_with(
+        "- 14:45 Incident resolved",
+        "- 14:45 Incident resolved\n\n<!--\n- 09:00 template entry\n-->",
+    );
+    assert_eq!(check(&r), vec![]);
+    let r = good_with(
+        "**Status:** Open",
+        "**Status:** Open\n<!--\n**Ticket:** not yet\n-->",
+    );
+    assert_eq!(check(&r), vec![]);
+}
+
+#[test]
+fn references_to_a_report_that_cannot_be_read_are_not_reported_again() {
+    let broken = OTHER.replace("title: Checkout latency after a release", "title: [oops");
+    let site = TestSite::with(&[(P, GOOD), (Q, &broken)]);
+    let ds = site.check();
+    assert_eq!(ds.len(), 1, "{ds:?}");
+    assert_eq!((ds[0].path.as_str(), ds[0].line), (Q, 3));
+}
