@@ -489,12 +489,17 @@ fn heading_level(l: HeadingLevel) -> usize {
 }
 
 /// The form in which section titles are compared: case-insensitive, inner whitespace collapsed,
-/// a trailing colon ignored (`## Action items:` is `## Action Items`).
+/// a trailing colon and a trailing parenthetical ignored (`## Action items:` is
+/// `## Action Items`, `## Timeline (all times UTC)` is `## Timeline`).
 pub fn section_key(title: &str) -> String {
-    title
-        .trim()
-        .trim_end_matches(':')
-        .split_whitespace()
+    let mut t = title.trim().trim_end_matches(':').trim_end();
+    if t.ends_with(')')
+        && let Some(open) = t.rfind('(')
+        && open > 0
+    {
+        t = t[..open].trim_end().trim_end_matches(':');
+    }
+    t.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
@@ -767,6 +772,8 @@ mod tests {
         assert_eq!(r.actions.len(), 2);
         assert!(r.misplaced_actions.is_empty());
         assert_eq!(section_key("  What  Went well : "), "what went well");
+        assert_eq!(section_key("Timeline (all times UTC):"), "timeline");
+        assert_eq!(section_key("(Draft)"), "(draft)");
     }
 
     #[test]

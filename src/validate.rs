@@ -460,7 +460,13 @@ fn time_field(
     ds: &mut Vec<Diagnostic>,
 ) -> Option<NaiveDateTime> {
     let s = v.value.trim();
-    let (parsed, well_formed) = match s.split_once([' ', 'T']) {
+    // A zone marker is allowed when it names UTC (times are read in the site's zone anyway).
+    let bare = s
+        .strip_suffix('Z')
+        .or_else(|| s.strip_suffix(" UTC"))
+        .unwrap_or(s)
+        .trim_end();
+    let (parsed, well_formed) = match bare.split_once([' ', 'T']) {
         Some((d, t)) => {
             let dt = parse_date(d, None)
                 .ok()
@@ -469,7 +475,7 @@ fn time_field(
             (dt, dt.is_some())
         }
         None => {
-            let t = parse_clock(s);
+            let t = parse_clock(bare);
             (t.and_then(|t| date.map(|d| d.and_time(t))), t.is_some())
         }
     };

@@ -1309,6 +1309,12 @@ fn allowed_variations_report_nothing() {
         ),
         // Lowercase severity and status.
         ("severity: SEV2", "severity: sev2"),
+        // Times unquoted, as ISO timestamps, with the UTC marker.
+        ("started: \"14:23\"", "started: 14:23"),
+        ("detected: \"14:27\"", "detected: 2024-03-15T14:27:00Z"),
+        ("mitigated: \"14:38\"", "mitigated: \"14:38 UTC\""),
+        // A section title with a parenthetical.
+        ("## Timeline", "## Timeline (all times UTC)"),
         // Ids in code are not references.
         (
             "Similar to INC-2023-117.",
