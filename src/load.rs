@@ -580,11 +580,11 @@ fn parse_fields(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec<A
             open = true;
         } else if is_thematic_break(line) {
             open = false;
-        } else if let Some(last) = fields.last_mut().filter(|_| open) {
-            if !last.value.is_empty() || !line.trim().is_empty() {
-                last.value.push('\n');
-                last.value.push_str(line);
-            }
+        } else if let Some(last) = fields.last_mut().filter(|_| open)
+            && (!last.value.is_empty() || !line.trim().is_empty())
+        {
+            last.value.push('\n');
+            last.value.push_str(line);
         }
     }
     for f in &mut fields {
