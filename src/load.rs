@@ -101,7 +101,7 @@ pub struct Section {
 pub struct TimelineEntry {
     /// `YYYY-MM-DD` when the entry carries its date.
     pub date: Option<String>,
-    /// `HH:MM` as written.
+    /// `HH:MM` as written (in 24-hour form when written with AM or PM).
     pub time: String,
     /// The text after the time.
     pub text: String,
@@ -594,15 +594,15 @@ fn parse_fields(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec<A
 }
 
 /// A timeline entry: `HH:MM` or `YYYY-MM-DD HH:MM` at the start of a line, list item or
-/// table row, optionally in bold, italics, backticks or brackets and followed by `UTC`/`Z`; in
-/// a table the date and the time may be two cells.
+/// table row, optionally in bold, italics, backticks or brackets and followed by `AM`/`PM`
+/// and `UTC`/`Z`; in a table the date and the time may be two cells.
 fn timeline_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(concat!(
             r"^\s*(?:[-*+]|\d+[.)]|\|)?\s*(?:\[[ xX]\]\s+)?[*_`\[]{0,2}",
             r"(?:(\d{4}-\d{1,2}-\d{1,2})[*_`]{0,2}(?:[ T]|\s*[|,]\s*)[*_`]{0,2})?",
-            r"(\d{1,2}:\d{2})(?::\d{2})?(?:Z\b|\b)",
+            r"(\d{1,2}:\d{2})(?::\d{2})?(?:\s*([AaPp])\.?[Mm]\b\.?|Z\b|\b)",
             r"\s*(?:UTC\b)?[*_`\]]{0,2}\s*(?:UTC\b)?\s*[-–—:|]?\s*(.*)$"
         ))
         .unwrap()
@@ -620,9 +620,9 @@ fn parse_timeline(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec
         let col = crate::text::char_col(line, c.get(1).map(|d| d.start()).unwrap_or(time.start()));
         out.push(TimelineEntry {
             date: c.get(1).map(|d| d.as_str().to_string()),
-            time: time.as_str().to_string(),
+            time: twenty_four_hour(time.as_str(), c.get(3).map(|m| m.as_str())),
             text: c
-                .get(3)
+                .get(4)
                 .map(|t| t.as_str().trim().trim_end_matches('|').trim().to_string())
                 .unwrap_or_default(),
             line: line_no,
@@ -630,6 +630,26 @@ fn parse_timeline(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec
         });
     }
     out
+}
+
+/// `time` in 24-hour form when written with `a`/`p` (AM/PM) and an hour from 1 to 12; as
+/// written otherwise.
+fn twenty_four_hour(time: &str, meridiem: Option<&str>) -> String {
+    let (Some(m), Some((h, rest))) = (meridiem, time.split_once(':')) else {
+        return time.to_string();
+    };
+    match h.parse::<u32>() {
+        Ok(h @ 1..=12) => {
+            let h = match (m.eq_ignore_ascii_case("p"), h) {
+                (false, 12) => 0,
+                (false, h) => h,
+                (true, 12) => 12,
+                (true, h) => h + 12,
+            };
+            format!("{h:02}:{rest}")
+        }
+        _ => time.to_string(),
+    }
 }
 
 /// A front-matter value paired with where it is, for callers that only need the text.
@@ -743,6 +763,9 @@ mod tests {
             "- `14:28` Acknowledged\n",
             "1. [14:30] Rollback\n",
             "* 2024-03-16T00:10Z Next day\n",
+            "- 12:15 a.m. Quiet\n",
+            "- 1:05 PM Afternoon\n",
+            "- 12:30pm: Lunch\n",
             "Plain 14:40 in prose is not an entry\n",
         ));
         let got: Vec<_> = r
@@ -759,6 +782,9 @@ mod tests {
                 (None, "14:28", "Acknowledged", 4),
                 (None, "14:30", "Rollback", 5),
                 (Some("2024-03-16"), "00:10", "Next day", 3),
+                (None, "00:15", "Quiet", 3),
+                (None, "13:05", "Afternoon", 3),
+                (None, "12:30", "Lunch", 3),
             ]
         );
     }

@@ -406,14 +406,27 @@ pub fn parse_date(s: &str, near: Option<NaiveDate>) -> Result<NaiveDate, String>
         return NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .map_err(|_| format!("`{s}` does not exist in the calendar"));
     }
+    // "March 30th, 2024" → "March 30 2024".
     let cleaned = s
         .replace(',', " ")
         .split_whitespace()
+        .map(|w| {
+            let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+            let suffix = &w[digits.len()..].to_ascii_lowercase();
+            if !digits.is_empty()
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && ["st", "nd", "rd", "th"].contains(&suffix.as_str())
+            {
+                digits
+            } else {
+                w
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ");
     let with_year = [
-        "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%m/%d/%Y", "%d.%m.%Y",
-        "%Y-%m-%d",
+        "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%m/%d/%Y", "%d/%m/%Y",
+        "%d.%m.%Y", "%Y-%m-%d",
     ];
     for f in with_year {
         if let Ok(d) = NaiveDate::parse_from_str(&cleaned, f) {
@@ -1061,6 +1074,18 @@ mod tests {
             NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
         );
         assert!(parse_date("soon", None).unwrap_err().contains("YYYY-MM-DD"));
+        assert_eq!(
+            parse_date("March 30th", near).unwrap_err(),
+            "write `2024-03-30`"
+        );
+        assert_eq!(
+            parse_date("30/03/2024", None).unwrap_err(),
+            "write `2024-03-30`"
+        );
+        assert_eq!(
+            parse_date("1st Apr 2024", None).unwrap_err(),
+            "write `2024-04-01`"
+        );
     }
 
     #[test]

@@ -1357,6 +1357,8 @@ fn allowed_timelines_report_nothing() {
         "| Date | Time | Event |\n|---|---|---|\n| 2024-03-15 | 14:23 | Deploy |\n| 2024-03-16 | 01:00 | Resolved |",
         // Bold times with the zone, seconds, equal times.
         "- **14:23 UTC** Deploy\n- **14:23:30** Second step\n- 14:27 — Alert",
+        // A 12-hour clock.
+        "- 11:50 AM Deploy\n- 12:10 PM Alert\n- 1:05 p.m. Resolved",
         // Prose and sub-bullets between entries.
         "All times are UTC.\n\n- 14:23 Deploy\n  - canary at 5%\n- 14:27 Alert",
     ] {
@@ -1452,4 +1454,17 @@ fn references_to_a_report_that_cannot_be_read_are_not_reported_again() {
     let ds = site.check();
     assert_eq!(ds.len(), 1, "{ds:?}");
     assert_eq!((ds[0].path.as_str(), ds[0].line), (Q, 3));
+}
+
+#[test]
+fn windows_line_endings_change_nothing() {
+    assert_eq!(check(&GOOD.replace('\n', "\r\n")), vec![]);
+    let r = good_with("severity: SEV2", "severity: SEV9").replace('\n', "\r\n");
+    assert_eq!(check(&r)[0].line, 4);
+    let r = good_with("**Due:** 2024-03-30", "**Due:** March 30").replace('\n', "\r\n");
+    let ds = check(&r);
+    assert_eq!(
+        (ds[0].line, ds[0].hint.as_deref()),
+        (line_of(&r, "March 30"), Some("write `2024-03-30`"))
+    );
 }
