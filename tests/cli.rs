@@ -130,7 +130,7 @@ fn a_broken_site_toml_exits_1_in_every_format() {
     assert_eq!(code(&o), 1);
     assert_eq!(
         stdout(&o),
-        "site.toml:2:1: error: unknown key `base_ulr` in site.toml\n    hint: did you mean `base_url`?\n1 error, 0 warnings in 1 of 0 reports\n"
+        "site.toml:2:1: error: unknown key `base_ulr` in site.toml\n    hint: did you mean `base_url`?\n1 error, 0 warnings in site.toml\n"
     );
     let o = run(site.cmd().args(["check", "--format", "json"]));
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
