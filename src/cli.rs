@@ -2,7 +2,7 @@
 //! (0 success, 1 content errors, 2 usage or I/O errors). Each command is a few lines over
 //! [`crate::site`]; this module only parses arguments and prints.
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Format};
+use crate::diagnostics::{Diagnostics, Format};
 use crate::site::{self, BuildError, BuildOptions, Site};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
@@ -109,10 +109,11 @@ pub fn main() -> ExitCode {
 
 fn open(root: &std::path::Path) -> Result<Site, u8> {
     Site::open(root).map_err(|d| {
-        eprintln!("{}", d.to_human());
         if d.path == crate::config::CONFIG_FILE {
+            eprintln!("{}", d.to_human());
             EXIT_INVALID
         } else {
+            eprintln!("error: {}: {}", d.path, d.message);
             EXIT_USAGE
         }
     })
@@ -165,9 +166,19 @@ pub fn run(cli: Cli) -> u8 {
             format,
             deny_warnings,
         } => {
-            let mut site = match open(&root) {
+            let mut site = match Site::open(&root) {
                 Ok(s) => s,
-                Err(code) => return code,
+                Err(d) if d.path == crate::config::CONFIG_FILE => {
+                    // A broken site.toml is a finding like any other, in the format asked for.
+                    let mut ds = Diagnostics::new();
+                    ds.push(d);
+                    print!("{}", ds.render(format, 0));
+                    return EXIT_INVALID;
+                }
+                Err(d) => {
+                    eprintln!("error: {}: {}", d.path, d.message);
+                    return EXIT_USAGE;
+                }
             };
             if let Err(e) = site::today(today, &site.config) {
                 eprintln!("error: {e}");
@@ -246,10 +257,7 @@ fn report_build_error(e: BuildError) -> u8 {
             EXIT_INVALID
         }
         BuildError::Write(w) => {
-            eprintln!(
-                "{}",
-                Diagnostic::error("(output)", 0, 0, w.to_string()).message
-            );
+            eprintln!("error: {w}");
             eprintln!("error: the site was not written; the previous output is unchanged");
             EXIT_USAGE
         }

@@ -138,7 +138,7 @@ impl Config {
     /// Parses the text of `site.toml`.
     pub fn parse(text: &str) -> Result<Config, Diagnostic> {
         let index = LineIndex::new(text);
-        let raw: RawConfig = toml::from_str(text).map_err(|e| toml_error(&e, &index))?;
+        let raw: RawConfig = toml::from_str(text).map_err(|e| toml_error(&e, text, &index))?;
         let key_line = |key: &str| find_key_line(text, key);
         Config::from_raw(raw, &key_line)
     }
@@ -213,8 +213,11 @@ impl Config {
 }
 
 /// Turns a TOML parse or type error into a diagnostic at its line, with a typo hint.
-fn toml_error(e: &toml::de::Error, index: &LineIndex) -> Diagnostic {
-    let (line, col) = e.span().map(|s| index.line_col(s.start)).unwrap_or((0, 0));
+fn toml_error(e: &toml::de::Error, text: &str, index: &LineIndex) -> Diagnostic {
+    let (line, col) = e
+        .span()
+        .map(|s| index.char_line_col(text, s.start))
+        .unwrap_or((0, 0));
     let message = e.message().trim().to_string();
     if let Some(unknown) = message
         .strip_prefix("unknown field `")

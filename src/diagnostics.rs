@@ -229,11 +229,29 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
-    /// "3 errors, 1 warning in 2 of 40 reports".
+    /// "3 errors, 1 warning in 2 of 40 reports". Findings in files that are not reports
+    /// (site.toml, a template, a link in the content folder) are named or counted apart:
+    /// "1 error, 0 warnings in site.toml".
     pub fn summary(&self, reports: usize) -> String {
         let mut files: Vec<&str> = self.items.iter().map(|d| d.path.as_str()).collect();
         files.sort_unstable();
         files.dedup();
+        let (in_reports, others): (Vec<&str>, Vec<&str>) =
+            files.iter().partition(|p| p.ends_with(".md"));
+        let mut place = Vec::new();
+        if !in_reports.is_empty() || others.is_empty() {
+            place.push(format!(
+                "{} of {} {}",
+                in_reports.len(),
+                reports,
+                plural(reports, "report", "reports")
+            ));
+        }
+        match others.as_slice() {
+            [] => {}
+            [one] => place.push(one.to_string()),
+            many => place.push(format!("{} other files", many.len())),
+        }
         let (e, w) = (self.errors(), self.warnings());
         if e == 0 && w == 0 {
             return format!(
@@ -243,14 +261,12 @@ impl Diagnostics {
             );
         }
         format!(
-            "{} {}, {} {} in {} of {} {}",
+            "{} {}, {} {} in {}",
             e,
             plural(e, "error", "errors"),
             w,
             plural(w, "warning", "warnings"),
-            files.len(),
-            reports,
-            plural(reports, "report", "reports")
+            place.join(" and ")
         )
     }
 
@@ -326,5 +342,18 @@ mod tests {
         ds.push(Diagnostic::error("a.md", 2, 1, "y"));
         ds.push(Diagnostic::warning("b.md", 1, 1, "z"));
         assert_eq!(ds.summary(40), "2 errors, 1 warning in 2 of 40 reports");
+        ds.push(Diagnostic::error("site.toml", 1, 1, "x"));
+        assert_eq!(
+            ds.summary(40),
+            "3 errors, 1 warning in 2 of 40 reports and site.toml"
+        );
+        ds.push(Diagnostic::warning("content/link", 0, 0, "x"));
+        assert_eq!(
+            ds.summary(2),
+            "3 errors, 2 warnings in 2 of 2 reports and 2 other files"
+        );
+        let mut only = Diagnostics::new();
+        only.push(Diagnostic::error("site.toml", 2, 1, "x"));
+        assert_eq!(only.summary(0), "1 error, 0 warnings in site.toml");
     }
 }

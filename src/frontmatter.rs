@@ -80,24 +80,19 @@ pub struct FrontMatter {
     pub extra: serde_json::Value,
     /// Keys not in [`KNOWN_KEYS`].
     pub unknown: Vec<Spanned<String>>,
+    /// Values of the wrong shape (a list where one value is expected), each at its key's line.
+    /// The key is then treated as absent; the rest of the front matter is still read, so every
+    /// problem is reported in one run.
+    pub errors: Vec<Diagnostic>,
 }
 
 /// Parses front-matter `text` that starts on 1-based `first_line` of the file at `path`.
+///
+/// Only text that is not YAML, or not a mapping, is an `Err`; values of the wrong shape are
+/// collected in [`FrontMatter::errors`].
 pub fn parse(path: &str, text: &str, first_line: usize) -> Result<FrontMatter, Diagnostic> {
-    let value: Value = serde_yaml::from_str(text).map_err(|e| {
-        let (line, col) = e
-            .location()
-            .map(|l| (l.line(), l.column()))
-            .unwrap_or((1, 0));
-        let msg = e.to_string();
-        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-        Diagnostic::error(
-            path,
-            first_line + line - 1,
-            col.max(1),
-            format!("front matter is not valid YAML: {msg}"),
-        )
-    })?;
+    let value: Value =
+        serde_yaml::from_str(text).map_err(|e| yaml_error(path, text, first_line, &e))?;
     let map = match value {
         Value::Mapping(m) => m,
         Value::Null => serde_yaml::Mapping::new(),
@@ -228,10 +223,65 @@ pub fn parse(path: &str, text: &str, first_line: usize) -> Result<FrontMatter, D
             *field = None;
         }
     }
-    match errors.into_iter().next() {
-        Some(e) => Err(e),
-        None => Ok(fm),
+    fm.errors = errors;
+    Ok(fm)
+}
+
+/// A YAML syntax error at the line where the problem starts: an unclosed quote or bracket is
+/// reported where it opens (the parser notices it later), a duplicated key at its second use.
+fn yaml_error(path: &str, text: &str, first_line: usize, e: &serde_yaml::Error) -> Diagnostic {
+    let (line, col) = e
+        .location()
+        .map(|l| (l.line(), l.column()))
+        .unwrap_or((1, 1));
+    let full = e.to_string();
+    let problem = full.split(" at line ").next().unwrap_or(&full).to_string();
+    if let Some(key) = problem
+        .strip_prefix("duplicate entry with key \"")
+        .and_then(|r| r.strip_suffix('"'))
+    {
+        let locate = Locator { text, first_line };
+        let lines: Vec<usize> = locate.key_indexes(key).collect();
+        if let [first, second, ..] = lines[..] {
+            return Diagnostic::error(
+                path,
+                first_line + second,
+                1,
+                format!("front matter gives `{key}` twice"),
+            )
+            .with_hint(format!("first at line {}; keep one", first_line + first));
+        }
     }
+    // "<problem> at line L column C, while <context> at line L2 column C2"
+    let context = full.split_once(", while ").map(|(_, c)| {
+        let (what, at) = c.split_once(" at line ").unwrap_or((c, ""));
+        let mut nums = at.split(" column ").map(|n| n.trim().parse::<usize>().ok());
+        (
+            what.to_string(),
+            nums.next().flatten(),
+            nums.next().flatten(),
+        )
+    });
+    if let Some((what, Some(cline), Some(ccol))) = &context
+        && (what.starts_with("scanning a quoted scalar") || what.starts_with("parsing a flow"))
+    {
+        return Diagnostic::error(
+            path,
+            first_line + cline - 1,
+            *ccol,
+            format!("front matter is not valid YAML: {problem} (while {what})"),
+        )
+        .with_hint(format!(
+            "a quote or bracket opened here is not closed; the parser noticed at line {}",
+            first_line + line - 1
+        ));
+    }
+    Diagnostic::error(
+        path,
+        first_line + line - 1,
+        col.max(1),
+        format!("front matter is not valid YAML: {problem}"),
+    )
 }
 
 /// The text of a scalar: strings as they are, numbers and booleans as written; `None` for
@@ -254,16 +304,22 @@ struct Locator<'a> {
 }
 
 impl Locator<'_> {
-    /// Line index (0-based, in the front matter) of a top-level `key:`.
-    fn key_index(&self, key: &str) -> Option<usize> {
-        self.text.lines().position(|l| {
+    /// Line indexes (0-based, in the front matter) of a top-level `key:`.
+    fn key_indexes<'k>(&self, key: &'k str) -> impl Iterator<Item = usize> + use<'_, 'k> {
+        self.text.lines().enumerate().filter_map(move |(i, l)| {
             let bare = l.strip_prefix(key).or_else(|| {
-                l.strip_prefix('"')
+                l.strip_prefix(['"', '\''])
                     .and_then(|r| r.strip_prefix(key))
-                    .and_then(|r| r.strip_prefix('"'))
+                    .and_then(|r| r.strip_prefix(['"', '\'']))
             });
             bare.is_some_and(|r| r.trim_start().starts_with(':'))
+                .then_some(i)
         })
+    }
+
+    /// Line index (0-based, in the front matter) of the first top-level `key:`.
+    fn key_index(&self, key: &str) -> Option<usize> {
+        self.key_indexes(key).next()
     }
 
     /// Line and column of the key.
@@ -291,15 +347,14 @@ impl Locator<'_> {
             if !value.is_empty()
                 && let Some(p) = line[from..].find(value)
             {
-                return (self.first_line + i, from + p + 1);
+                return (self.first_line + i, crate::text::char_col(line, from + p));
             }
         }
         let col = self
             .text
             .lines()
             .nth(start)
-            .and_then(|l| l.find(':'))
-            .map(|p| p + 3)
+            .and_then(|l| l.find(':').map(|p| crate::text::char_col(l, p) + 2))
             .unwrap_or(1);
         (self.first_line + start, col)
     }
@@ -352,5 +407,36 @@ mod tests {
         text.push_str("extra: *i\n");
         let e = parse("a.md", &text, 2).unwrap_err();
         assert!(e.message.contains("repetition limit"), "{}", e.message);
+    }
+
+    #[test]
+    fn every_shape_error_is_kept_and_the_rest_is_read() {
+        let fm = parse("a.md", "id: [a, b]\ntitle: T\ntags: {a: 1}\n", 2).unwrap();
+        let got: Vec<_> = fm
+            .errors
+            .iter()
+            .map(|e| (e.line, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (2, "`id` must be a single value, not a list or a map"),
+                (4, "`tags` must be a list of names")
+            ]
+        );
+        assert_eq!(fm.title.unwrap().value, "T");
+    }
+
+    #[test]
+    fn unclosed_quotes_and_brackets_point_where_they_open() {
+        let e = parse("a.md", "id: x\ntitle: [unclosed\nseverity: SEV4\n", 2).unwrap_err();
+        assert_eq!((e.line, e.col), (3, 8));
+        let e = parse("a.md", "id: x\ntitle: \"open\nseverity: SEV4\n", 2).unwrap_err();
+        assert_eq!((e.line, e.col), (3, 8));
+        let e = parse("a.md", "id: x\ntitle: t\nid: y\n", 2).unwrap_err();
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (4, "front matter gives `id` twice")
+        );
     }
 }

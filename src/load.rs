@@ -8,7 +8,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::frontmatter::{self, FrontMatter, Spanned};
 use crate::text::LineIndex;
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use regex::Regex;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -42,17 +42,17 @@ pub fn walk(root: &Path, content: &Path) -> ContentFiles {
                     .path()
                     .map(|p| rel_path(root, p))
                     .unwrap_or_else(|| rel_path(root, content));
-                let msg = if e.loop_ancestor().is_some() {
-                    "symbolic link loop skipped".to_string()
+                let problem = if e.loop_ancestor().is_some() {
+                    Diagnostic::warning(at, 0, 0, "symbolic link loop skipped")
+                        .with_hint("this link points at a folder that contains it; remove the link")
                 } else {
-                    format!(
-                        "cannot read: {}",
-                        e.io_error()
-                            .map(|x| x.to_string())
-                            .unwrap_or_else(|| e.to_string())
-                    )
+                    let why = e
+                        .io_error()
+                        .map(|x| x.to_string())
+                        .unwrap_or_else(|| e.to_string());
+                    Diagnostic::error(at, 0, 0, format!("cannot read: {why}"))
                 };
-                found.problems.push(Diagnostic::error(at, 0, 0, msg));
+                found.problems.push(problem);
                 continue;
             }
         };
@@ -116,7 +116,7 @@ pub struct Section {
 pub struct TimelineEntry {
     /// `YYYY-MM-DD` when the entry carries its date.
     pub date: Option<String>,
-    /// `HH:MM` as written.
+    /// `HH:MM` as written (in 24-hour form when written with AM or PM).
     pub time: String,
     /// The text after the time.
     pub text: String,
@@ -137,6 +137,8 @@ pub struct ActionField {
     pub line: usize,
     /// Column of the value.
     pub col: usize,
+    /// Column of the field name's opening `**`.
+    pub name_col: usize,
 }
 
 /// A `### Action Item: <title>` block.
@@ -159,6 +161,18 @@ pub struct MisplacedAction {
     pub level: usize,
     /// Line of the heading.
     pub line: usize,
+}
+
+/// A `**Field:**` line inside `## Action Items` but outside every `### Action Item:` block,
+/// e.g. under `### Action Item 1: ...` or with no heading at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LooseField {
+    /// Field name as written.
+    pub name: String,
+    /// Line of the field.
+    pub line: usize,
+    /// The heading the field is under (text and line), if any.
+    pub heading: Option<(String, usize)>,
 }
 
 /// An incident id written in the body text (not in code).
@@ -193,6 +207,8 @@ pub struct Report {
     pub actions: Vec<ActionBlock>,
     /// Headings that look like action items in the wrong place.
     pub misplaced_actions: Vec<MisplacedAction>,
+    /// `**Field:**` lines in `## Action Items` that belong to no `### Action Item:` block.
+    pub loose_fields: Vec<LooseField>,
     /// Incident ids mentioned in the body.
     pub mentions: Vec<Mention>,
     /// Index of body lines (offsets relative to `body`).
@@ -200,11 +216,10 @@ pub struct Report {
 }
 
 impl Report {
-    /// The section titled `name` (case-insensitive), first occurrence.
+    /// The section titled `name` (compared by [`section_key`]), first occurrence.
     pub fn section(&self, name: &str) -> Option<&Section> {
-        self.sections
-            .iter()
-            .find(|s| s.title.eq_ignore_ascii_case(name))
+        let key = section_key(name);
+        self.sections.iter().find(|s| section_key(&s.title) == key)
     }
 
     /// File line of byte `offset` in the body.
@@ -214,7 +229,7 @@ impl Report {
 
     /// File line and column of byte `offset` in the body.
     pub fn file_line_col(&self, offset: usize) -> (usize, usize) {
-        let (l, c) = self.lines.line_col(offset);
+        let (l, c) = self.lines.char_line_col(&self.body, offset);
         (l + self.body_line - 1, c)
     }
 }
@@ -239,8 +254,8 @@ pub fn parse_report(
     id_finder: &Regex,
 ) -> Result<Report, Diagnostic> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let index = LineIndex::new(&String::from_utf8_lossy(&bytes[..e.valid_up_to()]));
-        let (line, col) = index.line_col(e.valid_up_to());
+        let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+        let (line, col) = LineIndex::new(valid).char_line_col(valid, valid.len());
         Diagnostic::error(rel, line, col, "file is not valid UTF-8")
             .with_hint("save the report as UTF-8")
     })?;
@@ -250,10 +265,17 @@ pub fn parse_report(
             "a report starts with front matter: `---`, `id: ...`, `title: ...`, `---`",
         ));
     }
-    let (fm_text, body, body_line) = split_front_matter(text).ok_or_else(|| {
-        Diagnostic::error(rel, 1, 1, "report has no front matter")
-            .with_hint("start the file with a `---` line, the keys (id, title, severity, date), and another `---` line")
-    })?;
+    let (fm_text, body, body_line) = match split_front_matter(text) {
+        FrontMatterSplit::Found(yaml, body, line) => (yaml, body, line),
+        FrontMatterSplit::Missing => {
+            return Err(Diagnostic::error(rel, 1, 1, "report has no front matter")
+                .with_hint("start the file with a `---` line, the keys (id, title, severity, date), and another `---` line"));
+        }
+        FrontMatterSplit::Unclosed => {
+            return Err(Diagnostic::error(rel, 1, 1, "front matter is not closed")
+                .with_hint("end the front matter with a `---` line before the Markdown"));
+        }
+    };
     let front = frontmatter::parse(rel, fm_text, 2)?;
     let body = body.to_string();
     let mut report = Report {
@@ -267,30 +289,59 @@ pub fn parse_report(
         timeline: Vec::new(),
         actions: Vec::new(),
         misplaced_actions: Vec::new(),
+        loose_fields: Vec::new(),
         mentions: Vec::new(),
     };
     structure(&mut report, id_finder);
     Ok(report)
 }
 
-/// Splits `---\n<yaml>\n---\n<body>`; returns (yaml, body, first line of body).
-fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
-    let first_end = text.find('\n')?;
-    if text[..first_end].trim_end() != "---" {
+/// The `id:` written in a report's front matter, found without parsing the YAML (for reports
+/// whose front matter does not parse).
+pub fn guess_id(bytes: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut lines = text.lines();
+    if lines.next()?.trim_end() != "---" {
         return None;
     }
-    let rest = &text[first_end + 1..];
+    lines
+        .take_while(|l| !matches!(l.trim_end(), "---" | "..."))
+        .find_map(|l| l.strip_prefix("id:"))
+        .map(|v| {
+            let v = v.split(" #").next().unwrap_or(v).trim();
+            v.trim_matches(|c| c == '"' || c == '\'').trim().to_string()
+        })
+        .filter(|v| !v.is_empty())
+}
+
+/// How a file starts.
+enum FrontMatterSplit<'a> {
+    /// `---`, the YAML, `---` (or `...`): (yaml, body, first line of body).
+    Found(&'a str, &'a str, usize),
+    /// The file does not start with `---`.
+    Missing,
+    /// The opening `---` has no closing line.
+    Unclosed,
+}
+
+/// Splits `---\n<yaml>\n---\n<body>`.
+fn split_front_matter(text: &str) -> FrontMatterSplit<'_> {
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_end].trim_end() != "---" {
+        return FrontMatterSplit::Missing;
+    }
+    let rest = text.get(first_end + 1..).unwrap_or("");
     let mut offset = 0;
     for (i, line) in rest.split_inclusive('\n').enumerate() {
         let t = line.trim_end();
         if t == "---" || t == "..." {
             let yaml = &rest[..offset];
             let body = &rest[offset + line.len()..];
-            return Some((yaml, body, i + 3));
+            return FrontMatterSplit::Found(yaml, body, i + 3);
         }
         offset += line.len();
     }
-    None
+    FrontMatterSplit::Unclosed
 }
 
 /// A heading found in the body.
@@ -309,7 +360,9 @@ fn structure(r: &mut Report, id_finder: &Regex) {
     let mut current: Option<Heading> = None;
     let mut in_code = 0usize;
     let mut mentions = Vec::new();
-    for (event, range) in Parser::new_ext(body, Options::all()).into_offset_iter() {
+    for (event, range) in
+        Parser::new_ext(body, crate::render::markdown::options()).into_offset_iter()
+    {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 current = Some(Heading {
@@ -324,19 +377,26 @@ fn structure(r: &mut Report, id_finder: &Regex) {
                 in_code += 1;
                 code.push(range);
             }
+            // HTML blocks (comments too) hold no timeline entries or fields.
+            Event::Start(Tag::HtmlBlock) => code.push(range),
             Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
             Event::Text(t) => {
                 if let Some(h) = current.as_mut() {
                     h.text.push_str(&t);
                 }
                 if in_code == 0 {
+                    // Map each match back into the source, where the text is verbatim there;
+                    // a repeated id is found after the previous one.
+                    let src = &body[range.clone()];
+                    let mut from = 0;
                     for m in id_finder.find_iter(&t) {
-                        // Map the match back into the source when the text is verbatim there.
-                        let src = &body[range.clone()];
-                        let off = src
-                            .find(m.as_str())
-                            .map(|p| range.start + p)
-                            .unwrap_or(range.start);
+                        let off = match src.get(from..).and_then(|s| s.find(m.as_str())) {
+                            Some(p) => {
+                                from += p + m.len();
+                                range.start + from - m.len()
+                            }
+                            None => range.start,
+                        };
                         mentions.push((m.as_str().to_string(), off));
                     }
                 }
@@ -371,41 +431,59 @@ fn structure(r: &mut Report, id_finder: &Regex) {
             content: content_start..end,
         });
     }
-    let action_section = r.section("Action Items").map(|s| s.content.clone());
+    // Action items: `### Action Item:` headings inside a `## Action Items` section (any of them,
+    // so a duplicated section is reported once, as a duplicate, not again per item).
+    let action_sections: Vec<Range<usize>> = r
+        .sections
+        .iter()
+        .filter(|s| section_key(&s.title) == "action items")
+        .map(|s| s.content.clone())
+        .collect();
+    let mut blocks: Vec<Range<usize>> = Vec::new();
     for h in &headings {
         let Some(title) = action_title(&h.text) else {
             continue;
         };
-        let inside = action_section
-            .as_ref()
-            .is_some_and(|s| s.contains(&h.start));
-        if h.level != 3 || !inside {
-            r.misplaced_actions.push(MisplacedAction {
+        let section = action_sections.iter().find(|s| s.contains(&h.start));
+        match section {
+            Some(section) if h.level == 3 => {
+                let end = headings
+                    .iter()
+                    .find(|n| n.start > h.start && n.level <= 3)
+                    .map(|n| n.start)
+                    .unwrap_or(section.end)
+                    .min(section.end);
+                blocks.push(h.start..end);
+                let fields = parse_fields(r, h.end..end, &code);
+                r.actions.push(ActionBlock {
+                    title: title.to_string(),
+                    line: r.file_line(h.start),
+                    fields,
+                });
+            }
+            _ => r.misplaced_actions.push(MisplacedAction {
                 title: title.to_string(),
                 level: h.level,
                 line: r.file_line(h.start),
-            });
+            }),
         }
     }
-    if let Some(section) = action_section {
-        let blocks: Vec<&Heading> = headings
-            .iter()
-            .filter(|h| {
-                h.level == 3 && section.contains(&h.start) && action_title(&h.text).is_some()
-            })
-            .collect();
-        for h in blocks {
-            let end = headings
+    for section in &action_sections {
+        for (at, line) in lines_in(&r.body, section.clone(), &code) {
+            if blocks.iter().any(|b| b.contains(&at)) {
+                continue;
+            }
+            let Some(c) = field_re().captures(line) else {
+                continue;
+            };
+            let heading = headings
                 .iter()
-                .find(|n| n.start > h.start && n.level <= 3)
-                .map(|n| n.start)
-                .unwrap_or(section.end)
-                .min(section.end);
-            let fields = parse_fields(r, h.end..end, &code);
-            r.actions.push(ActionBlock {
-                title: action_title(&h.text).unwrap_or_default().to_string(),
-                line: r.file_line(h.start),
-                fields,
+                .rfind(|h| h.level >= 3 && h.start < at && section.contains(&h.start))
+                .map(|h| (h.text.trim().to_string(), r.file_line(h.start)));
+            r.loose_fields.push(LooseField {
+                name: c[2].trim().to_string(),
+                line: r.file_line(at),
+                heading,
             });
         }
     }
@@ -423,6 +501,23 @@ fn heading_level(l: HeadingLevel) -> usize {
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
     }
+}
+
+/// The form in which section titles are compared: case-insensitive, inner whitespace collapsed,
+/// a trailing colon and a trailing parenthetical ignored (`## Action items:` is
+/// `## Action Items`, `## Timeline (all times UTC)` is `## Timeline`).
+pub fn section_key(title: &str) -> String {
+    let mut t = title.trim().trim_end_matches(':').trim_end();
+    if t.ends_with(')')
+        && let Some(open) = t.rfind('(')
+        && open > 0
+    {
+        t = t[..open].trim_end().trim_end_matches(':');
+    }
+    t.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// `Some(title)` when heading text is `Action Item: <title>` (case-insensitive).
@@ -455,33 +550,56 @@ fn lines_in<'a>(
     })
 }
 
+/// `**Field:** value` (also `**Field**: value`), optionally as a list item.
 fn field_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"^\s*(?:[-*+]\s+)?\*\*([^*:]+?)\s*:\s*\*\*\s*(.*)$").unwrap())
+    RE.get_or_init(|| {
+        Regex::new(r"^\s*(?:[-*+]\s+)?(\*\*)([^*:]+?)\s*(?::\s*\*\*|\*\*\s*:)\s*(.*)$").unwrap()
+    })
+}
+
+/// A thematic break (`---`, `***`, `___`), which authors put between action items.
+fn is_thematic_break(line: &str) -> bool {
+    let t = line.trim();
+    let mut chars = t.chars().filter(|c| !c.is_whitespace());
+    match chars.next() {
+        Some(c @ ('-' | '*' | '_')) => {
+            let rest: Vec<char> = chars.collect();
+            rest.len() >= 2 && rest.iter().all(|&x| x == c)
+        }
+        _ => false,
+    }
 }
 
 fn parse_fields(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec<ActionField> {
     let mut fields: Vec<ActionField> = Vec::new();
+    // After a thematic break, text up to the next field belongs to no field.
+    let mut open = true;
     for (at, line) in lines_in(&r.body, range, code) {
         if let Some(c) = field_re().captures(line) {
             let name = c
-                .get(1)
+                .get(2)
                 .map(|m| m.as_str().trim().to_string())
                 .unwrap_or_default();
-            let value = c.get(2).map(|m| m.as_str()).unwrap_or("");
-            let vstart = c.get(2).map(|m| m.start()).unwrap_or(0);
+            let value = c.get(3).map(|m| m.as_str()).unwrap_or("");
+            let vstart = c.get(3).map(|m| m.start()).unwrap_or(0);
+            let nstart = c.get(1).map(|m| m.start()).unwrap_or(0);
             let (line_no, _) = r.file_line_col(at);
             fields.push(ActionField {
                 name,
                 value: value.trim().to_string(),
                 line: line_no,
-                col: vstart + 1,
+                col: crate::text::char_col(line, vstart),
+                name_col: crate::text::char_col(line, nstart),
             });
-        } else if let Some(last) = fields.last_mut() {
-            if !last.value.is_empty() || !line.trim().is_empty() {
-                last.value.push('\n');
-                last.value.push_str(line);
-            }
+            open = true;
+        } else if is_thematic_break(line) {
+            open = false;
+        } else if let Some(last) = fields.last_mut().filter(|_| open)
+            && (!last.value.is_empty() || !line.trim().is_empty())
+        {
+            last.value.push('\n');
+            last.value.push_str(line);
         }
     }
     for f in &mut fields {
@@ -490,11 +608,19 @@ fn parse_fields(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec<A
     fields
 }
 
+/// A timeline entry: `HH:MM` or `YYYY-MM-DD HH:MM` at the start of a line, list item or
+/// table row, optionally in bold, italics, backticks or brackets and followed by `AM`/`PM`
+/// and `UTC`/`Z`; in a table the date and the time may be two cells.
 fn timeline_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^(\s*(?:[-*+]|\d+[.)]|\|)?\s*(?:\*\*)?)(?:(\d{4}-\d{1,2}-\d{1,2})[ T])?(\d{1,2}:\d{2})(?::\d{2})?\b(?:\*\*)?\s*(?:UTC|Z)?\s*[-–—:|]?\s*(.*)$")
-            .unwrap()
+        Regex::new(concat!(
+            r"^\s*(?:[-*+]|\d+[.)]|\|)?\s*(?:\[[ xX]\]\s+)?[*_`\[]{0,2}",
+            r"(?:(\d{4}-\d{1,2}-\d{1,2})[*_`]{0,2}(?:[ T]|\s*[|,]\s*)[*_`]{0,2})?",
+            r"(\d{1,2}:\d{2})(?::\d{2})?(?:\s*([AaPp])\.?[Mm]\b\.?|Z\b|\b)",
+            r"\s*(?:UTC\b)?[*_`\]]{0,2}\s*(?:UTC\b)?\s*[-–—:|]?\s*(.*)$"
+        ))
+        .unwrap()
     })
 }
 
@@ -504,12 +630,12 @@ fn parse_timeline(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec
         let Some(c) = timeline_re().captures(line) else {
             continue;
         };
-        let time = c.get(3).expect("time group");
+        let time = c.get(2).expect("time group");
         let (line_no, _) = r.file_line_col(at);
-        let col = c.get(2).map(|d| d.start()).unwrap_or(time.start()) + 1;
+        let col = crate::text::char_col(line, c.get(1).map(|d| d.start()).unwrap_or(time.start()));
         out.push(TimelineEntry {
-            date: c.get(2).map(|d| d.as_str().to_string()),
-            time: time.as_str().to_string(),
+            date: c.get(1).map(|d| d.as_str().to_string()),
+            time: twenty_four_hour(time.as_str(), c.get(3).map(|m| m.as_str())),
             text: c
                 .get(4)
                 .map(|t| t.as_str().trim().trim_end_matches('|').trim().to_string())
@@ -519,6 +645,26 @@ fn parse_timeline(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec
         });
     }
     out
+}
+
+/// `time` in 24-hour form when written with `a`/`p` (AM/PM) and an hour from 1 to 12; as
+/// written otherwise.
+fn twenty_four_hour(time: &str, meridiem: Option<&str>) -> String {
+    let (Some(m), Some((h, rest))) = (meridiem, time.split_once(':')) else {
+        return time.to_string();
+    };
+    match h.parse::<u32>() {
+        Ok(h @ 1..=12) => {
+            let h = match (m.eq_ignore_ascii_case("p"), h) {
+                (false, 12) => 0,
+                (false, h) => h,
+                (true, 12) => 12,
+                (true, h) => h + 12,
+            };
+            format!("{h:02}:{rest}")
+        }
+        _ => time.to_string(),
+    }
 }
 
 /// A front-matter value paired with where it is, for callers that only need the text.
@@ -610,12 +756,107 @@ mod tests {
         let e = parse_report(b"  \n", "a.md", "", &finder()).unwrap_err();
         assert_eq!(e.message, "file is empty");
         let e = parse_report(b"---\nid: x\n", "a.md", "", &finder()).unwrap_err();
-        assert_eq!(e.message, "report has no front matter");
+        assert_eq!(e.message, "front matter is not closed");
     }
 
     #[test]
     fn non_utf8_is_an_error_with_line() {
         let e = parse_report(b"---\nid: x\xff\n---\n", "a.md", "", &finder()).unwrap_err();
         assert_eq!((e.line, e.message.as_str()), (2, "file is not valid UTF-8"));
+    }
+
+    fn body(md: &str) -> Report {
+        let text = format!("---\nid: INC-2024-042\n---\n{md}");
+        parse_report(text.as_bytes(), "a.md", "", &finder()).unwrap()
+    }
+
+    #[test]
+    fn repeated_ids_and_wide_characters_have_their_own_columns() {
+        let r =
+            body("## Summary\n\u{2014} INC-2023-117 and INC-2023-117, $4,500 INC-2023-118 $3\n");
+        let cols: Vec<_> = r.mentions.iter().map(|m| (m.line, m.col)).collect();
+        assert_eq!(cols, vec![(5, 3), (5, 20), (5, 41)]);
+    }
+
+    #[test]
+    fn fields_in_both_bold_forms_and_breaks_between_items() {
+        let r = body(
+            "## Action Items\n### Action Item: A\n**Owner**: Sam\n- **Due:** 2024-03-30\n**Tracks against incident:** INC-2024-042\n\n---\n\n### Action Item: B\n**Owner:** Kim\n",
+        );
+        let a = &r.actions[0];
+        let got: Vec<_> = a
+            .fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.value.as_str(), f.line, f.col, f.name_col))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Owner", "Sam", 6, 12, 1),
+                ("Due", "2024-03-30", 7, 12, 3),
+                ("Tracks against incident", "INC-2024-042", 8, 30, 1)
+            ]
+        );
+        assert_eq!(r.actions[1].fields[0].value, "Kim");
+    }
+
+    #[test]
+    fn timeline_entries_in_lists_tables_and_emphasis() {
+        let r = body(concat!(
+            "## Timeline\n",
+            "| Time | Event |\n|---|---|\n",
+            "| 14:23 | Deploy begins |\n",
+            "| 2024-03-15 | 14:25 | Second cell form |\n",
+            "- **14:27 UTC** Alert fires\n",
+            "- `14:28` Acknowledged\n",
+            "1. [14:30] Rollback\n",
+            "* 2024-03-16T00:10Z Next day\n",
+            "- 12:15 a.m. Quiet\n",
+            "- 1:05 PM Afternoon\n",
+            "- 12:30pm: Lunch\n",
+            "Plain 14:40 in prose is not an entry\n",
+        ));
+        let got: Vec<_> = r
+            .timeline
+            .iter()
+            .map(|e| (e.date.as_deref(), e.time.as_str(), e.text.as_str(), e.col))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (None, "14:23", "Deploy begins", 3),
+                (Some("2024-03-15"), "14:25", "Second cell form", 3),
+                (None, "14:27", "Alert fires", 5),
+                (None, "14:28", "Acknowledged", 4),
+                (None, "14:30", "Rollback", 5),
+                (Some("2024-03-16"), "00:10", "Next day", 3),
+                (None, "00:15", "Quiet", 3),
+                (None, "13:05", "Afternoon", 3),
+                (None, "12:30", "Lunch", 3),
+            ]
+        );
+    }
+
+    #[test]
+    fn section_titles_compare_loosely_and_duplicated_action_sections_hold_items() {
+        let r = body(
+            "## action items:\n### Action Item: A\n**Owner:** x\n## Action Items\n### Action Item: B\n",
+        );
+        assert!(r.section("Action Items").is_some());
+        assert_eq!(r.actions.len(), 2);
+        assert!(r.misplaced_actions.is_empty());
+        assert_eq!(section_key("  What  Went well : "), "what went well");
+        assert_eq!(section_key("Timeline (all times UTC):"), "timeline");
+        assert_eq!(section_key("(Draft)"), "(draft)");
+    }
+
+    #[test]
+    fn ids_are_guessed_from_broken_front_matter() {
+        assert_eq!(
+            guess_id(b"---\ntitle: [x\nid: \"INC-2024-001\" # c\n---\n").as_deref(),
+            Some("INC-2024-001")
+        );
+        assert_eq!(guess_id(b"---\ntitle: x\n---\nid: INC-1\n"), None);
+        assert_eq!(guess_id(b"id: INC-1\n"), None);
     }
 }

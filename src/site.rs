@@ -29,6 +29,9 @@ struct Cached {
     report: Result<Arc<Report>, Diagnostic>,
     incident: Option<Incident>,
     diagnostics: Vec<Diagnostic>,
+    /// The id written in a report that could not be read, so references to it are not
+    /// reported a second time as unknown ids.
+    id_guess: Option<String>,
 }
 
 /// A site: its root, its configuration, and the cache of its reports.
@@ -212,6 +215,7 @@ impl Site {
                                 report: Err(d),
                                 incident: None,
                                 diagnostics: Vec::new(),
+                                id_guess: None,
                             },
                             true,
                         );
@@ -239,6 +243,7 @@ impl Site {
                 };
                 let report =
                     load::parse_report(&bytes, rel, &folder, &config.id_finder).map(Arc::new);
+                let id_guess = report.is_err().then(|| load::guess_id(&bytes)).flatten();
                 let (incident, ds) = match &report {
                     Ok(r) => validate::report(r, config),
                     Err(_) => (None, Vec::new()),
@@ -252,6 +257,7 @@ impl Site {
                         report,
                         incident,
                         diagnostics: ds,
+                        id_guess,
                     },
                     true,
                 )
@@ -259,20 +265,28 @@ impl Site {
             .collect();
         let mut reread = 0;
         let mut reports = Vec::new();
+        let mut unreadable_ids = Vec::new();
         let mut incidents = Vec::new();
         let mut cache = HashMap::with_capacity(results.len());
         for (abs, c, fresh) in results {
             reread += usize::from(fresh);
             match &c.report {
                 Ok(r) => reports.push(Arc::clone(r)),
-                Err(d) => diagnostics.push(d.clone()),
+                Err(d) => {
+                    diagnostics.push(d.clone());
+                    unreadable_ids.extend(c.id_guess.clone());
+                }
             }
             diagnostics.extend(c.diagnostics.iter().cloned());
             incidents.extend(c.incident.clone());
             cache.insert(abs, c);
         }
         self.cache = cache;
-        diagnostics.extend(validate::archive(&reports, &self.config));
+        diagnostics.extend(validate::archive_with(
+            &reports,
+            &unreadable_ids,
+            &self.config,
+        ));
         diagnostics.sort();
         Checked {
             diagnostics,

@@ -34,6 +34,18 @@ impl LineIndex {
         (line, offset - self.starts[line - 1] + 1)
     }
 
+    /// 1-based line and column of byte `offset` in `text` (the text this index was built from),
+    /// the column counted in characters, as editors count it.
+    pub fn char_line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.line(offset);
+        let start = self.starts[line - 1];
+        let end = offset.min(text.len());
+        (
+            line,
+            char_col(&text[start.min(end)..], end - start.min(end)),
+        )
+    }
+
     /// Byte offset where 1-based `line` starts.
     pub fn line_start(&self, line: usize) -> usize {
         self.starts
@@ -41,6 +53,16 @@ impl LineIndex {
             .copied()
             .unwrap_or(usize::MAX)
     }
+}
+
+/// 1-based character column of byte offset `at` in `line` (clamped to the line and rounded
+/// down to a character boundary).
+pub fn char_col(line: &str, at: usize) -> usize {
+    let mut end = at.min(line.len());
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    line[..end].chars().count() + 1
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -90,6 +112,16 @@ mod tests {
         assert_eq!(idx.line_col(4), (2, 2));
         assert_eq!(idx.line_col(7), (4, 1));
         assert_eq!(idx.line_start(2), 3);
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        let text = "a\n\u{2014} INC-1";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(6), (2, 5));
+        assert_eq!(idx.char_line_col(text, 6), (2, 3));
+        assert_eq!(char_col("é x", 3), 3);
+        assert_eq!(char_col("é x", 1), 1);
     }
 
     #[test]

@@ -39,6 +39,7 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
     let mut ds = Vec::new();
     let path = r.path.as_str();
     let fm = &r.front;
+    ds.extend(fm.errors.iter().cloned());
 
     for key in &fm.unknown {
         let mut d = Diagnostic::warning(
@@ -153,15 +154,53 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
         .published
         .as_ref()
         .and_then(|d| date_field(path, "published", d, date, &mut ds));
-    let times: Vec<Option<NaiveDateTime>> =
-        [&fm.started, &fm.detected, &fm.mitigated, &fm.resolved]
-            .iter()
-            .zip(["started", "detected", "mitigated", "resolved"])
-            .map(|(v, key)| {
-                v.as_ref()
-                    .and_then(|v| time_field(path, key, v, date, &mut ds))
-            })
-            .collect();
+    let time_keys = [&fm.started, &fm.detected, &fm.mitigated, &fm.resolved];
+    let time_names = ["started", "detected", "mitigated", "resolved"];
+    let times: Vec<Option<NaiveDateTime>> = time_keys
+        .iter()
+        .zip(time_names)
+        .map(|(v, key)| {
+            v.as_ref()
+                .and_then(|v| time_field(path, key, v, date, &mut ds))
+        })
+        .collect();
+    // started ≤ detected, mitigated ≤ resolved: a later key earlier than an earlier one is a
+    // time after midnight written without its date.
+    for later in 1..4 {
+        let (Some(at), Some(v)) = (times[later], time_keys[later]) else {
+            continue;
+        };
+        let before = (0..later)
+            .filter(|&e| e == 0 || later == 3)
+            .find_map(|e| times[e].filter(|&t| at < t).map(|t| (e, t)));
+        if let Some((e, t)) = before {
+            let hint = if v.value.trim().contains(' ') {
+                "the incident's times run started ≤ detected, mitigated ≤ resolved".to_string()
+            } else {
+                format!(
+                    "a time after midnight carries its date: `{}: \"{} {}\"`",
+                    time_names[later],
+                    (at.date() + chrono::Days::new(1)).format("%Y-%m-%d"),
+                    at.format("%H:%M")
+                )
+            };
+            ds.push(
+                Diagnostic::error(
+                    path,
+                    v.line,
+                    v.col,
+                    format!(
+                        "`{}` ({}) is before `{}` ({})",
+                        time_names[later],
+                        at.format("%Y-%m-%d %H:%M"),
+                        time_names[e],
+                        t.format("%Y-%m-%d %H:%M")
+                    ),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
 
     for (list, key) in [
         (&fm.related, "related"),
@@ -208,6 +247,7 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
             "write action items as `### Action Item: <title>` inside `## Action Items`",
         ));
     }
+    check_loose_fields(r, &mut ds);
     let timeline = check_timeline(path, &r.timeline, date, &mut ds);
     let actions: Vec<Option<Action>> = r
         .actions
@@ -366,14 +406,27 @@ pub fn parse_date(s: &str, near: Option<NaiveDate>) -> Result<NaiveDate, String>
         return NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .map_err(|_| format!("`{s}` does not exist in the calendar"));
     }
+    // "March 30th, 2024" → "March 30 2024".
     let cleaned = s
         .replace(',', " ")
         .split_whitespace()
+        .map(|w| {
+            let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+            let suffix = &w[digits.len()..].to_ascii_lowercase();
+            if !digits.is_empty()
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && ["st", "nd", "rd", "th"].contains(&suffix.as_str())
+            {
+                digits
+            } else {
+                w
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ");
     let with_year = [
-        "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%m/%d/%Y", "%d.%m.%Y",
-        "%Y-%m-%d",
+        "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%m/%d/%Y", "%d/%m/%Y",
+        "%d.%m.%Y", "%Y-%m-%d",
     ];
     for f in with_year {
         if let Ok(d) = NaiveDate::parse_from_str(&cleaned, f) {
@@ -395,10 +448,20 @@ pub fn parse_date(s: &str, near: Option<NaiveDate>) -> Result<NaiveDate, String>
     Err("write dates as YYYY-MM-DD, e.g. 2024-03-30".to_string())
 }
 
+/// Parses `H:MM`, `HH:MM` or `HH:MM:SS` (seconds dropped); nothing else.
 fn parse_clock(s: &str) -> Option<NaiveTime> {
-    let (h, m) = s.split_once(':')?;
-    let (h, m): (u32, u32) = (h.parse().ok()?, m.get(..2)?.parse().ok()?);
-    NaiveTime::from_hms_opt(h, m, 0)
+    let mut parts = s.split(':');
+    let (h, m, sec) = (parts.next()?, parts.next()?, parts.next());
+    let digits =
+        |p: &str, lens: &[usize]| lens.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
+    if parts.next().is_some()
+        || !digits(h, &[1, 2])
+        || !digits(m, &[2])
+        || sec.is_some_and(|x| !digits(x, &[2]) || x > "59")
+    {
+        return None;
+    }
+    NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
 }
 
 /// Checks `started`/`detected`/...: `HH:MM` on `date` or `YYYY-MM-DD HH:MM`.
@@ -410,14 +473,27 @@ fn time_field(
     ds: &mut Vec<Diagnostic>,
 ) -> Option<NaiveDateTime> {
     let s = v.value.trim();
-    let parsed = match s.split_once([' ', 'T']) {
-        Some((d, t)) => parse_date(d, None)
-            .ok()
-            .zip(parse_clock(t))
-            .map(|(d, t)| d.and_time(t)),
-        None => parse_clock(s).and_then(|t| date.map(|d| d.and_time(t))),
+    // A zone marker is allowed when it names UTC (times are read in the site's zone anyway).
+    let bare = s
+        .strip_suffix('Z')
+        .or_else(|| s.strip_suffix(" UTC"))
+        .unwrap_or(s)
+        .trim_end();
+    let (parsed, well_formed) = match bare.split_once([' ', 'T']) {
+        Some((d, t)) => {
+            let dt = parse_date(d, None)
+                .ok()
+                .zip(parse_clock(t.trim()))
+                .map(|(d, t)| d.and_time(t));
+            (dt, dt.is_some())
+        }
+        None => {
+            let t = parse_clock(bare);
+            (t.and_then(|t| date.map(|d| d.and_time(t))), t.is_some())
+        }
     };
-    if parsed.is_none() && (date.is_some() || s.contains(' ')) {
+    // A clock time on a date that is itself missing or wrong is not a second problem.
+    if !well_formed {
         ds.push(
             Diagnostic::error(path, v.line, v.col, format!("`{key}` is not a time: `{s}`"))
                 .with_hint(
@@ -457,7 +533,7 @@ fn check_sections(r: &Report, config: &Config, severity: &str, ds: &mut Vec<Diag
     }
     let mut first: HashMap<String, usize> = HashMap::new();
     for s in &r.sections {
-        let key = s.title.to_lowercase();
+        let key = crate::load::section_key(&s.title);
         match first.get(&key) {
             None => {
                 first.insert(key, s.line);
@@ -466,7 +542,7 @@ fn check_sections(r: &Report, config: &Config, severity: &str, ds: &mut Vec<Diag
                 let required = policy
                     .required_sections
                     .iter()
-                    .any(|x| x.to_lowercase() == key);
+                    .any(|x| crate::load::section_key(x) == key);
                 let msg = format!(
                     "section `## {}` appears twice (first at line {line})",
                     s.title
@@ -479,6 +555,46 @@ fn check_sections(r: &Report, config: &Config, severity: &str, ds: &mut Vec<Diag
                 });
             }
         }
+    }
+}
+
+/// Action-item fields that no `### Action Item:` block holds would be lost: one error per
+/// heading they are under (or at the first of them when under none).
+fn check_loose_fields(r: &Report, ds: &mut Vec<Diagnostic>) {
+    let misplaced: Vec<usize> = r.misplaced_actions.iter().map(|m| m.line).collect();
+    let mut seen: Vec<Option<usize>> = Vec::new();
+    for f in &r.loose_fields {
+        let known = REQUIRED_FIELDS
+            .iter()
+            .chain(OPTIONAL_FIELDS)
+            .any(|k| k.eq_ignore_ascii_case(&f.name));
+        let under = f.heading.as_ref().map(|h| h.1);
+        if !known || seen.contains(&under) || under.is_some_and(|l| misplaced.contains(&l)) {
+            continue;
+        }
+        seen.push(under);
+        let hint = "each action item starts with a heading `### Action Item: <title>`";
+        ds.push(match &f.heading {
+            Some((text, line)) => Diagnostic::error(
+                &r.path,
+                *line,
+                1,
+                format!(
+                    "heading `{text}` has action-item fields but is not `### Action Item: <title>`"
+                ),
+            )
+            .with_hint(hint),
+            None => Diagnostic::error(
+                &r.path,
+                f.line,
+                1,
+                format!(
+                    "action-item field `{}` is not under an `### Action Item:` heading",
+                    f.name
+                ),
+            )
+            .with_hint(hint),
+        });
     }
 }
 
@@ -594,7 +710,7 @@ fn check_action(
             let mut d = Diagnostic::warning(
                 path,
                 f.line,
-                1,
+                f.name_col,
                 format!("unknown action-item field `{}`", f.name),
             );
             if let Some(k) = closest(&f.name, &all) {
@@ -607,7 +723,7 @@ fn check_action(
             ds.push(Diagnostic::error(
                 path,
                 f.line,
-                1,
+                f.name_col,
                 format!(
                     "action item `{title}` gives `{known}` twice (first at line {})",
                     prev.line
@@ -637,12 +753,15 @@ fn check_action(
             }
             Some(f) if f.value.trim().is_empty() => {
                 ok = false;
-                ds.push(Diagnostic::error(
-                    path,
-                    f.line,
-                    1,
-                    format!("action item `{title}` has an empty `{req}`"),
-                ));
+                ds.push(
+                    Diagnostic::error(
+                        path,
+                        f.line,
+                        f.name_col,
+                        format!("action item `{title}` has an empty `{req}`"),
+                    )
+                    .with_hint(format!("write the value after `**{req}:**`")),
+                );
             }
             _ => {}
         }
@@ -701,6 +820,20 @@ fn check_action(
         });
     let status = match fields.get("Status") {
         None => Some(ActionStatus::Open),
+        Some(f) if f.value.is_empty() => {
+            ds.push(
+                Diagnostic::error(
+                    path,
+                    f.line,
+                    f.name_col,
+                    format!("action item `{title}` has an empty `Status`"),
+                )
+                .with_hint(
+                    "write Open, In Progress, Done or Won't Do, or leave the line out for Open",
+                ),
+            );
+            None
+        }
         Some(f) => ActionStatus::parse(&f.value).or_else(|| {
             ds.push(bad(
                 f,
@@ -740,7 +873,7 @@ fn check_action(
                 None
             }
         });
-    let ticket = value("Ticket");
+    let ticket = value("Ticket").map(|t| ticket_url(&t));
     if let (Some(t), Some(f)) = (&ticket, fields.get("Ticket"))
         && !(t.starts_with("https://") || t.starts_with("http://"))
     {
@@ -786,8 +919,33 @@ fn check_action(
     })
 }
 
+/// The URL of a Ticket value: as written, or inside `<…>`, or the target of `[text](url)`.
+fn ticket_url(v: &str) -> String {
+    let v = v.trim();
+    if let Some(inner) = v.strip_prefix('<').and_then(|r| r.strip_suffix('>')) {
+        return inner.trim().to_string();
+    }
+    if v.starts_with('[')
+        && let Some(p) = v.find("](")
+        && let Some(url) = v[p + 2..].strip_suffix(')')
+    {
+        return url.trim().to_string();
+    }
+    v.to_string()
+}
+
 /// Cross-report checks: duplicate ids (both files named) and references to ids no report has.
 pub fn archive(reports: &[Arc<Report>], config: &Config) -> Vec<Diagnostic> {
+    archive_with(reports, &[], config)
+}
+
+/// [`archive`], also counting as existing the ids of reports that could not be read (their
+/// own error is reported; references to them should not add one per referring report).
+pub fn archive_with(
+    reports: &[Arc<Report>],
+    unreadable_ids: &[String],
+    config: &Config,
+) -> Vec<Diagnostic> {
     let mut ds = Vec::new();
     let mut owners: HashMap<&str, &Report> = HashMap::new();
     for r in reports {
@@ -804,7 +962,12 @@ pub fn archive(reports: &[Arc<Report>], config: &Config) -> Vec<Diagnostic> {
                 owners.insert(&id.value, r);
             }
             Some(first) => {
-                let fl = first.front.id.as_ref().map(|s| s.line).unwrap_or(1);
+                let (fl, fc) = first
+                    .front
+                    .id
+                    .as_ref()
+                    .map(|s| (s.line, s.col))
+                    .unwrap_or((1, 1));
                 ds.push(Diagnostic::error(
                     &r.path,
                     id.line,
@@ -817,7 +980,7 @@ pub fn archive(reports: &[Arc<Report>], config: &Config) -> Vec<Diagnostic> {
                 ds.push(Diagnostic::error(
                     &first.path,
                     fl,
-                    id.col,
+                    fc,
                     format!(
                         "duplicate id `{}`: also used by {}:{}",
                         id.value, r.path, id.line
@@ -826,10 +989,18 @@ pub fn archive(reports: &[Arc<Report>], config: &Config) -> Vec<Diagnostic> {
             }
         }
     }
-    let unknown = |id: &str| !owners.contains_key(id);
+    let unknown = |id: &str| !owners.contains_key(id) && !unreadable_ids.iter().any(|u| u == id);
     for r in reports {
+        // An id in "Tracks against incident" is reported by its own rule below, not twice.
+        let tracks_lines: Vec<usize> = r
+            .actions
+            .iter()
+            .flat_map(|a| &a.fields)
+            .filter(|f| f.name.eq_ignore_ascii_case("Tracks against incident"))
+            .map(|f| f.line)
+            .collect();
         for m in &r.mentions {
-            if unknown(&m.id) {
+            if unknown(&m.id) && !tracks_lines.contains(&m.line) {
                 ds.push(
                     Diagnostic::error(
                         &r.path,
@@ -903,5 +1074,40 @@ mod tests {
             NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
         );
         assert!(parse_date("soon", None).unwrap_err().contains("YYYY-MM-DD"));
+        assert_eq!(
+            parse_date("March 30th", near).unwrap_err(),
+            "write `2024-03-30`"
+        );
+        assert_eq!(
+            parse_date("30/03/2024", None).unwrap_err(),
+            "write `2024-03-30`"
+        );
+        assert_eq!(
+            parse_date("1st Apr 2024", None).unwrap_err(),
+            "write `2024-04-01`"
+        );
+    }
+
+    #[test]
+    fn clock_times_are_strict() {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0);
+        assert_eq!(parse_clock("14:23"), t(14, 23));
+        assert_eq!(parse_clock("9:05"), t(9, 5));
+        assert_eq!(parse_clock("14:23:59"), t(14, 23));
+        for bad in [
+            "14:23xyz", "+1:30", "14:2", "24:00", "14:60", "14:23:99", "1:2:3:4", "",
+        ] {
+            assert_eq!(parse_clock(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn ticket_urls_may_be_wrapped() {
+        assert_eq!(ticket_url("<https://t.example/1>"), "https://t.example/1");
+        assert_eq!(
+            ticket_url("[OPS-1](https://t.example/1)"),
+            "https://t.example/1"
+        );
+        assert_eq!(ticket_url("OPS-1"), "OPS-1");
     }
 }

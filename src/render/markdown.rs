@@ -20,6 +20,11 @@ pub struct MarkdownContext<'a> {
     pub allow_html: bool,
 }
 
+/// Deepest nesting of block quotes and lists that is kept as HTML; deeper containers are
+/// flattened into their parent (their text is kept). Browsers and the sanitiser slow down on
+/// thousands of nested elements, and no report needs more than a few levels.
+pub const MAX_NESTING: usize = 32;
+
 /// Markdown extensions pirsite enables.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -50,8 +55,30 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
     let mut link_depth = 0usize;
     let mut dropped_links: Vec<bool> = Vec::new();
     let mut heading: Option<(HeadingLevel, Vec<Event<'_>>, String)> = None;
+    // For each open block quote, list and item: whether its tags are emitted.
+    let mut nesting: Vec<bool> = Vec::new();
+    let mut kept = 0usize;
+    // Open elements of the author's raw HTML so far (when allowed).
+    let mut raw_depth: isize = 0;
 
     for event in Parser::new_ext(markdown, options()) {
+        match &event {
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item) => {
+                let keep = kept < MAX_NESTING;
+                nesting.push(keep);
+                if !keep {
+                    continue;
+                }
+                kept += 1;
+            }
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item) => {
+                if !nesting.pop().unwrap_or(true) {
+                    continue;
+                }
+                kept = kept.saturating_sub(1);
+            }
+            _ => {}
+        }
         // Code blocks: collect, then highlight.
         if let Some((lang, buf)) = code.as_mut() {
             match event {
@@ -120,6 +147,16 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
             Event::Html(html) | Event::InlineHtml(html) if !cx.allow_html => {
                 out.push(Event::Text(html))
             }
+            // Raw HTML nested deeper than MAX_NESTING is shown as text, like when not allowed.
+            Event::Html(html) | Event::InlineHtml(html)
+                if raw_depth + raw_nesting(&html).1 > MAX_NESTING as isize =>
+            {
+                out.push(Event::Text(html))
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                raw_depth = (raw_depth + raw_nesting(&html).0).max(0);
+                out.push(Event::Html(html))
+            }
             Event::Text(text) if link_depth == 0 => link_ids(text, cx, &mut out),
             other => out.push(other),
         }
@@ -162,6 +199,39 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if cx.allow_html { sanitize(&html) } else { html }
+}
+
+/// How many elements a piece of raw HTML opens, minus those it closes (void and self-closed
+/// elements count nothing), and the deepest it goes on the way. An estimate, used only to
+/// bound nesting.
+fn raw_nesting(html: &str) -> (isize, isize) {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr",
+    ];
+    let (mut depth, mut peak) = (0, 0);
+    let mut rest = html;
+    while let Some(p) = rest.find('<') {
+        rest = &rest[p + 1..];
+        let closing = rest.starts_with('/');
+        let name: String = rest
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let end = rest.find('>').unwrap_or(rest.len());
+        if closing {
+            depth -= 1;
+        } else if !VOID.contains(&name.as_str()) && !rest[..end].ends_with('/') {
+            depth += 1;
+            peak = peak.max(depth);
+        }
+    }
+    (depth, peak)
 }
 
 fn unique_anchor(base: String, used: &mut HashSet<String>) -> String {
@@ -305,5 +375,26 @@ mod tests {
             html.contains("<table>") && html.contains("<del>x</del>") && html.contains("footnote"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened() {
+        let md = format!("{}deep\n\n{}deeper\n", "> ".repeat(500), "- ".repeat(500));
+        let html = render_with(&md, true);
+        assert_eq!(html.matches("<blockquote>").count(), MAX_NESTING);
+        assert_eq!(html.matches("</blockquote>").count(), MAX_NESTING);
+        assert_eq!(html.matches("<ul>").count(), html.matches("</ul>").count());
+        assert!(html.matches("<ul>").count() <= MAX_NESTING);
+        assert!(html.contains("deep") && html.contains("deeper"), "{html}");
+    }
+
+    #[test]
+    fn deep_raw_html_is_shown_as_text() {
+        let md = format!("{}x{}\n", "<div>".repeat(500), "</div>".repeat(500));
+        let html = render_with(&md, true);
+        assert!(html.matches("<div>").count() <= MAX_NESTING, "{html}");
+        assert_eq!(raw_nesting("<div><br><img src=x/><p class='a'>"), (2, 2));
+        assert_eq!(raw_nesting("</p></div> a < b"), (-2, 0));
+        assert_eq!(raw_nesting("<b>x</b><i>y</i>"), (0, 1));
     }
 }

@@ -1,0 +1,597 @@
+//! The command line as a user meets it: exit codes, the three output forms, and what `build`
+//! does (and refuses to do) to the output folder. Each test runs the `pirsite` binary on a copy
+//! of `tests/fixtures/small` (four reports: one published SEV3 with an asset beside it, one
+//! draft, one under review, one published SEV4 in another folder) or on a small site of its own.
+
+mod common;
+
+use common::{TestSite, pirsite, tree};
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Output;
+
+fn run(cmd: &mut std::process::Command) -> Output {
+    cmd.output().expect("pirsite runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exited normally")
+}
+
+/// Names in a folder (to see that no staging folder is left behind).
+fn names(dir: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+const BROKEN: &str = "---\nid: INC-2024-009\ntitle: Broken\nseverity: SEV9\ndate: 2024-02-30\n---\n\n## Summary\nx\n";
+const WARNS: &str = "---\nid: INC-2024-010\ntitle: Warns\nseverity: SEV4\ndate: 2024-01-05\nownr: me\n---\n\n## Summary\nx\n";
+
+// --- check: exit codes and formats ----------------------------------------------------
+
+#[test]
+fn check_a_clean_site_exits_0() {
+    let site = TestSite::fixture("small");
+    let o = run(site.cmd().args(["check", "--today", "2024-05-01"]));
+    assert_eq!(
+        (code(&o), stdout(&o).as_str()),
+        (0, "no problems in 4 reports\n")
+    );
+}
+
+#[test]
+fn check_with_errors_exits_1_and_prints_every_problem_then_a_summary() {
+    let site = TestSite::fixture("small");
+    site.write("content/incidents/2024/broken.md", BROKEN);
+    site.write("content/incidents/2024/warns.md", WARNS);
+    let o = run(site.cmd().args(["check", "--today", "2024-05-01"]));
+    assert_eq!(code(&o), 1);
+    assert_eq!(
+        stdout(&o),
+        "content/incidents/2024/broken.md:4:11: error: unknown severity `SEV9`
+    hint: use one of SEV1, SEV2, SEV3, SEV4 (the levels of site.toml)
+content/incidents/2024/broken.md:5:7: error: `date` is not a calendar date in YYYY-MM-DD form: `2024-02-30`
+    hint: `2024-02-30` does not exist in the calendar
+content/incidents/2024/warns.md:6:1: warning: unknown front-matter key `ownr`
+    hint: put data of your own under `extra:`
+2 errors, 1 warning in 2 of 6 reports
+"
+    );
+}
+
+#[test]
+fn warnings_fail_only_with_deny_warnings() {
+    let site = TestSite::fixture("small");
+    site.write("content/incidents/2024/warns.md", WARNS);
+    let o = run(site.cmd().args(["check", "--today", "2024-05-01"]));
+    assert_eq!(code(&o), 0);
+    assert!(
+        stdout(&o).ends_with("0 errors, 1 warning in 1 of 5 reports\n"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(site
+        .cmd()
+        .args(["check", "--today", "2024-05-01", "--deny-warnings"]));
+    assert_eq!(code(&o), 1);
+    // build prints warnings but succeeds.
+    let o = run(site.cmd().args(["build", "--today", "2024-05-01"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("warning: unknown front-matter key `ownr`"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let site = TestSite::fixture("small");
+    for args in [
+        vec!["check", "--today", "2024-13-01"],
+        vec!["check", "--today", "May 1"],
+        vec!["build", "--today", "tomorrow"],
+        vec!["check", "--format", "xml"],
+        vec!["check", "--no-such-flag"],
+        vec!["frobnicate"],
+        vec!["check", "--root", "does/not/exist"],
+        vec!["build", "--root", "does/not/exist"],
+    ] {
+        let o = run(site.cmd().args(&args));
+        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+    }
+    let o = run(site.cmd().args(["check", "--root", "does/not/exist"]));
+    assert_eq!(
+        stderr(&o),
+        "error: does/not/exist: site folder does not exist\n"
+    );
+    let o = run(site
+        .cmd()
+        .arg("check")
+        .env("SOURCE_DATE_EPOCH", "yesterday"));
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o),
+        "error: SOURCE_DATE_EPOCH is not a number of seconds: `yesterday`\n"
+    );
+}
+
+#[test]
+fn a_broken_site_toml_exits_1_in_every_format() {
+    let site = TestSite::fixture("small");
+    site.write("site.toml", "title = \"x\"\nbase_ulr = \"/\"\n");
+    let o = run(site.cmd().arg("check"));
+    assert_eq!(code(&o), 1);
+    assert_eq!(
+        stdout(&o),
+        "site.toml:2:1: error: unknown key `base_ulr` in site.toml\n    hint: did you mean `base_url`?\n1 error, 0 warnings in site.toml\n"
+    );
+    let o = run(site.cmd().args(["check", "--format", "json"]));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json[0]["path"], "site.toml");
+    assert_eq!(json[0]["line"], 2);
+    let o = run(site.cmd().args(["build"]));
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("site.toml:2:1: error: unknown key `base_ulr`"));
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn json_format_is_an_array_of_diagnostics() {
+    let site = TestSite::fixture("small");
+    site.write("content/incidents/2024/broken.md", BROKEN);
+    site.write("content/incidents/2024/warns.md", WARNS);
+    let o = run(site.cmd().args(["check", "--format", "json"]));
+    assert_eq!(code(&o), 1);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    let items = json.as_array().expect("an array");
+    assert_eq!(items.len(), 3);
+    assert_eq!(
+        items[0],
+        serde_json::json!({
+            "path": "content/incidents/2024/broken.md",
+            "line": 4,
+            "col": 11,
+            "level": "error",
+            "message": "unknown severity `SEV9`",
+            "hint": "use one of SEV1, SEV2, SEV3, SEV4 (the levels of site.toml)"
+        })
+    );
+    assert_eq!(items[2]["level"], "warning");
+    // A clean site gives an empty array.
+    let clean = TestSite::fixture("small");
+    let o = run(clean.cmd().args(["check", "--format", "json"]));
+    assert_eq!((code(&o), stdout(&o).trim()), (0, "[]"));
+}
+
+#[test]
+fn github_format_escapes_data_and_properties() {
+    let site = TestSite::fixture("small");
+    site.write(
+        "content/incidents/2024/odd,name:1.md",
+        "---\nid: INC-2024-011\ntitle: Odd\nseverity: SEV4\ndate: 2024-01-05\nstatus: \"100%\"\n---\n\n## Summary\nx\n",
+    );
+    let o = run(site.cmd().args(["check", "--format", "github"]));
+    assert_eq!(code(&o), 1);
+    assert_eq!(
+        stdout(&o),
+        "::error file=content/incidents/2024/odd%2Cname%3A1.md,line=6,col=10::unknown status `100%25`%0Ahint: use draft, review or published\n"
+    );
+}
+
+// --- build: what it writes and what it refuses ----------------------------------------
+
+#[test]
+fn build_writes_one_page_per_published_report_and_nothing_else_on_errors() {
+    let site = TestSite::fixture("small");
+    let o = run(site.cmd().args(["build", "--today", "2024-05-01"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let public = site.path("public");
+    for page in [
+        "index.html",
+        "incidents/inc-2024-001/index.html",
+        "incidents/inc-2023-050/index.html",
+    ] {
+        assert!(public.join(page).is_file(), "{page}");
+    }
+    assert!(public.join(".pirsite-output").is_file());
+
+    let site = TestSite::fixture("small");
+    site.write("content/incidents/2024/broken.md", BROKEN);
+    let o = run(site.cmd().args(["build", "--today", "2024-05-01"]));
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("error: the site was not written because the content has errors"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!site.path("public").exists());
+    assert_eq!(names(site.root()), names(TestSite::fixture("small").root()));
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_intact_and_no_temporary_folder() {
+    let site = TestSite::fixture("small");
+    let o = run(site.cmd().args(["build", "--today", "2024-05-01"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let before = tree(&site.path("public"));
+    let entries = names(site.root());
+
+    // A content error.
+    site.write("content/incidents/2024/broken.md", BROKEN);
+    let o = run(site.cmd().args(["build", "--today", "2024-06-01"]));
+    assert_eq!(code(&o), 1);
+    assert_eq!(tree(&site.path("public")), before);
+    assert_eq!(names(site.root()), entries);
+    std::fs::remove_file(site.path("content/incidents/2024/broken.md")).unwrap();
+
+    // A template that does not parse, and one that fails while rendering a page.
+    for (template, message) in [
+        (
+            "{% extends \"base.html\" %}\n{% block content %}\n{{ nope( }}\n{% endblock %}\n",
+            "theme/templates/incident.html:3:",
+        ),
+        (
+            "{% extends \"base.html\" %}\n{% block content %}\n{{ no_such_thing.x }}\n{% endblock %}\n",
+            "theme/templates/incident.html:3:",
+        ),
+    ] {
+        site.write("theme/templates/incident.html", template);
+        let o = run(site.cmd().args(["build", "--today", "2024-06-01"]));
+        assert_eq!(code(&o), 1, "{}", stderr(&o));
+        assert!(stderr(&o).contains(message), "{}", stderr(&o));
+        assert!(stderr(&o).contains("template error"), "{}", stderr(&o));
+        assert_eq!(tree(&site.path("public")), before);
+        let mut with_theme = entries.clone();
+        with_theme.insert("theme".into());
+        assert_eq!(names(site.root()), with_theme);
+    }
+}
+
+#[test]
+fn a_theme_override_replaces_the_embedded_file() {
+    let site = TestSite::fixture("small");
+    site.write("theme/static/style.css", "body { color: rebeccapurple; }\n");
+    site.write("theme/static/extra.txt", "added by the site\n");
+    let o = run(site.cmd().args(["build", "--today", "2024-05-01"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(site.path("public/style.css")).unwrap(),
+        "body { color: rebeccapurple; }\n"
+    );
+    assert!(site.path("public/extra.txt").is_file());
+}
+
+#[test]
+fn an_output_folder_not_made_by_pirsite_is_refused_and_untouched() {
+    let site = TestSite::fixture("small");
+    site.write("public/notes.txt", "my own notes\n");
+    site.write("public/drafts/plan.md", "plans\n");
+    let before = tree(&site.path("public"));
+    let o = run(site.cmd().args(["build", "--today", "2024-05-01"]));
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("it is not empty and was not made by pirsite"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(tree(&site.path("public")), before);
+
+    // An empty folder, or one holding only dot-files, is fine.
+    let site = TestSite::fixture("small");
+    site.write("public/.git/HEAD", "ref: refs/heads/pages\n");
+    let o = run(site.cmd().args(["build", "--today", "2024-05-01"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(site.path("public/index.html").is_file());
+}
+
+#[test]
+fn outputs_that_would_wipe_the_site_are_refused() {
+    let outer = TestSite::new();
+    let site_dir = outer.path("site");
+    common::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small"),
+        &site_dir,
+    );
+    let before = tree(outer.root());
+    for output in [
+        site_dir.to_str().unwrap().to_string(),
+        site_dir.join("content").to_str().unwrap().to_string(),
+        site_dir
+            .join("content/incidents/out")
+            .to_str()
+            .unwrap()
+            .to_string(),
+        outer.root().to_str().unwrap().to_string(),
+        "/".to_string(),
+        ".".to_string(),
+        "..".to_string(),
+    ] {
+        let o = run(pirsite().current_dir(&site_dir).args([
+            "build",
+            "--today",
+            "2024-05-01",
+            "--output",
+            &output,
+        ]));
+        assert_eq!(code(&o), 2, "{output}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("refusing to build into"),
+            "{output}: {}",
+            stderr(&o)
+        );
+        assert_eq!(tree(outer.root()), before, "{output}");
+    }
+    // output_dir in site.toml is checked the same way.
+    std::fs::write(site_dir.join("site.toml"), "output_dir = \"content\"\n").unwrap();
+    let o = run(pirsite()
+        .current_dir(&site_dir)
+        .args(["build", "--today", "2024-05-01"]));
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+}
+
+#[test]
+fn output_is_relative_to_the_current_folder() {
+    let outer = TestSite::new();
+    common::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small"),
+        &outer.path("site"),
+    );
+    let o = run(pirsite().current_dir(outer.root()).args([
+        "build",
+        "--root",
+        "site",
+        "--output",
+        "out",
+        "--today",
+        "2024-05-01",
+    ]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(outer.path("out/index.html").is_file());
+    assert!(!outer.path("site/out").exists());
+    assert!(!outer.path("site/public").exists());
+}
+
+#[test]
+fn dot_files_at_the_output_root_survive_rebuilds_and_stale_pages_go() {
+    let site = TestSite::fixture("small");
+    let build = || run(site.cmd().args(["build", "--today", "2024-05-01"]));
+    assert_eq!(code(&build()), 0);
+    site.write("public/.git/HEAD", "ref: refs/heads/pages\n");
+    site.write("public/.nojekyll", "");
+    site.write("public/stale.html", "left over\n");
+    std::fs::remove_file(site.path("content/incidents/2023/INC-2023-050.md")).unwrap();
+    let o = build();
+    // INC-2024-001 still names INC-2023-050 in `related` and its summary.
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    site.write(
+        "content/incidents/2023/INC-2023-050.md",
+        "---\nid: INC-2023-050\ntitle: T\nseverity: SEV4\ndate: 2023-10-09\nstatus: draft\n---\n## Summary\nx\n",
+    );
+    let o = build();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(site.path("public/.git/HEAD")).unwrap(),
+        "ref: refs/heads/pages\n"
+    );
+    assert!(site.path("public/.nojekyll").is_file());
+    assert!(!site.path("public/stale.html").exists());
+    assert!(!site.path("public/incidents/inc-2023-050").exists());
+    assert!(
+        site.path("public/incidents/inc-2024-001/index.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn builds_are_reproducible() {
+    let site = TestSite::fixture("small");
+    let build = |out: &str, extra: &[(&str, &str)]| {
+        let mut cmd = site.cmd();
+        cmd.args(["build", "--output", out]);
+        for (k, v) in extra {
+            if k.starts_with("--") {
+                cmd.args([*k, *v]);
+            } else {
+                cmd.env(k, v);
+            }
+        }
+        let o = run(&mut cmd);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        tree(&site.path(out))
+    };
+    let a = build("out-a", &[("--today", "2024-05-01")]);
+    let b = build("out-b", &[("--today", "2024-05-01")]);
+    assert!(a.len() > 4);
+    assert_eq!(a, b);
+    // 2024-05-01 12:00 UTC: the same day, so the same bytes.
+    let c = build("out-c", &[("SOURCE_DATE_EPOCH", "1714564800")]);
+    let d = build("out-d", &[("SOURCE_DATE_EPOCH", "1714564800")]);
+    assert_eq!(c, d);
+    assert_eq!(a, c);
+}
+
+#[test]
+fn today_comes_from_the_flag_then_source_date_epoch() {
+    // Compared by whole output trees, so the test holds whatever the templates show of "today".
+    let site = TestSite::fixture("small");
+    let build = |out: &str, today: Option<&str>, epoch: Option<&str>| {
+        let mut cmd = site.cmd();
+        cmd.args(["build", "--output", out]);
+        if let Some(t) = today {
+            cmd.args(["--today", t]);
+        }
+        if let Some(e) = epoch {
+            cmd.env("SOURCE_DATE_EPOCH", e);
+        }
+        let o = run(&mut cmd);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        tree(&site.path(out))
+    };
+    // 1717243200 is 2024-06-01 12:00 UTC.
+    let may = build("may", Some("2024-05-01"), None);
+    let june = build("june", Some("2024-06-01"), None);
+    assert_ne!(may, june, "the output shows the day it was computed for");
+    assert_eq!(build("both", Some("2024-05-01"), Some("1717243200")), may);
+    assert_eq!(build("epoch", None, Some("1717243200")), june);
+    // The epoch is read in the site's zone: 2024-05-31 13:00 UTC is 2024-06-01 in Auckland.
+    site.write(
+        "site.toml",
+        "title = \"Small Archive\"\ntimezone = \"Pacific/Auckland\"\n",
+    );
+    let nz_epoch = build("nz-epoch", None, Some("1717160400"));
+    assert_eq!(nz_epoch, build("nz-today", Some("2024-06-01"), None));
+    assert_ne!(nz_epoch, build("nz-before", Some("2024-05-31"), None));
+}
+
+#[test]
+fn drafts_and_reviews_are_built_only_with_drafts() {
+    let site = TestSite::fixture("small");
+    let o = run(site.cmd().args(["build", "--today", "2024-05-01"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    for id in ["inc-2024-002", "inc-2024-003"] {
+        assert!(
+            !site.path(&format!("public/incidents/{id}")).exists(),
+            "{id}"
+        );
+    }
+    let o = run(site
+        .cmd()
+        .args(["build", "--today", "2024-05-01", "--drafts"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    for id in [
+        "inc-2024-001",
+        "inc-2024-002",
+        "inc-2024-003",
+        "inc-2023-050",
+    ] {
+        assert!(
+            site.path(&format!("public/incidents/{id}/index.html"))
+                .is_file(),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn assets_are_copied_beside_every_report_of_their_folder() {
+    let site = TestSite::fixture("small");
+    let svg = std::fs::read(site.path("content/incidents/2024/latency.svg")).unwrap();
+    let o = run(site
+        .cmd()
+        .args(["build", "--today", "2024-05-01", "--drafts"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    for id in ["inc-2024-001", "inc-2024-002", "inc-2024-003"] {
+        let dir = site.path(&format!("public/incidents/{id}"));
+        assert_eq!(std::fs::read(dir.join("latency.svg")).unwrap(), svg, "{id}");
+        // An asset named index.html would replace the page: it is skipped.
+        let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
+        assert!(!page.contains("not a page of the site"), "{id}");
+    }
+    assert!(
+        !site
+            .path("public/incidents/inc-2023-050/latency.svg")
+            .exists()
+    );
+    let page =
+        std::fs::read_to_string(site.path("public/incidents/inc-2024-001/index.html")).unwrap();
+    assert!(page.contains("src=\"latency.svg\""), "{page}");
+}
+
+// --- new -------------------------------------------------------------------------------
+
+#[test]
+fn new_writes_a_report_with_the_next_free_id_that_passes_check() {
+    let site = TestSite::fixture("small");
+    let o = run(site.cmd().args([
+        "new",
+        "--severity",
+        "SEV2",
+        "--date",
+        "2024-06-03",
+        "Payments \"timeout\" storm",
+    ]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let path = stdout(&o).trim().to_string();
+    assert!(
+        path.ends_with("content/incidents/2024/INC-2024-004.md"),
+        "{path}"
+    );
+    let text = std::fs::read_to_string(site.root().join(&path)).unwrap();
+    for needle in [
+        "id: INC-2024-004",
+        "title: \"Payments \\\"timeout\\\" storm\"",
+        "severity: SEV2",
+        "date: 2024-06-03",
+        "status: draft",
+        "## Summary",
+        "## Timeline",
+        "## Contributing Factors",
+        "## What Went Well",
+        "## Action Items",
+        "### Action Item:",
+    ] {
+        assert!(text.contains(needle), "{needle}\n{text}");
+    }
+    let o = run(site
+        .cmd()
+        .args(["check", "--today", "2024-06-03", "--deny-warnings"]));
+    assert_eq!(
+        (code(&o), stdout(&o).as_str()),
+        (0, "no problems in 5 reports\n")
+    );
+    // The next one takes the next id; an unknown severity is refused.
+    let o = run(site.cmd().args([
+        "new",
+        "--severity",
+        "sev4",
+        "--date",
+        "2024-06-04",
+        "Another",
+    ]));
+    assert!(
+        stdout(&o).trim().ends_with("INC-2024-005.md"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(site.cmd().args(["new", "--severity", "SEV7", "Nope"]));
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("unknown severity `SEV7`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+// --- the sample archive ----------------------------------------------------------------
+
+#[test]
+fn the_sample_archive_builds_with_no_diagnostics() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = run(pirsite().current_dir(repo).args([
+        "check",
+        "--today",
+        "2026-11-27",
+        "--deny-warnings",
+    ]));
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).starts_with("no problems in "), "{}", stdout(&o));
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("public");
+    let o = run(pirsite().current_dir(repo).args([
+        "build",
+        "--today",
+        "2026-11-27",
+        "--output",
+        target.to_str().unwrap(),
+    ]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stderr(&o), "", "build printed diagnostics");
+    assert!(target.join("incidents/inc-2024-042/index.html").is_file());
+}

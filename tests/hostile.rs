@@ -1,0 +1,397 @@
+//! Hostile input: markup in every text field, script URLs, YAML alias bombs, huge and deeply
+//! nested files, symbolic link loops. Each run is a child process, so a stack overflow or an
+//! abort fails the test instead of killing the test harness; a generous kill timeout turns a
+//! hang into a failure (it is a guard, not a measurement).
+
+mod common;
+
+use common::{TestSite, pirsite};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// What a guarded run gave.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `cmd`, killing it after 60 s. Panics when it hangs or dies from a signal (a stack
+/// overflow aborts the process).
+fn guarded(cmd: &mut Command) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, err) = (dir.path().join("out"), dir.path().join("err"));
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .spawn()
+        .expect("pirsite starts");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("pirsite did not finish within 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let stderr = std::fs::read_to_string(&err).unwrap_or_default();
+    let code = status
+        .code()
+        .unwrap_or_else(|| panic!("pirsite was killed by a signal ({status}); stderr:\n{stderr}"));
+    assert!(!stderr.contains("panicked"), "pirsite panicked:\n{stderr}");
+    Run {
+        code,
+        stdout: std::fs::read_to_string(&out).unwrap_or_default(),
+        stderr,
+    }
+}
+
+fn build(site: &TestSite, extra: &[&str]) -> Run {
+    guarded(
+        pirsite()
+            .current_dir(site.root())
+            .args(["build", "--today", "2024-05-01"])
+            .args(extra),
+    )
+}
+
+fn check(site: &TestSite) -> Run {
+    guarded(pirsite().current_dir(site.root()).args([
+        "check",
+        "--today",
+        "2024-05-01",
+        "--format",
+        "json",
+    ]))
+}
+
+/// A minimal valid SEV4 report with `body` after its Summary heading.
+fn report(id: &str, body: &str) -> String {
+    format!(
+        "---\nid: {id}\ntitle: T\nseverity: SEV4\ndate: 2024-04-01\n---\n\n## Summary\n{body}\n"
+    )
+}
+
+/// Every tag of every HTML file under `dir`: (file, tag text from `<` to `>`).
+fn tags(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (file, bytes) in common::tree(dir) {
+        if !file.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        let mut rest = html.as_str();
+        while let Some(p) = rest.find('<') {
+            rest = &rest[p..];
+            let end = rest.find('>').map(|e| e + 1).unwrap_or(rest.len());
+            out.push((file.clone(), rest[..end].to_string()));
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+/// Fails when any page has an element or attribute that runs script.
+fn assert_no_script(dir: &Path) {
+    for (file, tag) in tags(dir) {
+        let lower = tag.to_ascii_lowercase();
+        let name: String = lower[1..]
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        assert!(
+            ![
+                "script", "iframe", "object", "embed", "frame", "base", "form"
+            ]
+            .contains(&name.as_str()),
+            "{file}: {tag}"
+        );
+        // Attributes: none named on*, no script URL in any value.
+        let attrs = lower
+            .split_once(char::is_whitespace)
+            .map(|x| x.1)
+            .unwrap_or("");
+        for part in attrs.split(|c: char| c.is_whitespace() || c == '/') {
+            assert!(
+                !(part.starts_with("on") && part.contains('=')),
+                "{file}: {tag}"
+            );
+        }
+        let squeezed: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
+        for bad in ["javascript:", "vbscript:", "data:text/html"] {
+            assert!(!squeezed.contains(bad), "{file}: {tag}");
+        }
+    }
+}
+
+const XSS: &str = "<script>alert(1)</script>";
+const XSS_ATTR: &str = "\"><img src=x onerror=alert(1)>";
+
+#[test]
+fn markup_in_front_matter_and_fields_is_escaped() {
+    let id = "INC-2024-001";
+    let text = format!(
+        r#"---
+id: {id}
+title: '{XSS} {{{{ site.title }}}} {XSS_ATTR}'
+severity: SEV3
+date: 2024-04-01
+impact: '{XSS}'
+on_call: '{XSS_ATTR}'
+services: ['{XSS}', 'api{XSS_ATTR}']
+tags: ['{XSS}', 'ok{XSS_ATTR}']
+extra:
+  note: '{XSS}'
+---
+
+## Summary
+Text with `{XSS}` in code.
+
+### Notes {XSS}
+
+## Other {XSS}
+
+## Timeline
+- 10:00 {XSS} began
+- 10:05 {XSS_ATTR}
+
+## Action Items
+
+### Action Item: Fix {XSS}
+**Owner:** {XSS}
+**Due:** 2024-05-30
+**Priority:** P1
+**Type:** Prevent
+**Status:** Won't Do
+**Reason:** {XSS_ATTR}
+**Description:** {XSS}
+**Definition of Done:** {XSS_ATTR}
+"#
+    );
+    let site = TestSite::with(&[("content/a.md", &text)]);
+    let run = build(&site, &["--drafts"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let public = site.path("public");
+    let page = std::fs::read_to_string(public.join("incidents/inc-2024-001/index.html")).unwrap();
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{page}"
+    );
+    // Template syntax in data is text, not evaluated.
+    assert!(page.contains("{{ site.title }}"), "{page}");
+    assert_no_script(&public);
+    // The same with raw HTML allowed: it is sanitised, front matter still escaped.
+    site.write("site.toml", "allow_html = true\n");
+    let run = build(&site, &["--drafts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_no_script(&public);
+}
+
+#[test]
+fn script_urls_are_never_emitted() {
+    let body = [
+        "[a](javascript:alert(1))",
+        "[b]( JaVaScRiPt:alert(1) )",
+        "[c](<javascript:alert(1)>)",
+        "<javascript:alert(1)>",
+        "[d](&#106;avascript:alert(1))",
+        "[e](java&#x09;script:alert(1))",
+        "[f](vbscript:msgbox(1))",
+        "[g](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+        "![h](javascript:alert(1))",
+        "[i][ref]",
+        "",
+        "[ref]: javascript:alert(1)",
+        "",
+        "<a href=\"javascript:alert(1)\">j</a> <img src=x onerror=\"alert(1)\">",
+        "<svg onload=alert(1)></svg> <iframe src=\"https://evil.example\"></iframe>",
+    ]
+    .join("\n");
+    let site = TestSite::with(&[("content/a.md", &report("INC-2024-001", &body))]);
+    for toml in ["", "allow_html = true\n"] {
+        site.write("site.toml", toml);
+        let run = build(&site, &[]);
+        assert_eq!(run.code, 0, "{toml}: {}", run.stderr);
+        assert_no_script(&site.path("public"));
+    }
+}
+
+#[test]
+fn a_yaml_alias_bomb_is_an_error_not_a_hang() {
+    let mut fm = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for (i, prev) in ('b'..='z').zip('a'..='y') {
+        let refs = vec![format!("*{prev}"); 9].join(",");
+        fm.push_str(&format!("{i}: &{i} [{refs}]\n"));
+    }
+    let text = format!("---\nid: INC-2024-001\nextra: *z\n{fm}---\n## Summary\nx\n");
+    let site = TestSite::with(&[("content/bomb.md", &text)]);
+    let run = check(&site);
+    assert_eq!(run.code, 1);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json[0]["path"], "content/bomb.md");
+    assert!(
+        json[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("front matter is not valid YAML"),
+        "{json}"
+    );
+    let run = build(&site, &[]);
+    assert_eq!(run.code, 1);
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn deeply_nested_yaml_is_an_error() {
+    let text = format!(
+        "---\nid: INC-2024-001\nextra: {}{}\n---\n## Summary\nx\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let site = TestSite::with(&[("content/a.md", &text)]);
+    let run = check(&site);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("front matter is not valid YAML"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_huge_report_builds() {
+    let paragraph = "All systems were nominal until they were not; see the graphs. ".repeat(16);
+    let mut body = String::with_capacity(5_300_000);
+    while body.len() < 5_000_000 {
+        body.push_str(&paragraph);
+        body.push_str("\n\n");
+    }
+    let site = TestSite::with(&[("content/huge.md", &report("INC-2024-001", &body))]);
+    let run = build(&site, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = site.path("public/incidents/inc-2024-001/index.html");
+    assert!(std::fs::metadata(page).unwrap().len() > 5_000_000);
+}
+
+#[test]
+fn deeply_nested_markdown_and_html_build_without_overflow() {
+    let n = 10_000;
+    let indented: String = (0..2_000)
+        .map(|i| format!("{}- item\n", "  ".repeat(i)))
+        .collect();
+    let bodies = [
+        format!("{}deep quote", "> ".repeat(n)),
+        format!("{}deep list", "- ".repeat(n)),
+        format!("{}deep ordered", "1. ".repeat(n)),
+        indented,
+        format!("{}x{}", "[".repeat(n), "](y)".repeat(n)),
+        format!("{}x{}", "*".repeat(n * 5), "*".repeat(n * 5)),
+        format!("{}x{}", "<div>".repeat(n), "</div>".repeat(n)),
+        format!("{}x", "<span>".repeat(n)),
+        format!("{}\n", "|a".repeat(n)),
+        "- 10:00 start\n".repeat(n),
+    ];
+    let site = TestSite::new();
+    for (i, body) in bodies.iter().enumerate() {
+        site.write(
+            &format!("content/r{i}.md"),
+            report(&format!("INC-2024-{:03}", i + 1), body),
+        );
+    }
+    for toml in ["", "allow_html = true\n"] {
+        site.write("site.toml", toml);
+        let run = build(&site, &[]);
+        assert_eq!(run.code, 0, "{toml}: {}", run.stderr);
+        assert!(
+            site.path("public/incidents/inc-2024-001/index.html")
+                .is_file()
+        );
+        assert_no_script(&site.path("public"));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_link_loops_are_reported_not_followed_forever() {
+    use std::os::unix::fs::symlink;
+    let site = TestSite::with(&[("content/incidents/a.md", &report("INC-2024-001", "x"))]);
+    // A folder link to its own ancestor, and a link to itself.
+    symlink(site.path("content"), site.path("content/incidents/loop")).unwrap();
+    symlink("self.md", site.path("content/incidents/self.md")).unwrap();
+    let run = check(&site);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: Vec<(String, String, String)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["level"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&(
+            "content/incidents/loop".into(),
+            "warning".into(),
+            "symbolic link loop skipped".into()
+        )),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(p, l, m)| p == "content/incidents/self.md"
+                && l == "error"
+                && m.starts_with("cannot read")),
+        "{found:?}"
+    );
+    assert_eq!(run.code, 1);
+    // Without the self-link only the warning is left, and the site builds.
+    std::fs::remove_file(site.path("content/incidents/self.md")).unwrap();
+    let run = build(&site, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("symbolic link loop skipped"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        site.path("public/incidents/inc-2024-001/index.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn the_script_detector_catches_what_it_looks_for() {
+    for html in [
+        "<p>x</p><SCRIPT>alert(1)</SCRIPT>",
+        "<img src=x onerror=alert(1)>",
+        "<a href=\"java script:alert(1)\">x</a>",
+        "<a href=\"JavaScript:alert(1)\">x</a>",
+        "<iframe src=x></iframe>",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("index.html"), html).unwrap();
+        let caught = std::panic::catch_unwind(|| assert_no_script(dir.path())).is_err();
+        assert!(caught, "{html}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("index.html"),
+        "<p class=\"online\">&lt;script&gt; onerror=alert(1)</p><a href=\"../x/\">x</a>",
+    )
+    .unwrap();
+    assert_no_script(dir.path());
+}

@@ -1,0 +1,1470 @@
+//! Every rule of the report format: a report that breaks it, and the exact diagnostic (file,
+//! line, column, level, message, hint). Each test compares the whole list, so it also shows
+//! that nothing else is reported. The last tests show that the allowed cases report nothing.
+
+mod common;
+
+use common::{TestSite, col_of, error, line_of, warning};
+use pirsite::diagnostics::Diagnostic;
+
+/// Path of the report under test, relative to the site root.
+const P: &str = "content/incidents/INC-2024-042.md";
+/// Path of the second report, which the first refers to.
+const Q: &str = "content/incidents/INC-2023-117.md";
+
+/// A SEV2 report that breaks no rule; each test changes one thing in it.
+const GOOD: &str = "---
+id: INC-2024-042
+title: Checkout Service Outage
+severity: SEV2
+date: 2024-03-15
+status: published
+started: \"14:23\"
+detected: \"14:27\"
+mitigated: \"14:38\"
+resolved: \"14:45\"
+impact: \"~300 failed checkout attempts\"
+on_call: Priya Raman
+review_date: 2024-03-18
+published: 2024-03-22
+services: [checkout-api, payments]
+tags: [deployment, canary-analysis]
+related: [INC-2023-117]
+---
+
+## Summary
+A deployment of checkout-api v2.4.1 broke declined-card retries. Similar to INC-2023-117.
+
+## Timeline
+- 14:23 Deployment of checkout-api v2.4.1 begins
+- 14:27 Alert: checkout error rate above 1%
+- 14:38 Rollback complete
+- 14:45 Incident resolved
+
+## Contributing Factors
+1. The staging environment has no production-like payment data.
+
+## What Went Well
+- On-call acknowledged the page within a minute.
+
+## Action Items
+
+### Action Item: Gate canary promotion on error rate
+**Owner:** Sarah Chen
+**Due:** 2024-03-30
+**Priority:** P1
+**Type:** Prevent
+**Status:** Open
+**Description:**
+Canary promotion does not compare error rates with the baseline.
+**Definition of Done:**
+Promotion is blocked when the canary's error rate exceeds 0.5%.
+";
+
+/// The report GOOD refers to.
+const OTHER: &str = "---
+id: INC-2023-117
+title: Checkout latency after a release
+severity: SEV4
+date: 2023-11-02
+---
+
+## Summary
+Latency rose after a release and fell after a rollback.
+";
+
+/// GOOD with `old` (which must occur once) replaced by `new`.
+fn good_with(old: &str, new: &str) -> String {
+    assert_eq!(
+        GOOD.matches(old).count(),
+        1,
+        "`{old}` must occur once in GOOD"
+    );
+    GOOD.replace(old, new)
+}
+
+/// Diagnostics of a site holding `report` as P and OTHER as Q.
+fn check(report: &str) -> Vec<Diagnostic> {
+    TestSite::with(&[(P, report), (Q, OTHER)]).check()
+}
+
+/// Diagnostics of a site holding only `report` as P.
+fn check_alone(report: &str) -> Vec<Diagnostic> {
+    TestSite::with(&[(P, report)]).check()
+}
+
+#[test]
+fn the_good_report_has_no_diagnostics() {
+    assert_eq!(check(GOOD), vec![]);
+}
+
+// --- Front matter: required keys -------------------------------------------------------
+
+#[test]
+fn missing_required_keys_point_at_the_opening_line() {
+    for (line, key, example) in [
+        ("id: INC-2024-042\n", "id", "INC-2024-001"),
+        (
+            "title: Checkout Service Outage\n",
+            "title",
+            "Checkout Service Outage",
+        ),
+        ("severity: SEV2\n", "severity", "SEV2"),
+        ("date: 2024-03-15\n", "date", "2024-03-15"),
+    ] {
+        assert_eq!(
+            check(&good_with(line, "")),
+            vec![
+                error(
+                    P,
+                    1,
+                    1,
+                    &format!("missing required front-matter key `{key}`")
+                )
+                .with_hint(format!("add `{key}: {example}`"))
+            ],
+            "{key}"
+        );
+    }
+}
+
+#[test]
+fn an_empty_title_is_missing() {
+    let r = good_with("title: Checkout Service Outage", "title: \"  \"");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(P, 1, 1, "missing required front-matter key `title`")
+                .with_hint("add `title: Checkout Service Outage`")
+        ]
+    );
+}
+
+#[test]
+fn id_not_matching_the_pattern() {
+    let r = good_with("id: INC-2024-042", "id: INC-24-42");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                2,
+                5,
+                "id `INC-24-42` does not match id_pattern `^INC-[0-9]{4}-[0-9]{3,}$`"
+            )
+            .with_hint(
+                "ids look like INC-2024-042 (set `id_pattern` in site.toml for another form)"
+            )
+        ]
+    );
+}
+
+#[test]
+fn a_custom_id_pattern_is_used_for_ids_and_references() {
+    let site = TestSite::with(&[
+        ("site.toml", "id_pattern = \"^PIR-[0-9]+$\"\n"),
+        (
+            "content/a.md",
+            "---\nid: PIR-1\ntitle: A\nseverity: SEV4\ndate: 2024-01-01\n---\n## Summary\nSee PIR-2 and INC-2024-042.\n",
+        ),
+        (
+            "content/b.md",
+            "---\nid: INC-2024-001\ntitle: B\nseverity: SEV4\ndate: 2024-01-01\n---\n## Summary\nx\n",
+        ),
+    ]);
+    assert_eq!(
+        site.check(),
+        vec![
+            error("content/a.md", 8, 5, "PIR-2 is not the id of any report")
+                .with_hint("check the id, or add the report it refers to"),
+            error(
+                "content/b.md",
+                2,
+                5,
+                "id `INC-2024-001` does not match id_pattern `^PIR-[0-9]+$`"
+            )
+            .with_hint(
+                "ids look like INC-2024-042 (set `id_pattern` in site.toml for another form)"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn duplicate_ids_name_both_files() {
+    let copy = "content/incidents/2024/copy.md";
+    let site = TestSite::with(&[(P, GOOD), (Q, OTHER), (copy, GOOD)]);
+    assert_eq!(
+        site.check(),
+        vec![
+            error(
+                copy,
+                2,
+                5,
+                "duplicate id `INC-2024-042`: also used by content/incidents/INC-2024-042.md:2"
+            ),
+            error(
+                P,
+                2,
+                5,
+                "duplicate id `INC-2024-042`: also used by content/incidents/2024/copy.md:2"
+            ),
+        ]
+    );
+}
+
+// --- Front matter: values --------------------------------------------------------------
+
+#[test]
+fn a_date_that_is_not_in_the_calendar() {
+    let r = good_with("date: 2024-03-15", "date: 2024-02-30");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                5,
+                7,
+                "`date` is not a calendar date in YYYY-MM-DD form: `2024-02-30`"
+            )
+            .with_hint("`2024-02-30` does not exist in the calendar")
+        ]
+    );
+}
+
+#[test]
+fn a_date_written_in_words_gets_its_iso_form() {
+    let r = good_with("date: 2024-03-15", "date: March 15, 2024");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                5,
+                7,
+                "`date` is not a calendar date in YYYY-MM-DD form: `March 15, 2024`"
+            )
+            .with_hint("write `2024-03-15`")
+        ]
+    );
+    let r = good_with("date: 2024-03-15", "date: 2024-3-5");
+    assert_eq!(check(&r)[0].hint.as_deref(), Some("write `2024-03-05`"));
+    let r = good_with("date: 2024-03-15", "date: someday");
+    assert_eq!(
+        check(&r)[0].hint.as_deref(),
+        Some("write dates as YYYY-MM-DD, e.g. 2024-03-30")
+    );
+}
+
+#[test]
+fn unknown_severity() {
+    let r = good_with("severity: SEV2", "severity: SEV9");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(P, 4, 11, "unknown severity `SEV9`")
+                .with_hint("use one of SEV1, SEV2, SEV3, SEV4 (the levels of site.toml)")
+        ]
+    );
+}
+
+#[test]
+fn unknown_status() {
+    let r = good_with("status: published", "status: final");
+    assert_eq!(
+        check(&r),
+        vec![error(P, 6, 9, "unknown status `final`").with_hint("use draft, review or published")]
+    );
+}
+
+#[test]
+fn times_that_are_not_times() {
+    let hint = "write a clock time on the incident's date, \"14:23\", or \"2024-03-16 00:10\"";
+    for (key, bad) in [
+        ("started", "2pm"),
+        ("detected", "14:27pm"),
+        ("mitigated", "25:00"),
+        ("resolved", "2024-02-30 14:45"),
+    ] {
+        let old = GOOD
+            .lines()
+            .find(|l| l.starts_with(&format!("{key}:")))
+            .unwrap();
+        let r = good_with(old, &format!("{key}: \"{bad}\""));
+        assert_eq!(
+            check(&r),
+            vec![
+                error(
+                    P,
+                    line_of(&r, &format!("{key}:")),
+                    key.len() + 4,
+                    &format!("`{key}` is not a time: `{bad}`")
+                )
+                .with_hint(hint)
+            ],
+            "{key}"
+        );
+    }
+}
+
+#[test]
+fn times_before_started_need_their_date() {
+    let r = good_with("resolved: \"14:45\"", "resolved: \"00:15\"");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                10,
+                12,
+                "`resolved` (2024-03-15 00:15) is before `started` (2024-03-15 14:23)"
+            )
+            .with_hint("a time after midnight carries its date: `resolved: \"2024-03-16 00:15\"`")
+        ]
+    );
+    let r = good_with("resolved: \"14:45\"", "resolved: \"2024-03-16 00:15\"");
+    assert_eq!(check(&r), vec![]);
+}
+
+#[test]
+fn review_date_and_published_must_be_dates() {
+    let r = good_with("review_date: 2024-03-18", "review_date: March 18");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                13,
+                14,
+                "`review_date` is not a calendar date in YYYY-MM-DD form: `March 18`"
+            )
+            .with_hint("write `2024-03-18`")
+        ]
+    );
+    let r = good_with("published: 2024-03-22", "published: 2024-13-01");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                14,
+                12,
+                "`published` is not a calendar date in YYYY-MM-DD form: `2024-13-01`"
+            )
+            .with_hint("`2024-13-01` does not exist in the calendar")
+        ]
+    );
+}
+
+#[test]
+fn unknown_front_matter_keys_are_warnings_with_a_hint() {
+    let r = good_with("tags: [deployment, canary-analysis]", "tag: [deployment]");
+    assert_eq!(
+        check(&r),
+        vec![
+            warning(P, 16, 1, "unknown front-matter key `tag`")
+                .with_hint("did you mean `tags`? Put data of your own under `extra:`")
+        ]
+    );
+    let r = good_with(
+        "on_call: Priya Raman",
+        "on_call: Priya Raman\nteam_channel: \"#checkout\"",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            warning(P, 13, 1, "unknown front-matter key `team_channel`")
+                .with_hint("put data of your own under `extra:`")
+        ]
+    );
+}
+
+#[test]
+fn values_of_the_wrong_shape() {
+    let r = good_with("title: Checkout Service Outage", "title: [a, b]");
+    let r = r.replace("tags: [deployment, canary-analysis]", "tags: {a: 1}");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(P, 1, 1, "missing required front-matter key `title`")
+                .with_hint("add `title: Checkout Service Outage`"),
+            error(
+                P,
+                3,
+                1,
+                "`title` must be a single value, not a list or a map"
+            ),
+            error(P, 16, 1, "`tags` must be a list of names"),
+        ]
+    );
+}
+
+#[test]
+fn related_must_name_existing_ids() {
+    let r = good_with(
+        "related: [INC-2023-117]",
+        "related: [INC-2023-117, checkout-outage]",
+    );
+    assert_eq!(
+        check(&r),
+        vec![error(
+            P,
+            17,
+            25,
+            "`related` entry `checkout-outage` is not an incident id"
+        )]
+    );
+    let r = good_with(
+        "related: [INC-2023-117]",
+        "related:\n  - INC-2023-117\n  - INC-2022-001",
+    );
+    assert_eq!(
+        check(&r),
+        vec![error(
+            P,
+            19,
+            5,
+            "`related` names INC-2022-001, which is not the id of any report"
+        )]
+    );
+}
+
+#[test]
+fn empty_names_in_lists() {
+    let r = good_with(
+        "services: [checkout-api, payments]",
+        "services: [checkout-api, \"\"]",
+    );
+    assert_eq!(
+        check(&r),
+        vec![error(P, 15, 11, "empty name in `services`")]
+    );
+}
+
+// --- Files -----------------------------------------------------------------------------
+
+#[test]
+fn non_utf8_empty_and_front_matter_less_files() {
+    let site = TestSite::new();
+    site.write(
+        "content/latin1.md",
+        b"---\nid: INC-2024-001\ntitle: Caf\xe9\n---\n",
+    );
+    site.write("content/empty.md", "\n  \n");
+    site.write("content/plain.md", "# Notes\n\nNo front matter here.\n");
+    site.write("content/open.md", "---\nid: INC-2024-002\ntitle: x\n");
+    assert_eq!(
+        site.check(),
+        vec![
+            error("content/empty.md", 1, 1, "file is empty").with_hint(
+                "a report starts with front matter: `---`, `id: ...`, `title: ...`, `---`"
+            ),
+            error("content/latin1.md", 3, 11, "file is not valid UTF-8")
+                .with_hint("save the report as UTF-8"),
+            error("content/open.md", 1, 1, "front matter is not closed")
+                .with_hint("end the front matter with a `---` line before the Markdown"),
+            error("content/plain.md", 1, 1, "report has no front matter").with_hint(
+                "start the file with a `---` line, the keys (id, title, severity, date), and another `---` line"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn invalid_yaml_has_its_line() {
+    let r = good_with(
+        "impact: \"~300 failed checkout attempts\"",
+        "impact: \"~300 failed",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                11,
+                9,
+                "front matter is not valid YAML: found unexpected end of stream (while scanning a quoted scalar)"
+            )
+            .with_hint("a quote or bracket opened here is not closed; the parser noticed at line 18")
+        ]
+    );
+    let r = good_with(
+        "on_call: Priya Raman",
+        "on_call: Priya Raman\n  bad: indent",
+    );
+    assert_eq!(
+        check(&r),
+        vec![error(
+            P,
+            13,
+            6,
+            "front matter is not valid YAML: mapping values are not allowed in this context"
+        )]
+    );
+    let r = good_with("status: published", "status: published\nid: INC-2024-043");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(P, 7, 1, "front matter gives `id` twice").with_hint("first at line 2; keep one")
+        ]
+    );
+}
+
+#[test]
+fn front_matter_that_is_not_a_mapping() {
+    let r = "---\n- id: INC-2024-042\n---\n## Summary\n";
+    assert_eq!(
+        check_alone(r),
+        vec![
+            error(P, 2, 1, "front matter must be a set of `key: value` lines").with_hint(
+                "start with `id: INC-2024-001`, `title: ...`, `severity: SEV2`, `date: 2024-03-15`"
+            )
+        ]
+    );
+}
+
+#[test]
+fn yaml_alias_bombs_are_refused() {
+    let mut fm = String::from("a: &a [x,x,x,x,x,x,x,x,x]\n");
+    for (i, prev) in ('b'..='i').zip('a'..='h') {
+        fm.push_str(&format!(
+            "{i}: &{i} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
+        ));
+    }
+    fm.push_str("extra: *i\n");
+    let ds = check_alone(&format!("---\n{fm}---\n"));
+    assert_eq!(ds.len(), 1, "{ds:?}");
+    assert_eq!(ds[0].path, P);
+    assert!(
+        ds[0]
+            .message
+            .starts_with("front matter is not valid YAML: repetition limit exceeded"),
+        "{}",
+        ds[0].message
+    );
+}
+
+// --- Sections --------------------------------------------------------------------------
+
+/// A report of `severity` with exactly the given `##` sections.
+fn with_sections(severity: &str, sections: &[&str]) -> String {
+    let mut r =
+        format!("---\nid: INC-2024-042\ntitle: T\nseverity: {severity}\ndate: 2024-03-15\n---\n");
+    for s in sections {
+        r.push_str(&format!("\n## {s}\nText.\n"));
+    }
+    r
+}
+
+#[test]
+fn required_sections_per_severity_with_the_default_policy() {
+    let full = "Summary, Timeline, Contributing Factors, What Went Well, Action Items";
+    for (severity, present, missing, need) in [
+        (
+            "SEV1",
+            vec![
+                "Summary",
+                "Timeline",
+                "Contributing Factors",
+                "Action Items",
+            ],
+            "What Went Well",
+            full,
+        ),
+        (
+            "SEV2",
+            vec![
+                "Summary",
+                "Contributing Factors",
+                "What Went Well",
+                "Action Items",
+            ],
+            "Timeline",
+            full,
+        ),
+        (
+            "SEV3",
+            vec!["Summary", "Timeline"],
+            "Action Items",
+            "Summary, Action Items",
+        ),
+        ("SEV4", vec!["Notes"], "Summary", "Summary"),
+    ] {
+        assert_eq!(
+            check_alone(&with_sections(severity, &present)),
+            vec![
+                error(
+                    P,
+                    4,
+                    11,
+                    &format!("missing section `## {missing}`, required for {severity}")
+                )
+                .with_hint(format!("{severity} reports need: {need}"))
+            ],
+            "{severity}"
+        );
+    }
+    assert_eq!(
+        check_alone(&with_sections("SEV3", &["Summary", "Action Items"])),
+        vec![]
+    );
+    assert_eq!(check_alone(&with_sections("SEV4", &["Summary"])), vec![]);
+}
+
+#[test]
+fn every_missing_section_is_reported() {
+    let ds = check_alone(&with_sections("SEV1", &["Summary"]));
+    let messages: Vec<&str> = ds.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        vec![
+            "missing section `## Action Items`, required for SEV1",
+            "missing section `## Contributing Factors`, required for SEV1",
+            "missing section `## Timeline`, required for SEV1",
+            "missing section `## What Went Well`, required for SEV1",
+        ]
+    );
+}
+
+#[test]
+fn a_custom_policy_in_site_toml() {
+    let toml = "[severity.SEV3]\nrequired_sections = [\"Summary\", \"Customer Impact\"]\n\n[severity.SEV0]\nrequired_sections = [\"Summary\", \"Timeline\"]\nreview_within_days = 1\n";
+    let site = TestSite::with(&[
+        ("site.toml", toml),
+        (P, &with_sections("SEV3", &["Summary"])),
+        (
+            "content/b.md",
+            &with_sections("SEV0", &["Summary"]).replace("INC-2024-042", "INC-2024-043"),
+        ),
+    ]);
+    assert_eq!(
+        site.check(),
+        vec![
+            error(
+                "content/b.md",
+                4,
+                11,
+                "missing section `## Timeline`, required for SEV0"
+            )
+            .with_hint("SEV0 reports need: Summary, Timeline"),
+            error(
+                P,
+                4,
+                11,
+                "missing section `## Customer Impact`, required for SEV3"
+            )
+            .with_hint("SEV3 reports need: Summary, Customer Impact"),
+        ]
+    );
+    // Levels not named in site.toml keep their defaults.
+    site.write(P, with_sections("SEV4", &["Notes"]));
+    assert_eq!(
+        site.check()[1].message,
+        "missing section `## Summary`, required for SEV4"
+    );
+}
+
+#[test]
+fn a_duplicated_required_section_is_an_error() {
+    let r = good_with(
+        "## What Went Well",
+        "## Summary\nMore.\n\n## What Went Well",
+    );
+    let line = line_of(&r, "## What Went Well") - 3;
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line,
+                1,
+                "section `## Summary` appears twice (first at line 20)"
+            )
+            .with_hint("merge the two sections into one")
+        ]
+    );
+}
+
+#[test]
+fn a_duplicated_optional_section_is_a_warning() {
+    let r = good_with(
+        "## What Went Well",
+        "## Notes\nA.\n\n## notes\nB.\n\n## What Went Well",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            warning(
+                P,
+                line_of(&r, "## notes"),
+                1,
+                &format!(
+                    "section `## notes` appears twice (first at line {})",
+                    line_of(&r, "## Notes")
+                )
+            )
+            .with_hint("merge the two sections into one")
+        ]
+    );
+}
+
+#[test]
+fn action_item_headings_in_the_wrong_place() {
+    let hint = "write action items as `### Action Item: <title>` inside `## Action Items`";
+    let r = good_with(
+        "- On-call acknowledged the page within a minute.",
+        "- On-call acknowledged the page within a minute.\n\n### Action Item: Misplaced",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "Misplaced"),
+                1,
+                "action item `Misplaced` is outside the `## Action Items` section"
+            )
+            .with_hint(hint)
+        ]
+    );
+    let r = format!("{GOOD}\n#### Action Item: Too deep\n");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "Too deep"),
+                1,
+                "action item `Too deep` is a level-4 heading"
+            )
+            .with_hint(hint)
+        ]
+    );
+}
+
+// --- Timeline --------------------------------------------------------------------------
+
+#[test]
+fn a_timeline_that_goes_back_in_time() {
+    let r = good_with("- 14:38 Rollback complete", "- 14:20 Rollback complete");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "14:20"),
+                3,
+                "timeline goes back in time: 14:20 comes after 14:27"
+            )
+            .with_hint(
+                "entries run forward in time; an entry after midnight carries its date: `2024-03-16 14:20`"
+            )
+        ]
+    );
+}
+
+#[test]
+fn the_midnight_rule() {
+    // An entry after midnight with its date is fine ...
+    let r = good_with(
+        "- 14:45 Incident resolved",
+        "- 23:50 Cache warm-up still running\n- 2024-03-16 00:10 Incident resolved\n- 00:20 Review scheduled",
+    );
+    assert_eq!(check(&r), vec![]);
+    // ... without it, it is an error.
+    let r = good_with(
+        "- 14:45 Incident resolved",
+        "- 23:50 Cache warm-up still running\n- 00:10 Incident resolved",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "00:10"),
+                3,
+                "timeline goes back in time: 00:10 comes after 23:50"
+            )
+            .with_hint(
+                "entries run forward in time; an entry after midnight carries its date: `2024-03-16 00:10`"
+            )
+        ]
+    );
+    // A dated entry earlier than the one before is an error too.
+    let r = good_with(
+        "- 14:45 Incident resolved",
+        "- 2024-03-14 23:00 Incident resolved",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "23:00"),
+                3,
+                "timeline goes back in time: 2024-03-14 23:00 comes after 2024-03-15 14:38"
+            )
+            .with_hint("entries run forward in time")
+        ]
+    );
+}
+
+#[test]
+fn invalid_timeline_times_and_dates() {
+    let r = good_with("- 14:38 Rollback complete", "- 24:38 Rollback complete");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "24:38"),
+                3,
+                "timeline time `24:38` is not a clock time"
+            )
+            .with_hint("write times as HH:MM, 00:00 to 23:59")
+        ]
+    );
+    let r = good_with(
+        "- 14:45 Incident resolved",
+        "- 2024-02-30 14:45 Incident resolved",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "14:45 Incident"),
+                3,
+                "timeline date `2024-02-30` is not a calendar date"
+            )
+            .with_hint("`2024-02-30` does not exist in the calendar")
+        ]
+    );
+}
+
+#[test]
+fn timeline_tables_are_checked_too() {
+    let r = good_with(
+        "- 14:23 Deployment of checkout-api v2.4.1 begins\n- 14:27 Alert: checkout error rate above 1%\n- 14:38 Rollback complete\n- 14:45 Incident resolved",
+        "| Time | Event |\n|------|-------|\n| 14:23 | Deploy |\n| 14:38 | Rollback |\n| 14:27 | Alert |",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "| 14:27"),
+                3,
+                "timeline goes back in time: 14:27 comes after 14:38"
+            )
+            .with_hint(
+                "entries run forward in time; an entry after midnight carries its date: `2024-03-16 14:27`"
+            )
+        ]
+    );
+}
+
+// --- Action items ----------------------------------------------------------------------
+
+const HEADING: &str = "### Action Item: Gate canary promotion on error rate";
+
+#[test]
+fn each_missing_action_item_field_points_at_the_heading() {
+    let all = "Owner, Due, Priority, Type, Description, Definition of Done";
+    for (field, lines) in [
+        ("Owner", "**Owner:** Sarah Chen\n"),
+        ("Due", "**Due:** 2024-03-30\n"),
+        ("Priority", "**Priority:** P1\n"),
+        ("Type", "**Type:** Prevent\n"),
+        (
+            "Description",
+            "**Description:**\nCanary promotion does not compare error rates with the baseline.\n",
+        ),
+        (
+            "Definition of Done",
+            "**Definition of Done:**\nPromotion is blocked when the canary's error rate exceeds 0.5%.\n",
+        ),
+    ] {
+        let r = good_with(lines, "");
+        assert_eq!(
+            check(&r),
+            vec![
+                error(
+                    P,
+                    line_of(&r, HEADING),
+                    1,
+                    &format!(
+                        "action item `Gate canary promotion on error rate` is missing `{field}`"
+                    )
+                )
+                .with_hint(format!(
+                    "add a line `**{field}:** ...`; every action item has {all}"
+                ))
+            ],
+            "{field}"
+        );
+    }
+}
+
+#[test]
+fn an_empty_field() {
+    let r = good_with("**Owner:** Sarah Chen", "**Owner:**");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "**Owner:**"),
+                1,
+                "action item `Gate canary promotion on error rate` has an empty `Owner`"
+            )
+            .with_hint("write the value after `**Owner:**`")
+        ]
+    );
+    let r = good_with("**Status:** Open", "**Status:**");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "**Status:**"),
+                1,
+                "action item `Gate canary promotion on error rate` has an empty `Status`"
+            )
+            .with_hint("write Open, In Progress, Done or Won't Do, or leave the line out for Open")
+        ]
+    );
+}
+
+#[test]
+fn an_action_item_without_a_title() {
+    let r = good_with(HEADING, "### Action Item:");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "### Action Item:"),
+                1,
+                "action item has no title"
+            )
+            .with_hint("write `### Action Item: <what changes>`")
+        ]
+    );
+}
+
+#[test]
+fn a_field_given_twice() {
+    let r = good_with("**Type:** Prevent", "**Type:** Prevent\n**type:** Detect");
+    assert_eq!(
+        check(&r),
+        vec![error(
+            P,
+            line_of(&r, "**type:**"),
+            1,
+            &format!(
+                "action item `Gate canary promotion on error rate` gives `Type` twice (first at line {})",
+                line_of(&r, "**Type:**")
+            )
+        )]
+    );
+}
+
+#[test]
+fn bad_priority_type_and_status() {
+    for (old, new, message, hint) in [
+        (
+            "**Priority:** P1",
+            "**Priority:** High",
+            "`Priority` must be P1, P2 or P3, not `High`",
+            "P1 is the most urgent",
+        ),
+        (
+            "**Type:** Prevent",
+            "**Type:** Fix",
+            "`Type` must be Prevent, Detect or Mitigate, not `Fix`",
+            "Prevent stops a recurrence, Detect finds it sooner, Mitigate limits the harm",
+        ),
+        (
+            "**Status:** Open",
+            "**Status:** Closed",
+            "`Status` must be Open, In Progress, Done or Won't Do, not `Closed`",
+            "leave it out for Open",
+        ),
+    ] {
+        let r = good_with(old, new);
+        let field = new.split("** ").next().unwrap();
+        assert_eq!(
+            check(&r),
+            vec![error(P, line_of(&r, new), field.len() + 4, message).with_hint(hint)],
+            "{new}"
+        );
+    }
+}
+
+#[test]
+fn wont_do_needs_a_reason() {
+    let r = good_with("**Status:** Open", "**Status:** Won't Do");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "Won't Do"),
+                13,
+                "action item `Gate canary promotion on error rate` is Won't Do without a `Reason`"
+            )
+            .with_hint("record why the team decided not to act: `**Reason:** ...`")
+        ]
+    );
+    let r = good_with(
+        "**Status:** Open",
+        "**Status:** Won't Do\n**Reason:** The service is being retired in Q3.",
+    );
+    assert_eq!(check(&r), vec![]);
+}
+
+#[test]
+fn due_in_words_gets_its_iso_form() {
+    let r = good_with("**Due:** 2024-03-30", "**Due:** March 30");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "March 30"),
+                10,
+                "`Due` is not a date in YYYY-MM-DD form: `March 30`"
+            )
+            .with_hint("write `2024-03-30`")
+        ]
+    );
+    let r = good_with("**Due:** 2024-03-30", "**Due:** 2024-04-31");
+    assert_eq!(
+        check(&r)[0].hint.as_deref(),
+        Some("`2024-04-31` does not exist in the calendar")
+    );
+}
+
+#[test]
+fn a_bad_completed_date() {
+    let r = good_with(
+        "**Status:** Open",
+        "**Status:** Done\n**Completed:** last week",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "last week"),
+                16,
+                "`Completed` is not a date in YYYY-MM-DD form: `last week`"
+            )
+            .with_hint("write dates as YYYY-MM-DD, e.g. 2024-03-30")
+        ]
+    );
+}
+
+#[test]
+fn a_ticket_that_is_not_a_url() {
+    let r = good_with("**Status:** Open", "**Status:** Open\n**Ticket:** OPS-2210");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "OPS-2210"),
+                13,
+                "`Ticket` must be an http(s) URL, not `OPS-2210`"
+            )
+            .with_hint("link the tracker issue: https://tracker.example/OPS-123")
+        ]
+    );
+}
+
+#[test]
+fn tracks_against_an_unknown_incident_or_not_an_id() {
+    let r = good_with(
+        "**Status:** Open",
+        "**Status:** Open\n**Tracks against incident:** INC-2022-999",
+    );
+    assert_eq!(
+        check(&r),
+        vec![error(
+            P,
+            line_of(&r, "INC-2022-999"),
+            30,
+            "`Tracks against incident` names INC-2022-999, which is not the id of any report"
+        )]
+    );
+    let r = good_with(
+        "**Status:** Open",
+        "**Status:** Open\n**Tracks against incident:** the checkout outage",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "the checkout outage"),
+                30,
+                "`Tracks against incident` is not an incident id: `the checkout outage`"
+            )
+            .with_hint("name the incident id, e.g. INC-2024-042")
+        ]
+    );
+    // Another report's id, or the report's own, is fine.
+    for id in ["INC-2023-117", "INC-2024-042"] {
+        let r = good_with(
+            "**Status:** Open",
+            &format!("**Status:** Open\n**Tracks against incident:** {id}"),
+        );
+        assert_eq!(check(&r), vec![], "{id}");
+    }
+}
+
+#[test]
+fn unknown_action_item_fields_are_warnings_with_a_hint() {
+    let r = good_with("**Status:** Open", "**Status:** Open\n**Reasons:** budget");
+    assert_eq!(
+        check(&r),
+        vec![
+            warning(
+                P,
+                line_of(&r, "**Reasons:**"),
+                1,
+                "unknown action-item field `Reasons`"
+            )
+            .with_hint("did you mean `Reason`?")
+        ]
+    );
+    let r = good_with(
+        "**Status:** Open",
+        "**Status:** Open\n- **Team channel:** #checkout",
+    );
+    assert_eq!(
+        check(&r),
+        vec![warning(
+            P,
+            line_of(&r, "Team channel"),
+            3,
+            "unknown action-item field `Team channel`"
+        )]
+    );
+}
+
+// --- Cross-references ------------------------------------------------------------------
+
+#[test]
+fn an_unknown_id_in_the_body() {
+    let r = good_with(
+        "- On-call acknowledged the page within a minute.",
+        "- On-call acknowledged the page \u{2014} as in INC-2022-001 \u{2014} within a minute.",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "INC-2022-001"),
+                col_of(&r, "INC-2022-001"),
+                "INC-2022-001 is not the id of any report"
+            )
+            .with_hint("check the id, or add the report it refers to")
+        ]
+    );
+    // Without OTHER, the Summary's mention and `related` are both unknown.
+    assert_eq!(
+        check_alone(GOOD),
+        vec![
+            error(
+                P,
+                17,
+                11,
+                "`related` names INC-2023-117, which is not the id of any report"
+            ),
+            error(
+                P,
+                line_of(GOOD, "Similar to INC-2023-117"),
+                col_of(GOOD, "INC-2023-117."),
+                "INC-2023-117 is not the id of any report"
+            )
+            .with_hint("check the id, or add the report it refers to"),
+        ]
+    );
+}
+
+#[test]
+fn every_unknown_id_on_a_line_is_reported_at_its_column() {
+    let r = good_with(
+        "- On-call acknowledged the page within a minute.",
+        "- Like INC-2022-001, INC-2022-002 and INC-2022-001 again.",
+    );
+    let line = line_of(&r, "INC-2022-002");
+    let ds = check(&r);
+    let got: Vec<(usize, usize, &str)> = ds
+        .iter()
+        .map(|d| (d.line, d.col, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (line, 8, "INC-2022-001 is not the id of any report"),
+            (line, 22, "INC-2022-002 is not the id of any report"),
+            (line, 39, "INC-2022-001 is not the id of any report"),
+        ]
+    );
+}
+
+// --- site.toml -------------------------------------------------------------------------
+
+fn config_error(toml: &str) -> Vec<Diagnostic> {
+    TestSite::with(&[("site.toml", toml), (P, GOOD), (Q, OTHER)]).check()
+}
+
+#[test]
+fn site_toml_unknown_keys_name_the_closest_key() {
+    assert_eq!(
+        config_error("title = \"Incidents\"\nbase_ulr = \"/sre/\"\n"),
+        vec![
+            error("site.toml", 2, 1, "unknown key `base_ulr` in site.toml")
+                .with_hint("did you mean `base_url`?")
+        ]
+    );
+    assert_eq!(
+        config_error("[severity.SEV1]\nreview_within = 2\n"),
+        vec![
+            error(
+                "site.toml",
+                2,
+                1,
+                "unknown key `review_within` in site.toml"
+            )
+            .with_hint("did you mean `review_within_days`?")
+        ]
+    );
+    let ds = config_error("colour = \"blue\"\n");
+    assert_eq!(
+        ds[0].hint.as_deref(),
+        Some(
+            "known keys: title, base_url, content_dir, output_dir, theme_dir, id_pattern, timezone, due_soon_days, allow_html, severity"
+        )
+    );
+}
+
+#[test]
+fn malformed_site_toml_has_its_line() {
+    let ds = config_error("title = \"Incidents\"\n\ndue_soon_days = \"seven\"\n");
+    assert_eq!((ds.len(), ds[0].line, ds[0].col), (1, 3, 17));
+    assert!(
+        ds[0]
+            .message
+            .starts_with("invalid site.toml: invalid type: string \"seven\""),
+        "{}",
+        ds[0].message
+    );
+    let ds = config_error("title = \"Incidents\nbase_url = \"/\"\n");
+    assert_eq!((ds.len(), ds[0].line), (1, 1));
+    assert!(
+        ds[0].message.starts_with("invalid site.toml: "),
+        "{}",
+        ds[0].message
+    );
+}
+
+#[test]
+fn site_toml_bad_timezone_and_id_pattern() {
+    assert_eq!(
+        config_error("title = \"x\"\ntimezone = \"Mars/Olympus\"\n"),
+        vec![
+            error("site.toml", 2, 1, "unknown timezone `Mars/Olympus`")
+                .with_hint("use an IANA zone name such as \"UTC\" or \"Europe/Berlin\"")
+        ]
+    );
+    let ds = config_error("\nid_pattern = \"^INC-[0-9{4}$\"\n");
+    assert_eq!((ds.len(), ds[0].line, ds[0].col), (1, 2, 1));
+    assert!(
+        ds[0]
+            .message
+            .starts_with("id_pattern is not a valid regular expression"),
+        "{}",
+        ds[0].message
+    );
+}
+
+// --- Allowed cases: no diagnostics -----------------------------------------------------
+
+#[test]
+fn allowed_variations_report_nothing() {
+    let mut r = GOOD.to_string();
+    for (old, new) in [
+        // Section names in any case, with a trailing colon.
+        ("## What Went Well", "## what went well"),
+        ("## Contributing Factors", "## Contributing factors:"),
+        // Free-form data under `extra:`.
+        (
+            "related: [INC-2023-117]",
+            "related: [INC-2023-117]\nextra:\n  team: payments\n  runbook: https://runbooks.example/checkout\n  unknown_key: fine",
+        ),
+        // Lowercase severity and status.
+        ("severity: SEV2", "severity: sev2"),
+        // Times unquoted, as ISO timestamps, with the UTC marker.
+        ("started: \"14:23\"", "started: 14:23"),
+        ("detected: \"14:27\"", "detected: 2024-03-15T14:27:00Z"),
+        ("mitigated: \"14:38\"", "mitigated: \"14:38 UTC\""),
+        // A section title with a parenthetical.
+        ("## Timeline", "## Timeline (all times UTC)"),
+        // Ids in code are not references.
+        (
+            "Similar to INC-2023-117.",
+            "Similar to INC-2023-117 (`INC-1999-001` in the log).\n\n```text\nsee INC-1998-002\n```",
+        ),
+        (
+            "- 14:23 Deployment",
+            "```\n14:00 not a timeline entry\n```\n- 14:23 Deployment",
+        ),
+        // A single value for a list.
+        ("tags: [deployment, canary-analysis]", "tags: deployment"),
+        // The other bold form, list items and Won't Do with a typographic apostrophe.
+        ("**Owner:** Sarah Chen", "- **Owner**: Sarah Chen"),
+        (
+            "**Status:** Open",
+            "**Status:** Won\u{2019}t Do\n**Reason:** The gate is replaced by the new deploy system.\n**Ticket:** <https://tracker.example/OPS-1>",
+        ),
+        // A description that continues over several lines, with bold words inside.
+        (
+            "Canary promotion does not compare error rates with the baseline.",
+            "Canary promotion does not compare **error rates** with\nthe baseline.\n\n- one\n- two",
+        ),
+    ] {
+        assert_eq!(r.matches(old).count(), 1, "{old}");
+        r = r.replace(old, new);
+    }
+    r.push_str("\n---\n\n### Action Item: Second item after a thematic break\n**Owner:** Kim Lee\n**Due:** 2024-04-15\n**Priority:** P3\n**Type:** Detect\n**Status:** In Progress\n**Description:** Add an alert.\n**Definition of Done:** The alert fires in a game day.\n**Tracks against incident:** INC-2023-117\n\n---\n");
+    assert_eq!(check(&r), vec![], "{r}");
+}
+
+#[test]
+fn allowed_timelines_report_nothing() {
+    let timeline = "- 14:23 Deployment of checkout-api v2.4.1 begins\n- 14:27 Alert: checkout error rate above 1%\n- 14:38 Rollback complete\n- 14:45 Incident resolved";
+    for t in [
+        // Crossing midnight with the date.
+        "- 23:10 Deploy\n- 23:55 Alert\n- 2024-03-16 00:05 Rollback\n- 00:40 Resolved",
+        // Dates on every entry.
+        "- 2024-03-15 14:23 Deploy\n- 2024-03-15 14:27 Alert",
+        // A table, with a date cell.
+        "| Date | Time | Event |\n|---|---|---|\n| 2024-03-15 | 14:23 | Deploy |\n| 2024-03-16 | 01:00 | Resolved |",
+        // Bold times with the zone, seconds, equal times.
+        "- **14:23 UTC** Deploy\n- **14:23:30** Second step\n- 14:27 — Alert",
+        // A 12-hour clock.
+        "- 11:50 AM Deploy\n- 12:10 PM Alert\n- 1:05 p.m. Resolved",
+        // Prose and sub-bullets between entries.
+        "All times are UTC.\n\n- 14:23 Deploy\n  - canary at 5%\n- 14:27 Alert",
+    ] {
+        let r = good_with(timeline, t);
+        let r = r
+            .replace("started: \"14:23\"\n", "")
+            .replace("detected: \"14:27\"\n", "")
+            .replace("mitigated: \"14:38\"\n", "")
+            .replace("resolved: \"14:45\"\n", "");
+        assert_eq!(check(&r), vec![], "{t}");
+    }
+}
+
+#[test]
+fn draft_and_review_reports_are_checked_like_published_ones() {
+    for status in ["draft", "review"] {
+        let r = good_with("status: published", &format!("status: {status}"));
+        assert_eq!(check(&r), vec![], "{status}");
+        let r = r.replace("severity: SEV2", "severity: SEV9");
+        assert_eq!(check(&r).len(), 1, "{status}");
+    }
+}
+
+#[test]
+fn hidden_files_and_folders_are_not_reports() {
+    let site = TestSite::with(&[
+        (P, GOOD),
+        (Q, OTHER),
+        ("content/_drafts/broken.md", "not a report"),
+        ("content/.notes.md", "not a report"),
+        ("content/incidents/_index.md", "not a report"),
+        ("content/incidents/graph.png", "not a report either"),
+    ]);
+    assert_eq!(site.check(), vec![]);
+}
+
+// --- Action-item fields outside a block, comments, unreadable reports ---------------------
+
+#[test]
+fn fields_under_a_heading_that_is_not_an_action_item() {
+    let r = good_with(HEADING, "### Action Item 1: Gate canary promotion");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "### Action Item 1"),
+                1,
+                "heading `Action Item 1: Gate canary promotion` has action-item fields but is not `### Action Item: <title>`"
+            )
+            .with_hint("each action item starts with a heading `### Action Item: <title>`")
+        ]
+    );
+    let r = good_with(&format!("{HEADING}\n"), "");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "**Owner:**"),
+                1,
+                "action-item field `Owner` is not under an `### Action Item:` heading"
+            )
+            .with_hint("each action item starts with a heading `### Action Item: <title>`")
+        ]
+    );
+    // Other headings and bold labels in the section are fine.
+    let r = good_with(
+        "## Action Items\n",
+        "## Action Items\n\n### Already done\n**Note:** the rollback runbook was updated.\n",
+    );
+    assert_eq!(check(&r), vec![]);
+}
+
+#[test]
+fn commented_out_entries_and_fields_are_ignored() {
+    let r = good_with(
+        "- 14:45 Incident resolved",
+        "- 14:45 Incident resolved\n\n<!--\n- 09:00 template entry\n-->",
+    );
+    assert_eq!(check(&r), vec![]);
+    let r = good_with(
+        "**Status:** Open",
+        "**Status:** Open\n<!--\n**Ticket:** not yet\n-->",
+    );
+    assert_eq!(check(&r), vec![]);
+}
+
+#[test]
+fn references_to_a_report_that_cannot_be_read_are_not_reported_again() {
+    let broken = OTHER.replace("title: Checkout latency after a release", "title: [oops");
+    let site = TestSite::with(&[(P, GOOD), (Q, &broken)]);
+    let ds = site.check();
+    assert_eq!(ds.len(), 1, "{ds:?}");
+    assert_eq!((ds[0].path.as_str(), ds[0].line), (Q, 3));
+}
+
+#[test]
+fn windows_line_endings_change_nothing() {
+    assert_eq!(check(&GOOD.replace('\n', "\r\n")), vec![]);
+    let r = good_with("severity: SEV2", "severity: SEV9").replace('\n', "\r\n");
+    assert_eq!(check(&r)[0].line, 4);
+    let r = good_with("**Due:** 2024-03-30", "**Due:** March 30").replace('\n', "\r\n");
+    let ds = check(&r);
+    assert_eq!(
+        (ds[0].line, ds[0].hint.as_deref()),
+        (line_of(&r, "March 30"), Some("write `2024-03-30`"))
+    );
+}
