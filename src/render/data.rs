@@ -33,7 +33,7 @@ struct IncidentsFile<'a> {
 #[derive(Serialize)]
 struct ActionCounts {
     total: usize,
-    open: usize,
+    outstanding: usize,
     overdue: usize,
     due_soon: usize,
 }
@@ -80,6 +80,7 @@ struct ActionsFile<'a> {
 #[derive(Serialize)]
 struct Counts {
     total: usize,
+    outstanding: usize,
     open: usize,
     in_progress: usize,
     done: usize,
@@ -166,7 +167,7 @@ pub fn incidents_json(archive: &Archive, config: &Config, base_url: &str) -> Str
                     .collect(),
                 actions: ActionCounts {
                     total: inc.actions.len(),
-                    open: inc.actions.len() - count(DueState::Closed),
+                    outstanding: inc.actions.len() - count(DueState::Closed),
                     overdue: count(DueState::Overdue),
                     due_soon: count(DueState::DueSoon),
                 },
@@ -195,6 +196,7 @@ pub fn actions_json(archive: &Archive, config: &Config, base_url: &str) -> Strin
     let state = |s: DueState| archive.actions.iter().filter(|r| r.state == s).count();
     let counts = Counts {
         total: archive.actions.len(),
+        outstanding: archive.actions.len() - state(DueState::Closed),
         open: status(S::Open),
         in_progress: status(S::InProgress),
         done: status(S::Done),
