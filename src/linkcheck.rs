@@ -36,8 +36,6 @@ pub struct PageLinks {
     pub path: String,
     /// Its links.
     pub links: Vec<PageLink>,
-    /// Line starts of the page, for diagnostics.
-    pub lines: LineIndex,
 }
 
 /// What a link target means for the check.
@@ -51,14 +49,9 @@ pub enum Target {
     Outside,
 }
 
-fn tag_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"<[a-zA-Z][^>]*>").expect("valid regex"))
-}
-
 fn attr_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r#"\s(?:href|src)\s*=\s*"([^"]*)""#).expect("valid regex"))
+    RE.get_or_init(|| Regex::new(r#"\s(?:href|src)="[^"]*""#).expect("valid regex"))
 }
 
 fn scheme_re() -> &'static Regex {
@@ -66,22 +59,23 @@ fn scheme_re() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r"^[a-zA-Z][a-zA-Z0-9+.-]*:").expect("valid regex"))
 }
 
-/// The `href` and `src` values of every tag of `html` (double-quoted, as pirsite writes them).
+/// The `href` and `src` values of every tag of `html`, double-quoted as pirsite writes them.
+/// Text and attribute values never hold a raw `"` (it is escaped), so a match is an attribute.
 pub fn extract(path: &str, html: &str) -> PageLinks {
-    let mut links = Vec::new();
-    for tag in tag_re().find_iter(html) {
-        for c in attr_re().captures_iter(tag.as_str()) {
-            let v = c.get(1).expect("group 1");
-            links.push(PageLink {
-                target: decode_entities(v.as_str()),
-                offset: tag.start() + v.start(),
-            });
-        }
-    }
+    let links = attr_re()
+        .find_iter(html)
+        .map(|m| {
+            let s = m.as_str();
+            let open = s.find('"').expect("the pattern has a quote") + 1;
+            PageLink {
+                target: decode_entities(&s[open..s.len() - 1]),
+                offset: m.start() + open,
+            }
+        })
+        .collect();
     PageLinks {
         path: path.to_string(),
         links,
-        lines: LineIndex::new(html),
     }
 }
 
@@ -226,17 +220,18 @@ fn dir_of(page: &str) -> &str {
     page.rfind('/').map(|p| &page[..=p]).unwrap_or("")
 }
 
-/// Checks the links of the built site whose files are `files`.
+/// Checks the links of the built site in `root` (the staging folder).
 ///
 /// `reports` pairs each built report with the path of its page; `pages` are the links of every
 /// generated page; `output_label` names the output folder in diagnostics of generated pages.
 pub fn check(
-    files: &HashSet<String>,
+    root: &Path,
     reports: &[(&Report, String)],
     pages: &[PageLinks],
     base_path: &str,
     output_label: &str,
 ) -> Vec<Diagnostic> {
+    let files = &files_under(root);
     let mut ds = Vec::new();
     // Targets already reported from Markdown, per page, so a page pass does not repeat them.
     let mut reported: HashSet<(String, String)> = HashSet::new();
@@ -277,7 +272,8 @@ pub fn check(
                 }
             };
             if broken {
-                let (line, col) = p.lines.line_col(l.offset);
+                let text = std::fs::read_to_string(root.join(&p.path)).unwrap_or_default();
+                let (line, col) = LineIndex::new(&text).line_col(l.offset.min(text.len()));
                 ds.push(Diagnostic::error(
                     format!("{output_label}/{}", p.path),
                     line,
@@ -388,14 +384,52 @@ mod tests {
 
     #[test]
     fn extracts_links_with_offsets_and_entities() {
-        let html = "<p>a href=\"no\"</p>\n<a class=\"x\" href=\"../a?x=1&amp;y=2\">t</a><img src=\"g.svg\" alt=\"\">";
+        let html = "<p>a href=&quot;no&quot;</p>\n<a class=\"x\" href=\"../a?x=1&amp;y=2\">t</a><img src=\"g.svg\" alt=\"\">";
         let p = extract("x/index.html", html);
+        let lines = LineIndex::new(html);
         let got: Vec<_> = p
             .links
             .iter()
-            .map(|l| (l.target.as_str(), p.lines.line_col(l.offset)))
+            .map(|l| (l.target.as_str(), lines.line_col(l.offset)))
             .collect();
         assert_eq!(got, vec![("../a?x=1&y=2", (2, 20)), ("g.svg", (2, 53))]);
+    }
+
+    #[test]
+    fn broken_links_are_reported_once_at_their_source() {
+        let t = tempfile::tempdir().unwrap();
+        let page = "incidents/inc-1/index.html";
+        let html =
+            "<p>\n<a href=\"../../tags/\">t</a> <a href=\"gone/\">g</a> <img src=\"x.svg\">\n";
+        std::fs::create_dir_all(t.path().join("incidents/inc-1")).unwrap();
+        std::fs::write(t.path().join(page), html).unwrap();
+        let finder = Regex::new(r"\bINC-[0-9]+\b").unwrap();
+        let report = crate::load::parse_report(
+            b"---\nid: INC-1\n---\n\n![g](x.svg)\n",
+            "content/a.md",
+            "",
+            &finder,
+        )
+        .unwrap();
+        let ds = check(
+            t.path(),
+            &[(&report, page.to_string())],
+            &[extract(page, html)],
+            "/",
+            "public",
+        );
+        let got: Vec<String> = ds
+            .iter()
+            .map(|d| format!("{}:{}:{}: {}", d.path, d.line, d.col, d.message))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                "content/a.md:5:1: link target `x.svg` does not exist",
+                "public/incidents/inc-1/index.html:2:10: link target `../../tags/` does not exist",
+                "public/incidents/inc-1/index.html:2:38: link target `gone/` does not exist",
+            ]
+        );
     }
 
     #[test]

@@ -369,7 +369,7 @@ impl Site {
             .map(|inc| (&*inc.report, format!("incidents/{}/index.html", inc.slug)))
             .collect();
         let broken = linkcheck::check(
-            &linkcheck::files_under(staging.path()),
+            staging.path(),
             &reports,
             &links,
             &linkcheck::base_path(base_url),
