@@ -2,9 +2,10 @@
 //!
 //! [`markdown`] turns report text into HTML, [`highlight`] colours code, [`theme`] holds the
 //! Tera templates. This module decides which pages exist ([`PageKind`]), builds each page's
-//! small template context, and renders one page at a time so `site` can render them in
-//! parallel. Every link between pages is relative (`root` is `./`, `../`, `../../`...), so the
-//! same output works at the root of a host or under any sub-path.
+//! small template context (the index pages' in [`pages`], the JSON files in [`data`]), and
+//! renders one page at a time so `site` can render them in parallel. Every link between pages
+//! is relative (`root` is `./`, `../`, `../../`...), so the same output works at the root of a
+//! host or under any sub-path.
 
 pub mod data;
 pub mod highlight;
@@ -548,6 +549,16 @@ mod tests {
     fn root_prefix_depths() {
         assert_eq!(root_prefix("index.html"), "./");
         assert_eq!(root_prefix("incidents/inc-1/index.html"), "../../");
+    }
+
+    #[test]
+    fn due_states_read_in_words() {
+        assert_eq!(due_text(DueState::Overdue, -1), "1 day overdue");
+        assert_eq!(due_text(DueState::Overdue, -30), "30 days overdue");
+        assert_eq!(due_text(DueState::DueSoon, 0), "due today");
+        assert_eq!(due_text(DueState::DueSoon, 1), "due in 1 day");
+        assert_eq!(due_text(DueState::Scheduled, 8), "due in 8 days");
+        assert_eq!(due_text(DueState::Closed, -8), "");
     }
 
     #[test]
