@@ -2,7 +2,7 @@
 //!
 //! [`markdown`] turns report text into HTML, [`highlight`] colours code, [`theme`] holds the
 //! Tera templates. This module decides which pages exist ([`PageKind`]), builds each page's
-//! small template context (the index pages' in [`pages`], the JSON files in [`data`]), and
+//! small template context (the index pages' in `pages`, the JSON files in [`data`]), and
 //! renders one page at a time so `site` can render them in parallel. Every link between pages
 //! is relative (`root` is `./`, `../`, `../../`...), so the same output works at the root of a
 //! host or under any sub-path.
