@@ -21,6 +21,8 @@ pub struct SeverityPolicy {
     pub required_sections: Vec<String>,
     /// Days after the incident within which the review must be held, if any.
     pub review_within_days: Option<u32>,
+    /// What review the level calls for, in words ("Formal review, leadership + engineering").
+    pub review: Option<String>,
 }
 
 /// The parsed and checked `site.toml`.
@@ -71,6 +73,7 @@ struct RawConfig {
 struct RawSeverity {
     required_sections: Option<Vec<String>>,
     review_within_days: Option<u32>,
+    review: Option<String>,
 }
 
 /// Keys `site.toml` accepts at the top level and in a `[severity.*]` table (for typo hints).
@@ -86,7 +89,7 @@ const TOP_KEYS: &[&str] = &[
     "allow_html",
     "severity",
 ];
-const SEVERITY_KEYS: &[&str] = &["required_sections", "review_within_days"];
+const SEVERITY_KEYS: &[&str] = &["required_sections", "review_within_days", "review"];
 
 const FULL_SECTIONS: &[&str] = &[
     "Summary",
@@ -98,18 +101,40 @@ const FULL_SECTIONS: &[&str] = &[
 
 /// The default severity policy of the review guide.
 pub fn default_severities() -> BTreeMap<String, SeverityPolicy> {
-    let policy = |sections: &[&str], review: Option<u32>| SeverityPolicy {
+    let policy = |sections: &[&str], within: Option<u32>, review: &str| SeverityPolicy {
         required_sections: sections.iter().map(|s| s.to_string()).collect(),
-        review_within_days: review,
+        review_within_days: within,
+        review: Some(review.to_string()),
     };
     BTreeMap::from([
-        ("SEV1".to_string(), policy(FULL_SECTIONS, Some(3))),
-        ("SEV2".to_string(), policy(FULL_SECTIONS, Some(7))),
+        (
+            "SEV1".to_string(),
+            policy(
+                FULL_SECTIONS,
+                Some(3),
+                "Formal review meeting with leadership and engineering",
+            ),
+        ),
+        (
+            "SEV2".to_string(),
+            policy(
+                FULL_SECTIONS,
+                Some(7),
+                "Written review by the engineering team",
+            ),
+        ),
         (
             "SEV3".to_string(),
-            policy(&["Summary", "Action Items"], None),
+            policy(
+                &["Summary", "Action Items"],
+                None,
+                "Brief write-up for the team lead, no meeting",
+            ),
         ),
-        ("SEV4".to_string(), policy(&["Summary"], None)),
+        (
+            "SEV4".to_string(),
+            policy(&["Summary"], None, "Near-miss note in the incident tracker"),
+        ),
     ])
 }
 
@@ -178,12 +203,16 @@ impl Config {
             let entry = severity.entry(level).or_insert_with(|| SeverityPolicy {
                 required_sections: vec!["Summary".to_string()],
                 review_within_days: None,
+                review: None,
             });
             if let Some(sections) = user.required_sections {
                 entry.required_sections = sections;
             }
             if user.review_within_days.is_some() {
                 entry.review_within_days = user.review_within_days;
+            }
+            if let Some(review) = user.review {
+                entry.review = Some(review).filter(|r| !r.trim().is_empty());
             }
         }
         Ok(Config {

@@ -6,7 +6,8 @@
 //! 2. [`validate`] checks every rule of the format and yields typed incidents;
 //! 3. [`model`] computes the archive: links, tags, services, action-item states;
 //! 4. [`render`] turns the archive into pages (Markdown, highlighting, templates);
-//! 5. [`write`] puts the pages on disk atomically.
+//! 5. [`write`] puts the pages on disk atomically, once [`linkcheck`] has found every internal
+//!    link of the staged output resolving.
 //!
 //! [`site`] runs the stages in order (and caches them for `serve`); [`serve`] is the live
 //! preview; [`cli`] is the command line.
@@ -15,6 +16,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod frontmatter;
+pub mod linkcheck;
 pub mod load;
 pub mod model;
 pub mod new;

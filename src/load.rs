@@ -8,7 +8,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::frontmatter::{self, FrontMatter, Spanned};
 use crate::text::LineIndex;
-use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
 use regex::Regex;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -186,6 +186,19 @@ pub struct Mention {
     pub col: usize,
 }
 
+/// A link or image written with Markdown syntax in the body, as the author wrote its target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    /// Target URL as written (reference links resolved, entities decoded).
+    pub dest: String,
+    /// An image (`![alt](src)`) rather than a link.
+    pub image: bool,
+    /// Line in the file.
+    pub line: usize,
+    /// Column in the file.
+    pub col: usize,
+}
+
 /// One report as written: front matter and Markdown structure with positions.
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -211,6 +224,8 @@ pub struct Report {
     pub loose_fields: Vec<LooseField>,
     /// Incident ids mentioned in the body.
     pub mentions: Vec<Mention>,
+    /// Links and images of the body, in order (checked against the built site).
+    pub links: Vec<LinkRef>,
     /// Index of body lines (offsets relative to `body`).
     pub lines: LineIndex,
 }
@@ -291,6 +306,7 @@ pub fn parse_report(
         misplaced_actions: Vec::new(),
         loose_fields: Vec::new(),
         mentions: Vec::new(),
+        links: Vec::new(),
     };
     structure(&mut report, id_finder);
     Ok(report)
@@ -352,7 +368,7 @@ struct Heading {
     end: usize,
 }
 
-/// Fills sections, timeline, actions and mentions from the body.
+/// Fills sections, timeline, actions, mentions and links from the body.
 fn structure(r: &mut Report, id_finder: &Regex) {
     let body = r.body.as_str();
     let mut headings: Vec<Heading> = Vec::new();
@@ -360,6 +376,7 @@ fn structure(r: &mut Report, id_finder: &Regex) {
     let mut current: Option<Heading> = None;
     let mut in_code = 0usize;
     let mut mentions = Vec::new();
+    let mut links = Vec::new();
     for (event, range) in
         Parser::new_ext(body, crate::render::markdown::options()).into_offset_iter()
     {
@@ -380,6 +397,20 @@ fn structure(r: &mut Report, id_finder: &Regex) {
             // HTML blocks (comments too) hold no timeline entries or fields.
             Event::Start(Tag::HtmlBlock) => code.push(range),
             Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) if !matches!(link_type, LinkType::WikiLink { .. }) => {
+                links.push((dest_url.to_string(), false, range.start));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            }) if !matches!(link_type, LinkType::WikiLink { .. }) => {
+                links.push((dest_url.to_string(), true, range.start));
+            }
             Event::Text(t) => {
                 if let Some(h) = current.as_mut() {
                     h.text.push_str(&t);
@@ -414,6 +445,18 @@ fn structure(r: &mut Report, id_finder: &Regex) {
         .map(|(id, off)| {
             let (line, col) = r.file_line_col(off);
             Mention { id, line, col }
+        })
+        .collect();
+    r.links = links
+        .into_iter()
+        .map(|(dest, image, off)| {
+            let (line, col) = r.file_line_col(off);
+            LinkRef {
+                dest,
+                image,
+                line,
+                col,
+            }
         })
         .collect();
 
@@ -746,6 +789,25 @@ mod tests {
                 line: 9,
                 col: 6
             }]
+        );
+    }
+
+    #[test]
+    fn links_and_images_have_lines() {
+        let md = "---\nid: INC-1\n---\nSee [the graph](hit%20ratio.svg).\n\n- ![g](a.png) and [r][ref]\n\n[ref]: ../inc-2024-042/\n";
+        let r = parse_report(md.as_bytes(), "a.md", "", &finder()).unwrap();
+        let got: Vec<_> = r
+            .links
+            .iter()
+            .map(|l| (l.dest.as_str(), l.image, l.line, l.col))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("hit%20ratio.svg", false, 4, 5),
+                ("a.png", true, 6, 3),
+                ("../inc-2024-042/", false, 6, 19),
+            ]
         );
     }
 

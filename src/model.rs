@@ -327,6 +327,24 @@ pub struct ActionRef {
     pub days: i64,
 }
 
+/// At most this many related incidents are shown for one incident (explicit `related`
+/// entries are never dropped to make room).
+pub const RELATED_MAX: usize = 5;
+
+/// An incident related to another: named in its `related`, or sharing two or more tags or a
+/// service with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    /// Index into [`Archive::incidents`].
+    pub incident: usize,
+    /// Named in the `related` front matter.
+    pub explicit: bool,
+    /// Shared tags: indices into [`Archive::tags`], in the incident's tag order.
+    pub shared_tags: Vec<usize>,
+    /// Shared services: indices into [`Archive::services`], in the incident's service order.
+    pub shared_services: Vec<usize>,
+}
+
 /// The incidents being built and everything computed across them.
 #[derive(Debug, Clone)]
 pub struct Archive {
@@ -340,6 +358,15 @@ pub struct Archive {
     pub tags: Vec<Term>,
     /// Services, most incidents first, then by name.
     pub services: Vec<Term>,
+    /// Index of each tag slug in `tags`.
+    pub tag_by_slug: HashMap<String, usize>,
+    /// Index of each service slug in `services`.
+    pub service_by_slug: HashMap<String, usize>,
+    /// For each incident, its related incidents, newest first (see [`RELATED_MAX`]).
+    pub related: Vec<Vec<Related>>,
+    /// Every severity level of the site in level order, with its incidents (newest first);
+    /// levels without incidents are listed too.
+    pub severities: Vec<(String, Vec<usize>)>,
     /// Every action item of every incident, in incident order.
     pub actions: Vec<ActionRef>,
     /// "Today" for due states.
@@ -373,6 +400,30 @@ impl Archive {
         }
         let tags = terms(&incidents, |i| &i.tags, severity_order);
         let services = terms(&incidents, |i| &i.services, severity_order);
+        let slug_index = |terms: &[Term]| -> HashMap<String, usize> {
+            terms
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.slug.clone(), i))
+                .collect()
+        };
+        let tag_by_slug = slug_index(&tags);
+        let service_by_slug = slug_index(&services);
+        let related = related(
+            &incidents,
+            &by_id,
+            (&tags, &tag_by_slug),
+            (&services, &service_by_slug),
+        );
+        let mut severities: Vec<(String, Vec<usize>)> = severity_order
+            .iter()
+            .map(|s| (s.clone(), Vec::new()))
+            .collect();
+        for (i, inc) in incidents.iter().enumerate() {
+            if let Some(level) = severities.iter_mut().find(|(s, _)| *s == inc.severity) {
+                level.1.push(i);
+            }
+        }
         let actions = incidents
             .iter()
             .enumerate()
@@ -394,6 +445,10 @@ impl Archive {
             referenced_by,
             tags,
             services,
+            tag_by_slug,
+            service_by_slug,
+            related,
+            severities,
             actions,
             today,
         }
@@ -408,6 +463,103 @@ impl Archive {
     pub fn action(&self, r: &ActionRef) -> &Action {
         &self.incidents[r.incident].actions[r.action]
     }
+}
+
+/// Term indices of `names` (deduplicated, in written order).
+fn term_ids(names: &[String], index: &HashMap<String, usize>) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::with_capacity(names.len());
+    for n in names {
+        if let Some(&t) = index.get(&slugify(n))
+            && !out.contains(&t)
+        {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// Related incidents of every incident, through the tag and service indexes: each incident
+/// visits only the incidents that share a term with it.
+fn related(
+    incidents: &[Incident],
+    by_id: &HashMap<String, usize>,
+    tags: (&[Term], &HashMap<String, usize>),
+    services: (&[Term], &HashMap<String, usize>),
+) -> Vec<Vec<Related>> {
+    use rayon::prelude::*;
+    let tag_ids: Vec<Vec<usize>> = incidents
+        .iter()
+        .map(|i| term_ids(&i.tags, tags.1))
+        .collect();
+    let service_ids: Vec<Vec<usize>> = incidents
+        .iter()
+        .map(|i| term_ids(&i.services, services.1))
+        .collect();
+    let n = incidents.len();
+    (0..n)
+        .into_par_iter()
+        .with_min_len(64)
+        .map_init(
+            || (vec![0u32; n], vec![false; n], Vec::new()),
+            |(shared, by_service, touched), i| {
+                for &t in &tag_ids[i] {
+                    for &j in &tags.0[t].incidents {
+                        if shared[j] == 0 && !by_service[j] {
+                            touched.push(j);
+                        }
+                        shared[j] += 1;
+                    }
+                }
+                for &s in &service_ids[i] {
+                    for &j in &services.0[s].incidents {
+                        if shared[j] == 0 && !by_service[j] {
+                            touched.push(j);
+                        }
+                        by_service[j] = true;
+                    }
+                }
+                let explicit: BTreeSet<usize> = incidents[i]
+                    .related
+                    .iter()
+                    .filter_map(|id| by_id.get(id).copied())
+                    .filter(|&j| j != i)
+                    .collect();
+                let mut inferred: Vec<usize> = touched
+                    .iter()
+                    .copied()
+                    .filter(|&j| j != i && !explicit.contains(&j))
+                    .filter(|&j| shared[j] >= 2 || by_service[j])
+                    .collect();
+                for &j in touched.iter() {
+                    shared[j] = 0;
+                    by_service[j] = false;
+                }
+                touched.clear();
+                inferred.sort_unstable();
+                inferred.truncate(RELATED_MAX.saturating_sub(explicit.len()));
+                let mut chosen: Vec<usize> = explicit.iter().copied().chain(inferred).collect();
+                // Indices follow the archive order, so ascending is newest first.
+                chosen.sort_unstable();
+                chosen
+                    .into_iter()
+                    .map(|j| Related {
+                        incident: j,
+                        explicit: explicit.contains(&j),
+                        shared_tags: tag_ids[i]
+                            .iter()
+                            .copied()
+                            .filter(|t| tag_ids[j].contains(t))
+                            .collect(),
+                        shared_services: service_ids[i]
+                            .iter()
+                            .copied()
+                            .filter(|s| service_ids[j].contains(s))
+                            .collect(),
+                    })
+                    .collect()
+            },
+        )
+        .collect()
 }
 
 /// Groups incidents by the names `names` returns, slugged; sorted by count, then name.
@@ -484,6 +636,81 @@ mod tests {
             tracks: "INC-2024-001".into(),
             line: 1,
         }
+    }
+
+    fn incident(id: &str, date: &str, tags: &str, services: &str, related: &str) -> Incident {
+        let config = crate::config::Config::default();
+        let text = format!(
+            "---\nid: {id}\ntitle: T\nseverity: SEV4\ndate: {date}\ntags: [{tags}]\nservices: [{services}]\nrelated: [{related}]\n---\n## Summary\nx\n"
+        );
+        let report = crate::load::parse_report(text.as_bytes(), "a.md", "", &config.id_finder)
+            .map(Arc::new)
+            .unwrap();
+        let (inc, ds) = crate::validate::report(&report, &config);
+        inc.unwrap_or_else(|| panic!("{ds:?}"))
+    }
+
+    #[test]
+    fn related_by_two_tags_or_one_service_newest_first_at_most_five() {
+        let mut list = vec![
+            incident("INC-2024-001", "2024-01-01", "a, b", "", ""),
+            incident("INC-2024-002", "2024-01-02", "a", "", ""),
+            incident("INC-2024-003", "2024-01-03", "a, c", "db", ""),
+            incident("INC-2024-004", "2024-01-04", "b, a, c", "", "INC-2024-002"),
+        ];
+        for d in 5..=10 {
+            list.push(incident(
+                &format!("INC-2024-{d:03}"),
+                &format!("2024-02-{d:02}"),
+                "",
+                "db",
+                "",
+            ));
+        }
+        let order = vec!["SEV4".to_string()];
+        let day = "2024-05-01".parse().unwrap();
+        let a = Archive::new(list, false, day, 7, &order);
+        let of = |id: &str| {
+            a.related[a.by_id[id]]
+                .iter()
+                .map(|r| {
+                    let tags: Vec<&str> = r
+                        .shared_tags
+                        .iter()
+                        .map(|&t| a.tags[t].name.as_str())
+                        .collect();
+                    (
+                        a.incidents[r.incident].id.as_str(),
+                        r.explicit,
+                        tags.join(","),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            of("INC-2024-004"),
+            vec![
+                ("INC-2024-003", false, "a,c".to_string()),
+                ("INC-2024-002", true, "a".to_string()),
+                ("INC-2024-001", false, "b,a".to_string()),
+            ]
+        );
+        // Shares only tag `a` with 001, 003, 004: not related by one tag.
+        assert_eq!(of("INC-2024-002"), vec![]);
+        // Shares service `db` with six newer incidents and two tags with 004 and 001: the five
+        // newest of them.
+        let ids: Vec<&str> = of("INC-2024-003").iter().map(|r| r.0).collect();
+        assert_eq!(
+            ids,
+            vec![
+                "INC-2024-010",
+                "INC-2024-009",
+                "INC-2024-008",
+                "INC-2024-007",
+                "INC-2024-006"
+            ]
+        );
+        assert_eq!(a.severities, vec![("SEV4".to_string(), (0..10).collect())]);
     }
 
     #[test]

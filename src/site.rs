@@ -7,6 +7,7 @@
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::linkcheck;
 use crate::load::{self, Report};
 use crate::model::{Archive, Incident};
 use crate::render::{Renderer, theme::Theme};
@@ -346,12 +347,22 @@ impl Site {
             base_url,
         };
         let pages = renderer.pages();
-        pages.par_iter().try_for_each(|&kind| {
-            let page = renderer.render(kind).map_err(BuildError::Render)?;
-            staging
-                .write(&page.path, page.html.as_bytes())
-                .map_err(BuildError::Write)
-        })?;
+        let links: Vec<linkcheck::PageLinks> = pages
+            .par_iter()
+            .map(|&kind| {
+                let page = renderer.render(kind).map_err(BuildError::Render)?;
+                staging
+                    .write(&page.path, page.html.as_bytes())
+                    .map_err(BuildError::Write)?;
+                Ok(page
+                    .path
+                    .ends_with(".html")
+                    .then(|| linkcheck::extract(&page.path, &page.html)))
+            })
+            .collect::<Result<Vec<_>, BuildError>>()?
+            .into_iter()
+            .flatten()
+            .collect();
         let mut files = 0;
         for (name, bytes) in &theme.statics {
             staging.write(name, bytes).map_err(BuildError::Write)?;
@@ -376,6 +387,25 @@ impl Site {
                     .map_err(BuildError::Write)?;
                 files += 1;
             }
+        }
+        // Every internal link must resolve in the staged output before it is swapped in.
+        let reports: Vec<(&Report, String)> = archive
+            .incidents
+            .iter()
+            .map(|inc| (&*inc.report, format!("incidents/{}/index.html", inc.slug)))
+            .collect();
+        let broken = linkcheck::check(
+            staging.path(),
+            &reports,
+            &links,
+            &linkcheck::base_path(base_url),
+            &self.config.output_dir.display().to_string(),
+        );
+        if !broken.is_empty() {
+            let mut ds = checked.diagnostics.clone();
+            ds.extend(broken);
+            ds.sort();
+            return Err(BuildError::Invalid(ds, checked.reports));
         }
         Ok((pages.len(), files))
     }

@@ -989,6 +989,8 @@ pub fn archive_with(
             }
         }
     }
+    slug_collisions(reports, "tag", |r| &r.front.tags, &mut ds);
+    slug_collisions(reports, "service", |r| &r.front.services, &mut ds);
     let unknown = |id: &str| !owners.contains_key(id) && !unreadable_ids.iter().any(|u| u == id);
     for r in reports {
         // An id in "Tracks against incident" is reported by its own rule below, not twice.
@@ -1046,9 +1048,74 @@ pub fn archive_with(
     ds
 }
 
+/// Two spellings of one tag (or service) would share a page: the second spelling met (in file
+/// order) is an error naming the first and where it is written.
+fn slug_collisions(
+    reports: &[Arc<Report>],
+    what: &str,
+    names: impl Fn(&Report) -> &Vec<Spanned<String>>,
+    ds: &mut Vec<Diagnostic>,
+) {
+    let mut first: HashMap<String, (&str, &str, usize)> = HashMap::new();
+    for r in reports {
+        for item in names(r) {
+            let name = item.value.trim();
+            let slug = crate::text::slugify(name);
+            if slug.is_empty() {
+                continue;
+            }
+            match first.get(&slug) {
+                None => {
+                    first.insert(slug, (name, &r.path, item.line));
+                }
+                Some(&(spelled, path, line)) if spelled != name => {
+                    ds.push(
+                        Diagnostic::error(
+                            &r.path,
+                            item.line,
+                            item.col,
+                            format!(
+                                "{what} `{name}` and {what} `{spelled}` ({path}:{line}) have the same page `{slug}`"
+                            ),
+                        )
+                        .with_hint(format!("write `{spelled}` everywhere, or pick a distinct name")),
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tag_spellings_with_one_slug_collide() {
+        let config = Config::default();
+        let parse = |path: &str, tags: &str| {
+            let text = format!(
+                "---\nid: INC-2024-00{}\ntitle: T\nseverity: SEV4\ndate: 2024-01-01\ntags: {tags}\n---\n## Summary\nx\n",
+                path.len()
+            );
+            Arc::new(
+                crate::load::parse_report(text.as_bytes(), path, "", &config.id_finder).unwrap(),
+            )
+        };
+        let reports = vec![
+            parse("a.md", "[Canary Analysis, db]"),
+            parse("bb.md", "[db, canary-analysis]"),
+        ];
+        let ds = archive(&reports, &config);
+        assert_eq!(ds.len(), 1, "{ds:?}");
+        let d = &ds[0];
+        assert_eq!((d.path.as_str(), d.line, d.col), ("bb.md", 6, 12));
+        assert_eq!(
+            d.message,
+            "tag `canary-analysis` and tag `Canary Analysis` (a.md:6) have the same page `canary-analysis`"
+        );
+    }
 
     #[test]
     fn date_hints_show_the_iso_form() {

@@ -2,17 +2,20 @@
 //!
 //! [`markdown`] turns report text into HTML, [`highlight`] colours code, [`theme`] holds the
 //! Tera templates. This module decides which pages exist ([`PageKind`]), builds each page's
-//! small template context, and renders one page at a time so `site` can render them in
-//! parallel. Every link between pages is relative (`root` is `./`, `../`, `../../`...), so the
-//! same output works at the root of a host or under any sub-path.
+//! small template context (the index pages' in `pages`, the JSON files in [`data`]), and
+//! renders one page at a time so `site` can render them in parallel. Every link between pages
+//! is relative (`root` is `./`, `../`, `../../`...), so the same output works at the root of a
+//! host or under any sub-path.
 
+pub mod data;
 pub mod highlight;
 pub mod markdown;
+mod pages;
 pub mod theme;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::model::{Archive, Incident};
+use crate::model::{Archive, DueState, Incident};
 use chrono::NaiveDateTime;
 use markdown::MarkdownContext;
 use serde::Serialize;
@@ -20,15 +23,33 @@ use std::collections::HashSet;
 use tera::Context;
 use theme::Theme;
 
-/// One page of the site.
+/// One page (or data file) of the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageKind {
     /// `index.html`.
     Home,
     /// `incidents/<id>/index.html` for the incident at this index.
     Incident(usize),
+    /// `severity/<level>/index.html` for the level at this index of [`Archive::severities`].
+    Severity(usize),
+    /// `tags/index.html`: every tag.
+    Tags,
+    /// `tags/<slug>/index.html` for the tag at this index.
+    Tag(usize),
+    /// `services/index.html`: every service.
+    Services,
+    /// `services/<slug>/index.html` for the service at this index.
+    Service(usize),
+    /// `actions/index.html`: every action item.
+    Actions,
+    /// `actions/overdue/index.html`: the overdue dashboard.
+    Overdue,
     /// `404.html`.
     NotFound,
+    /// `incidents.json`.
+    IncidentsJson,
+    /// `actions.json`.
+    ActionsJson,
 }
 
 impl PageKind {
@@ -37,9 +58,43 @@ impl PageKind {
         match self {
             PageKind::Home => "index.html".into(),
             PageKind::Incident(i) => format!("incidents/{}/index.html", archive.incidents[i].slug),
+            PageKind::Severity(i) => {
+                format!(
+                    "severity/{}/index.html",
+                    level_slug(&archive.severities[i].0)
+                )
+            }
+            PageKind::Tags => "tags/index.html".into(),
+            PageKind::Tag(i) => format!("tags/{}/index.html", archive.tags[i].slug),
+            PageKind::Services => "services/index.html".into(),
+            PageKind::Service(i) => format!("services/{}/index.html", archive.services[i].slug),
+            PageKind::Actions => "actions/index.html".into(),
+            PageKind::Overdue => "actions/overdue/index.html".into(),
             PageKind::NotFound => "404.html".into(),
+            PageKind::IncidentsJson => "incidents.json".into(),
+            PageKind::ActionsJson => "actions.json".into(),
         }
     }
+
+    /// The navigation entry this page is, or sits under: (`nav` key, exact page).
+    fn nav(self, archive: &Archive) -> (String, bool) {
+        match self {
+            PageKind::Home => ("home".into(), true),
+            PageKind::Severity(i) => (archive.severities[i].0.clone(), true),
+            PageKind::Tags => ("tags".into(), true),
+            PageKind::Tag(_) => ("tags".into(), false),
+            PageKind::Services => ("services".into(), true),
+            PageKind::Service(_) => ("services".into(), false),
+            PageKind::Actions => ("actions".into(), true),
+            PageKind::Overdue => ("overdue".into(), true),
+            _ => (String::new(), false),
+        }
+    }
+}
+
+/// Folder name of a severity level's page: the level lowercased.
+pub fn level_slug(level: &str) -> String {
+    level.to_lowercase()
 }
 
 /// A rendered page.
@@ -97,8 +152,19 @@ struct IncidentSummaryCx<'a> {
     url: String,
     severity: &'a str,
     severity_slug: String,
+    severity_url: String,
     date: String,
     status: &'static str,
+}
+
+/// A related incident: the summary plus what it shares.
+#[derive(Serialize)]
+struct RelatedCx<'a> {
+    #[serde(flatten)]
+    incident: IncidentSummaryCx<'a>,
+    explicit: bool,
+    shared_tags: Vec<LinkCx>,
+    shared_services: Vec<LinkCx>,
 }
 
 #[derive(Serialize)]
@@ -114,11 +180,12 @@ struct ActionCx<'a> {
     title: &'a str,
     owner: &'a str,
     due: String,
+    due_text: String,
     priority: &'static str,
     kind: &'static str,
     status: &'static str,
     status_slug: &'static str,
-    state: crate::model::DueState,
+    state: DueState,
     days: i64,
     description: String,
     definition_of_done: String,
@@ -151,6 +218,22 @@ struct IncidentCx<'a> {
     extra: &'a serde_json::Value,
 }
 
+/// How an action item stands against its due date, in words: "5 days overdue", "due today",
+/// "due in 1 day", or "" for closed items.
+pub fn due_text(state: DueState, days: i64) -> String {
+    let d = |n: i64| format!("{n} {}", if n == 1 { "day" } else { "days" });
+    match state {
+        DueState::Closed => String::new(),
+        DueState::Overdue => format!("{} overdue", d(-days)),
+        _ if days == 0 => "due today".into(),
+        _ => format!("due in {}", d(days)),
+    }
+}
+
+fn ymd(d: chrono::NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
 /// "22 minutes", "1 h 05 min", "2 d 3 h".
 pub fn human_minutes(m: i64) -> String {
     match m {
@@ -171,21 +254,45 @@ fn clock(t: &NaiveDateTime, date: chrono::NaiveDate) -> String {
 impl<'a> Renderer<'a> {
     /// Every page of the site, in a fixed order.
     pub fn pages(&self) -> Vec<PageKind> {
-        let mut pages = vec![PageKind::Home, PageKind::NotFound];
-        pages.extend((0..self.archive.incidents.len()).map(PageKind::Incident));
+        let a = self.archive;
+        let mut pages = vec![
+            PageKind::Home,
+            PageKind::NotFound,
+            PageKind::Tags,
+            PageKind::Services,
+            PageKind::Actions,
+            PageKind::Overdue,
+            PageKind::IncidentsJson,
+            PageKind::ActionsJson,
+        ];
+        pages.extend((0..a.severities.len()).map(PageKind::Severity));
+        pages.extend((0..a.tags.len()).map(PageKind::Tag));
+        pages.extend((0..a.services.len()).map(PageKind::Service));
+        pages.extend((0..a.incidents.len()).map(PageKind::Incident));
         pages
     }
 
     /// Renders one page.
     pub fn render(&self, kind: PageKind) -> Result<Page, Diagnostic> {
         let path = kind.path(self.archive);
+        match kind {
+            PageKind::IncidentsJson => {
+                let html = data::incidents_json(self.archive, self.config, self.base_url);
+                return Ok(Page { path, html });
+            }
+            PageKind::ActionsJson => {
+                let html = data::actions_json(self.archive, self.config, self.base_url);
+                return Ok(Page { path, html });
+            }
+            _ => {}
+        }
         // The 404 page is shown at any depth, so its links start from base_url instead.
         let root = if kind == PageKind::NotFound {
             self.base_url.to_string()
         } else {
             root_prefix(&path)
         };
-        let mut cx = self.base_context(&path, &root);
+        let mut cx = self.base_context(&path, &root, kind.nav(self.archive));
         let template = match kind {
             PageKind::Home => {
                 self.home(&root, &mut cx);
@@ -195,13 +302,41 @@ impl<'a> Renderer<'a> {
                 self.incident(&self.archive.incidents[i], i, &root, &mut cx);
                 "incident.html"
             }
-            PageKind::NotFound => "404.html",
+            PageKind::Severity(i) => {
+                self.severity(i, &root, &mut cx);
+                "severity.html"
+            }
+            PageKind::Tags => {
+                self.terms(&self.archive.tags, "tags", &root, &mut cx);
+                "tags.html"
+            }
+            PageKind::Tag(i) => {
+                self.term(&self.archive.tags[i], "tags", &root, &mut cx);
+                "tag.html"
+            }
+            PageKind::Services => {
+                self.terms(&self.archive.services, "services", &root, &mut cx);
+                "services.html"
+            }
+            PageKind::Service(i) => {
+                self.term(&self.archive.services[i], "services", &root, &mut cx);
+                "service.html"
+            }
+            PageKind::Actions => {
+                self.actions(&root, &mut cx);
+                "actions.html"
+            }
+            PageKind::Overdue => {
+                self.overdue(&root, &mut cx);
+                "overdue.html"
+            }
+            PageKind::NotFound | PageKind::IncidentsJson | PageKind::ActionsJson => "404.html",
         };
         let html = self.theme.render(template, &cx)?;
         Ok(Page { path, html })
     }
 
-    fn base_context(&self, path: &str, root: &str) -> Context {
+    fn base_context(&self, path: &str, root: &str, nav: (String, bool)) -> Context {
         let mut cx = Context::new();
         let site = SiteCx {
             title: &self.config.title,
@@ -212,13 +347,15 @@ impl<'a> Renderer<'a> {
                 .keys()
                 .map(|k| LinkCx {
                     name: k.clone(),
-                    url: format!("{root}severity/{}/", k.to_lowercase()),
+                    url: format!("{root}severity/{}/", level_slug(k)),
                 })
                 .collect(),
             today: self.archive.today.format("%Y-%m-%d").to_string(),
         };
         cx.insert("site", &site);
         cx.insert("root", root);
+        cx.insert("nav", &nav.0);
+        cx.insert("nav_current", if nav.1 { "page" } else { "true" });
         let page_url = path.strip_suffix("index.html").unwrap_or(path);
         let absolute =
             self.base_url.starts_with("http://") || self.base_url.starts_with("https://");
@@ -235,22 +372,11 @@ impl<'a> Renderer<'a> {
             title: &inc.title,
             url: format!("{root}incidents/{}/", inc.slug),
             severity: &inc.severity,
-            severity_slug: inc.severity.to_lowercase(),
-            date: inc.date.format("%Y-%m-%d").to_string(),
+            severity_slug: level_slug(&inc.severity),
+            severity_url: format!("{root}severity/{}/", level_slug(&inc.severity)),
+            date: ymd(inc.date),
             status: inc.status.as_str(),
         }
-    }
-
-    fn home(&self, root: &str, cx: &mut Context) {
-        let recent: Vec<_> = self
-            .archive
-            .incidents
-            .iter()
-            .take(20)
-            .map(|i| self.summary(i, root))
-            .collect();
-        cx.insert("recent", &recent);
-        cx.insert("incident_count", &self.archive.incidents.len());
     }
 
     fn incident(&self, inc: &'a Incident, index: usize, root: &str, cx: &mut Context) {
@@ -266,10 +392,15 @@ impl<'a> Renderer<'a> {
             own_id: &inc.id,
             allow_html: self.config.allow_html,
         };
-        let mut anchors: HashSet<String> = ["summary-facts", "action-items-table", "referenced-by"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut anchors: HashSet<String> = [
+            "summary-facts",
+            "action-items-table",
+            "related",
+            "referenced-by",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let report = &inc.report;
         let body = report.body.as_str();
         let mut sections = Vec::new();
@@ -330,7 +461,8 @@ impl<'a> Renderer<'a> {
                     anchor: format!("action-{}", n + 1),
                     title: &a.title,
                     owner: &a.owner,
-                    due: a.due.format("%Y-%m-%d").to_string(),
+                    due: ymd(a.due),
+                    due_text: due_text(state, days),
                     priority: a.priority.as_str(),
                     kind: a.kind.as_str(),
                     status: a.status.as_str(),
@@ -383,11 +515,22 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|&j| self.summary(&self.archive.incidents[j], root))
             .collect();
-        let related: Vec<_> = inc
-            .related
+        let term_links = |ids: &[usize], terms: &[crate::model::Term], kind: &str| -> Vec<LinkCx> {
+            ids.iter()
+                .map(|&t| LinkCx {
+                    name: terms[t].name.clone(),
+                    url: format!("{root}{kind}/{}/", terms[t].slug),
+                })
+                .collect()
+        };
+        let related: Vec<_> = self.archive.related[index]
             .iter()
-            .filter_map(|id| self.archive.get(id))
-            .map(|r| self.summary(r, root))
+            .map(|r| RelatedCx {
+                incident: self.summary(&self.archive.incidents[r.incident], root),
+                explicit: r.explicit,
+                shared_tags: term_links(&r.shared_tags, &self.archive.tags, "tags"),
+                shared_services: term_links(&r.shared_services, &self.archive.services, "services"),
+            })
             .collect();
         cx.insert("incident", &icx);
         cx.insert("preamble", &preamble);
@@ -406,6 +549,16 @@ mod tests {
     fn root_prefix_depths() {
         assert_eq!(root_prefix("index.html"), "./");
         assert_eq!(root_prefix("incidents/inc-1/index.html"), "../../");
+    }
+
+    #[test]
+    fn due_states_read_in_words() {
+        assert_eq!(due_text(DueState::Overdue, -1), "1 day overdue");
+        assert_eq!(due_text(DueState::Overdue, -30), "30 days overdue");
+        assert_eq!(due_text(DueState::DueSoon, 0), "due today");
+        assert_eq!(due_text(DueState::DueSoon, 1), "due in 1 day");
+        assert_eq!(due_text(DueState::Scheduled, 8), "due in 8 days");
+        assert_eq!(due_text(DueState::Closed, -8), "");
     }
 
     #[test]

@@ -1,0 +1,442 @@
+//! Link check: every internal link of the built site points at a file that exists.
+//!
+//! Runs over the staged output before it is swapped in, so a site with a broken link is never
+//! published. Two passes:
+//!
+//! 1. every link and image a report writes in Markdown (collected with its line by `load`) is
+//!    resolved against the report's page; a miss is an error at the report's file and line;
+//! 2. every `href` and `src` of every generated page is resolved against its page; a miss not
+//!    already reported from Markdown is an error at the page's line (a theme bug).
+//!
+//! External URLs (any `scheme:`), protocol-relative `//host` URLs, pure `#fragment` links and
+//! root-absolute paths outside `base_url`'s path are not checked.
+
+use crate::diagnostics::Diagnostic;
+use crate::load::Report;
+use crate::text::LineIndex;
+use regex::Regex;
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::OnceLock;
+use walkdir::WalkDir;
+
+/// A link found in a generated page: the attribute value as written, and its byte offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageLink {
+    /// `href` or `src` value, HTML entities decoded.
+    pub target: String,
+    /// Byte offset of the value in the page.
+    pub offset: usize,
+}
+
+/// The links of one generated page.
+#[derive(Debug, Clone)]
+pub struct PageLinks {
+    /// Page path relative to the output root (`tags/index.html`).
+    pub path: String,
+    /// Its links.
+    pub links: Vec<PageLink>,
+}
+
+/// What a link target means for the check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Not checked (external, fragment-only, empty, outside the site's path).
+    Skip,
+    /// A path relative to the output root (no leading `/`; `""` is the root).
+    Local(String),
+    /// Climbs above the output root.
+    Outside,
+}
+
+fn attr_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r#"\s(?:href|src)="[^"]*""#).expect("valid regex"))
+}
+
+fn scheme_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"^[a-zA-Z][a-zA-Z0-9+.-]*:").expect("valid regex"))
+}
+
+/// The `href` and `src` values of every tag of `html`, double-quoted as pirsite writes them.
+/// Text and attribute values never hold a raw `"` (it is escaped), so a match is an attribute.
+pub fn extract(path: &str, html: &str) -> PageLinks {
+    let links = attr_re()
+        .find_iter(html)
+        .map(|m| {
+            let s = m.as_str();
+            let open = s.find('"').expect("the pattern has a quote") + 1;
+            PageLink {
+                target: decode_entities(&s[open..s.len() - 1]),
+                offset: m.start() + open,
+            }
+        })
+        .collect();
+    PageLinks {
+        path: path.to_string(),
+        links,
+    }
+}
+
+/// Decodes the entities pirsite and its libraries write in attribute values.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(p) = rest.find('&') {
+        out.push_str(&rest[..p]);
+        rest = &rest[p..];
+        let Some(end) = rest.find(';').filter(|&e| e <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let name = &rest[1..end];
+        let c = match name {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            n if n.starts_with("#x") || n.starts_with("#X") => u32::from_str_radix(&n[2..], 16)
+                .ok()
+                .and_then(char::from_u32),
+            n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        };
+        match c {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Decodes `%XX` escapes (invalid ones are kept as written).
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(c: u8) -> Option<u8> {
+    (c as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Resolves `link` written on the page in folder `page_dir` (`""` or `a/b/`, relative to the
+/// output root). `base_path` is the path part of `base_url` (`/` or `/sre/incidents/`).
+pub fn resolve(link: &str, page_dir: &str, base_path: &str) -> Target {
+    let link = link.trim();
+    if link.is_empty()
+        || link.starts_with('#')
+        || link.starts_with("//")
+        || scheme_re().is_match(link)
+    {
+        return Target::Skip;
+    }
+    let path = link.split(['#', '?']).next().unwrap_or("");
+    let path = percent_decode(path);
+    let joined = if let Some(abs) = path.strip_prefix('/') {
+        match ("/".to_string() + abs).strip_prefix(base_path) {
+            Some(under) => under.to_string(),
+            None if format!("/{abs}/") == base_path => String::new(),
+            None => return Target::Skip,
+        }
+    } else if path.is_empty() {
+        // `?query` only: the page itself.
+        return Target::Skip;
+    } else {
+        format!("{page_dir}{path}")
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in joined.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Target::Outside;
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = parts.join("/");
+    if joined.ends_with('/') && !out.is_empty() {
+        out.push('/');
+    }
+    Target::Local(out)
+}
+
+/// True when `target` (from [`resolve`]) names a file of `files`, or a folder with an
+/// `index.html` in it.
+fn exists(target: &str, files: &HashSet<String>) -> bool {
+    if target.is_empty() {
+        return files.contains("index.html");
+    }
+    if let Some(dir) = target.strip_suffix('/') {
+        return files.contains(&format!("{dir}/index.html"));
+    }
+    files.contains(target) || files.contains(&format!("{target}/index.html"))
+}
+
+/// Every file under `root`, as `/`-separated paths relative to it.
+pub fn files_under(root: &Path) -> HashSet<String> {
+    WalkDir::new(root)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| crate::load::rel_path(root, e.path()))
+        .collect()
+}
+
+/// Folder of a page path: `tags/x/index.html` → `tags/x/`.
+fn dir_of(page: &str) -> &str {
+    page.rfind('/').map(|p| &page[..=p]).unwrap_or("")
+}
+
+/// Checks the links of the built site in `root` (the staging folder).
+///
+/// `reports` pairs each built report with the path of its page; `pages` are the links of every
+/// generated page; `output_label` names the output folder in diagnostics of generated pages.
+pub fn check(
+    root: &Path,
+    reports: &[(&Report, String)],
+    pages: &[PageLinks],
+    base_path: &str,
+    output_label: &str,
+) -> Vec<Diagnostic> {
+    let files = &files_under(root);
+    let mut ds = Vec::new();
+    // Targets already reported from Markdown, per page, so a page pass does not repeat them.
+    let mut reported: HashSet<(String, String)> = HashSet::new();
+    for (report, page) in reports {
+        let dir = dir_of(page);
+        for l in &report.links {
+            let target = resolve(&l.dest, dir, base_path);
+            let broken = match &target {
+                Target::Skip => false,
+                Target::Outside => true,
+                Target::Local(t) => !exists(t, files),
+            };
+            if broken {
+                if let Target::Local(t) = &target {
+                    reported.insert((page.clone(), t.clone()));
+                }
+                ds.push(
+                    Diagnostic::error(
+                        &report.path,
+                        l.line,
+                        l.col,
+                        format!("link target `{}` does not exist", l.dest),
+                    )
+                    .with_hint(hint(&target, l.image, files)),
+                );
+            }
+        }
+    }
+    for p in pages {
+        let dir = dir_of(&p.path);
+        for l in &p.links {
+            let target = resolve(&l.target, dir, base_path);
+            let broken = match &target {
+                Target::Skip => false,
+                Target::Outside => true,
+                Target::Local(t) => {
+                    !exists(t, files) && !reported.contains(&(p.path.clone(), t.clone()))
+                }
+            };
+            if broken {
+                let text = std::fs::read_to_string(root.join(&p.path)).unwrap_or_default();
+                let (line, col) = LineIndex::new(&text).line_col(l.offset.min(text.len()));
+                ds.push(Diagnostic::error(
+                    format!("{output_label}/{}", p.path),
+                    line,
+                    col,
+                    format!("link target `{}` does not exist", l.target),
+                ));
+            }
+        }
+    }
+    ds
+}
+
+fn hint(target: &Target, image: bool, files: &HashSet<String>) -> String {
+    let incident = |t: &str| {
+        let mut parts = t.split('/');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some("incidents"), Some(slug), Some(_)) => Some(slug.to_string()),
+            _ => None,
+        }
+    };
+    match target {
+        Target::Outside => "the link climbs above the site's root folder".to_string(),
+        Target::Local(t)
+            if incident(t)
+                .is_some_and(|s| !files.contains(&format!("incidents/{s}/index.html"))) =>
+        {
+            let slug = incident(t).unwrap_or_default();
+            format!(
+                "it resolves to `{t}`, but no incident page `{slug}` is built (drafts and \
+                 reports under review are built only with --drafts)"
+            )
+        }
+        Target::Local(t) if image || incident(t).is_some() => format!(
+            "it resolves to `{t}`; put the file beside the report: files there are copied \
+             beside its page"
+        ),
+        Target::Local(t) => format!("it resolves to `{t}` in the built site"),
+        Target::Skip => String::new(),
+    }
+}
+
+/// The path part of a `base_url` (`https://host/sre/` → `/sre/`), always ending in `/`.
+pub fn base_path(base_url: &str) -> String {
+    let rest = match base_url.find("://") {
+        Some(p) => {
+            let after = &base_url[p + 3..];
+            after.find('/').map(|q| &after[q..]).unwrap_or("/")
+        }
+        None => base_url,
+    };
+    let mut s = if rest.starts_with('/') {
+        rest.to_string()
+    } else {
+        format!("/{rest}")
+    };
+    if !s.ends_with('/') {
+        s.push('/');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(list: &[&str]) -> HashSet<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn resolves_relative_absolute_and_skipped_links() {
+        let d = "incidents/inc-1/";
+        assert_eq!(
+            resolve("../inc-2/", d, "/"),
+            Target::Local("incidents/inc-2/".into())
+        );
+        assert_eq!(
+            resolve("hit%20ratio.svg#x", d, "/"),
+            Target::Local("incidents/inc-1/hit ratio.svg".into())
+        );
+        assert_eq!(resolve("../../", d, "/"), Target::Local(String::new()));
+        assert_eq!(resolve("../../../x", d, "/"), Target::Outside);
+        assert_eq!(
+            resolve("/sre/style.css", d, "/sre/"),
+            Target::Local("style.css".into())
+        );
+        assert_eq!(resolve("/sre", d, "/sre/"), Target::Local(String::new()));
+        assert_eq!(resolve("/grafana/d/1", d, "/sre/"), Target::Skip);
+        for skip in [
+            "https://x.example/",
+            "mailto:a@b",
+            "#top",
+            "",
+            "//cdn/x",
+            "?q",
+        ] {
+            assert_eq!(resolve(skip, d, "/"), Target::Skip, "{skip}");
+        }
+    }
+
+    #[test]
+    fn folders_need_an_index() {
+        let f = files(&["index.html", "tags/index.html", "a.svg"]);
+        assert!(exists("", &f));
+        assert!(exists("tags/", &f) && exists("tags", &f) && exists("a.svg", &f));
+        assert!(!exists("services/", &f) && !exists("b.svg", &f));
+    }
+
+    #[test]
+    fn extracts_links_with_offsets_and_entities() {
+        let html = "<p>a href=&quot;no&quot;</p>\n<a class=\"x\" href=\"../a?x=1&amp;y=2\">t</a><img src=\"g.svg\" alt=\"\">";
+        let p = extract("x/index.html", html);
+        let lines = LineIndex::new(html);
+        let got: Vec<_> = p
+            .links
+            .iter()
+            .map(|l| (l.target.as_str(), lines.line_col(l.offset)))
+            .collect();
+        assert_eq!(got, vec![("../a?x=1&y=2", (2, 20)), ("g.svg", (2, 53))]);
+    }
+
+    #[test]
+    fn broken_links_are_reported_once_at_their_source() {
+        let t = tempfile::tempdir().unwrap();
+        let page = "incidents/inc-1/index.html";
+        let html =
+            "<p>\n<a href=\"../../tags/\">t</a> <a href=\"gone/\">g</a> <img src=\"x.svg\">\n";
+        std::fs::create_dir_all(t.path().join("incidents/inc-1")).unwrap();
+        std::fs::write(t.path().join(page), html).unwrap();
+        let finder = Regex::new(r"\bINC-[0-9]+\b").unwrap();
+        let report = crate::load::parse_report(
+            b"---\nid: INC-1\n---\n\n![g](x.svg)\n",
+            "content/a.md",
+            "",
+            &finder,
+        )
+        .unwrap();
+        let ds = check(
+            t.path(),
+            &[(&report, page.to_string())],
+            &[extract(page, html)],
+            "/",
+            "public",
+        );
+        let got: Vec<String> = ds
+            .iter()
+            .map(|d| format!("{}:{}:{}: {}", d.path, d.line, d.col, d.message))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                "content/a.md:5:1: link target `x.svg` does not exist",
+                "public/incidents/inc-1/index.html:2:10: link target `../../tags/` does not exist",
+                "public/incidents/inc-1/index.html:2:38: link target `gone/` does not exist",
+            ]
+        );
+    }
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(base_path("/"), "/");
+        assert_eq!(base_path("/sre/incidents"), "/sre/incidents/");
+        assert_eq!(base_path("https://pages.example/sre/"), "/sre/");
+        assert_eq!(base_path("https://pages.example"), "/");
+    }
+}
