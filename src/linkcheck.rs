@@ -157,6 +157,7 @@ pub fn resolve(link: &str, page_dir: &str, base_path: &str) -> Target {
         || link.starts_with('#')
         || link.starts_with("//")
         || scheme_re().is_match(link)
+        || crate::render::markdown::is_unsafe_url(link)
     {
         return Target::Skip;
     }
