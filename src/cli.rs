@@ -166,11 +166,14 @@ pub fn run(cli: Cli) -> u8 {
                 Ok(s) => s,
                 Err(code) => return code,
             };
-            if let Err(e) = site::today(today, &site.config) {
-                eprintln!("error: {e}");
-                return EXIT_USAGE;
-            }
-            let checked = site.check();
+            let today = match site::today(today, &site.config) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return EXIT_USAGE;
+                }
+            };
+            let checked = site.check_at(today);
             print!("{}", checked.diagnostics.render(format, checked.reports));
             exit_for(&checked.diagnostics, deny_warnings)
         }

@@ -344,6 +344,9 @@ pub struct Archive {
     pub actions: Vec<ActionRef>,
     /// "Today" for due states.
     pub today: NaiveDate,
+    /// Review-quality findings per incident and overdue write-ups (filled by
+    /// [`crate::lint::attach`]; empty until then).
+    pub review: crate::lint::ReviewQuality,
 }
 
 impl Archive {
@@ -396,6 +399,7 @@ impl Archive {
             services,
             actions,
             today,
+            review: Default::default(),
         }
     }
 
