@@ -128,6 +128,37 @@ struct ActionCx<'a> {
     tracks: Option<LinkCx>,
 }
 
+/// A review-quality finding as the incident page shows it (message and hint as HTML).
+#[derive(Serialize)]
+struct FindingCx<'a> {
+    rule: &'a str,
+    level: &'static str,
+    message: String,
+    hint: Option<String>,
+}
+
+/// Escapes a diagnostic's text for HTML, turning `backticked` spans into `<code>`.
+pub fn code_spans(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut parts = text.split('`').peekable();
+    let mut inside = false;
+    while let Some(part) = parts.next() {
+        let escaped = crate::text::escape_html(part);
+        if inside && parts.peek().is_some() {
+            out.push_str("<code>");
+            out.push_str(&escaped);
+            out.push_str("</code>");
+        } else {
+            if inside {
+                out.push('`');
+            }
+            out.push_str(&escaped);
+        }
+        inside = !inside;
+    }
+    out
+}
+
 #[derive(Serialize)]
 struct IncidentCx<'a> {
     id: &'a str,
@@ -266,10 +297,15 @@ impl<'a> Renderer<'a> {
             own_id: &inc.id,
             allow_html: self.config.allow_html,
         };
-        let mut anchors: HashSet<String> = ["summary-facts", "action-items-table", "referenced-by"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut anchors: HashSet<String> = [
+            "summary-facts",
+            "action-items-table",
+            "referenced-by",
+            "review-quality",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let report = &inc.report;
         let body = report.body.as_str();
         let mut sections = Vec::new();
@@ -395,6 +431,20 @@ impl<'a> Renderer<'a> {
         cx.insert("actions", &actions);
         cx.insert("referenced_by", &referenced_by);
         cx.insert("related", &related);
+        let review_quality: Vec<FindingCx> = if self.config.lint.show_on_site {
+            crate::lint::findings(self.archive, index)
+                .iter()
+                .map(|d| FindingCx {
+                    rule: d.rule.as_deref().unwrap_or_default(),
+                    level: d.level.as_str(),
+                    message: code_spans(&d.message),
+                    hint: d.hint.as_deref().map(code_spans),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        cx.insert("review_quality", &review_quality);
     }
 }
 
@@ -406,6 +456,14 @@ mod tests {
     fn root_prefix_depths() {
         assert_eq!(root_prefix("index.html"), "./");
         assert_eq!(root_prefix("incidents/inc-1/index.html"), "../../");
+    }
+
+    #[test]
+    fn code_spans_are_escaped_and_marked() {
+        assert_eq!(
+            code_spans("item `a<b` is `x` and ` odd"),
+            "item <code>a&lt;b</code> is <code>x</code> and ` odd"
+        );
     }
 
     #[test]
