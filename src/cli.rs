@@ -89,6 +89,14 @@ enum Command {
         /// Date of the incident (YYYY-MM-DD; default today).
         #[arg(long, value_parser = parse_day)]
         date: Option<NaiveDate>,
+        /// A service the incident affected (repeatable); earlier incidents of the same
+        /// services are listed as hints for `related:`.
+        #[arg(long = "service", value_name = "NAME")]
+        services: Vec<String>,
+        /// A recurring-pattern tag (repeatable); earlier incidents with the same tags are
+        /// listed as hints for `related:`.
+        #[arg(long = "tag", value_name = "NAME")]
+        tags: Vec<String>,
         /// Title of the incident.
         title: String,
     },
@@ -192,6 +200,8 @@ pub fn run(cli: Cli) -> u8 {
             root,
             severity,
             date,
+            services,
+            tags,
             title,
         } => {
             let site = match open(&root) {
@@ -208,7 +218,14 @@ pub fn run(cli: Cli) -> u8 {
                     return EXIT_USAGE;
                 }
             };
-            match crate::new::create(&site, &severity, &title, day) {
+            let new = crate::new::NewReport {
+                severity,
+                title,
+                date: day,
+                services,
+                tags,
+            };
+            match crate::new::create(&site, &new) {
                 Ok(path) => {
                     println!("{}", path.display());
                     EXIT_OK
