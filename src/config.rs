@@ -493,6 +493,20 @@ mod tests {
     }
 
     #[test]
+    fn every_lint_rule_has_a_level_key() {
+        for rule in crate::lint::RULES {
+            let c = Config::parse(&format!("[lint]\n{} = \"off\"\n", rule.id)).unwrap();
+            assert_eq!(c.lint.levels[rule.id], RuleLevel::Off, "{}", rule.id);
+            assert!(LINT_KEYS.contains(&rule.id), "{}", rule.id);
+        }
+        assert_eq!(
+            LINT_KEYS.len(),
+            crate::lint::RULES.len() + 5,
+            "LINT_KEYS lists the options and one key per rule"
+        );
+    }
+
+    #[test]
     fn lint_typos_hint_lint_keys() {
         let e = Config::parse("[lint]\nblame-langauge = \"off\"\n").unwrap_err();
         assert_eq!(e.line, 2);

@@ -1725,6 +1725,23 @@ mod tests {
     }
 
     #[test]
+    fn site_vague_words_extend_the_list() {
+        let extra = vec!["Circulate".to_string()];
+        let title = "Circulate the payments retry design with partner teams";
+        assert_eq!(vague_statement(title, &[], false), None);
+        assert!(vague_statement(title, &extra, false).is_some());
+        // A threshold still makes it specific.
+        assert_eq!(
+            vague_statement(
+                "Circulate the 10% retry budget with partner teams",
+                &extra,
+                false
+            ),
+            None
+        );
+    }
+
+    #[test]
     fn observable_definitions_of_done() {
         assert!(observable(
             "Promotion is blocked automatically when the canary's error rate exceeds 0.5%."
