@@ -1241,9 +1241,13 @@ pub fn vague_statement(text: &str, extra: &[String], lenient: bool) -> Option<St
             title_case(head)
         ));
     }
-    // "Conduct a review of ...", "Schedule a retro ...": the object is an activity.
-    if let Some(obj) = rest.iter().find(|w| !is(STOP, w))
-        && is(ACTIVITIES, obj)
+    // "Conduct a review of ...", "Hold a blameless retro ...": the object is an activity.
+    // Only a bare activity counts: "canary analysis" and "plan review" are mechanisms.
+    if let Some(obj) = rest
+        .iter()
+        .filter(|w| !is(STOP, w))
+        .take_while(|w| is(TALK_ADJECTIVES, w) || is(ACTIVITIES, w))
+        .find(|w| is(ACTIVITIES, w))
         && !committed_later(rest)
     {
         return Some(format!(
@@ -1263,8 +1267,101 @@ pub fn vague_statement(text: &str, extra: &[String], lenient: bool) -> Option<St
         let m = rest.iter().find(|w| is(VAGUE_MODS, w)).unwrap_or(&"more");
         return Some(format!("\"{m} ...\" has no specific scope"));
     }
+    // "Add monitoring for the search indexer", "Fix the retry logic in checkout-api": a
+    // catch-all object or a loose verb needs more than a component name to say what changes.
+    // "Implement rate limiting", "Use a circuit breaker": a mechanism with no scope at all.
+    let mechanism = rest.iter().any(|w| is(MECHANISM, w));
+    if n == 2 && !mechanism && !lenient && !rest.iter().any(|w| is(SCOPE, w) || is(HOW, w)) {
+        return Some("names a mechanism but no scope".to_string());
+    }
+    let object = rest.iter().find(|w| !is(STOP, w)).copied().unwrap_or("");
+    let loose = is(LOOSE_HEADS, head) || is(CATCH_ALL, object);
+    if loose && n < 3 && !rest.iter().any(|w| is(MECHANISM, w)) && !lenient {
+        return Some(format!(
+            "\"{} {object}\" names no signal or outcome",
+            title_case(head)
+        ));
+    }
     None
 }
+
+/// Words that may qualify an activity without making it a mechanism ("a blameless retro").
+const TALK_ADJECTIVES: &[&str] = &[
+    "blameless",
+    "quick",
+    "full",
+    "thorough",
+    "formal",
+    "detailed",
+    "proper",
+    "joint",
+    "cross-team",
+    "post-incident",
+    "incident",
+    "short",
+    "brief",
+    "comprehensive",
+    "complete",
+    "further",
+    "additional",
+    "second",
+    "follow-up",
+    "team",
+    "wider",
+    "broader",
+    "deeper",
+    "internal",
+    "external",
+    "regular",
+    "periodic",
+    "dedicated",
+    "focused",
+    "technical",
+];
+
+/// Prepositions that give a change its scope ("for the payment retry path", "in CI").
+const SCOPE: &[&str] = &[
+    "for", "in", "on", "to", "from", "across", "between", "into", "of", "at", "behind", "around",
+    "inside", "outside", "within", "against", "during", "after",
+];
+
+/// Heads that say something will change without saying how ("Fix", "Update").
+const LOOSE_HEADS: &[&str] = &[
+    "fix", "update", "adjust", "tune", "tweak", "change", "modify",
+];
+
+/// Objects that stand for a whole practice rather than one change ("monitoring", "tests").
+const CATCH_ALL: &[&str] = &[
+    "monitoring",
+    "alerting",
+    "alert",
+    "alerts",
+    "logging",
+    "logs",
+    "test",
+    "tests",
+    "testing",
+    "error",
+    "errors",
+    "handling",
+    "dashboard",
+    "dashboards",
+    "metrics",
+    "documentation",
+    "docs",
+    "validation",
+    "checks",
+    "coverage",
+    "observability",
+    "visibility",
+    "safeguards",
+    "guardrails",
+    "automation",
+    "tooling",
+    "instrumentation",
+    "telemetry",
+    "tracing",
+];
 
 fn title_case(w: &str) -> String {
     let mut c = w.chars();
@@ -1406,9 +1503,6 @@ const OBSERVABLE: &[&str] = &[
     "measure",
     "measures",
     "measured",
-    "verified",
-    "tested",
-    "exercised",
     "load",
     "loads",
     "loaded",
@@ -1548,6 +1642,34 @@ const UNOBSERVABLE: &[&str] = &[
     "assessed",
     "tbd",
     "n/a",
+    "fixed",
+    "verified",
+    "tested",
+    "updated",
+    "added",
+    "implemented",
+    "deployed",
+    "exists",
+    "exist",
+    "working",
+    "works",
+    "place",
+    "ready",
+    "finished",
+    "merged",
+    "shipped",
+    "released",
+    "delivered",
+    "happy",
+    "satisfied",
+    "agreed",
+    "approved",
+    "signed",
+    "documented",
+    "written",
+    "created",
+    "configured",
+    "enabled",
 ];
 
 /// True when a Definition of Done names something observable: a sentence with a threshold,
@@ -1560,19 +1682,32 @@ pub fn observable(dod: &str) -> bool {
         let toks = tokenize(&s.text);
         let ws = words(&toks);
         let measured = strong(&toks, &s.text) || ws.iter().any(|w| is(OBSERVABLE, w));
-        let empty = ws
+        let specific: Vec<&str> = ws
             .iter()
-            .all(|w| is(UNOBSERVABLE, w) || is(STOP, w) || is(GENERIC, w));
-        measured && !empty && content(&ws) >= 2 && has_phrase(&ws, &[]).is_none()
+            .copied()
+            .filter(|w| !is(UNOBSERVABLE, w))
+            .collect();
+        measured && content(&specific) >= 2 && has_phrase(&ws, &[]).is_none()
     })
 }
 
-/// Why an action item is vague, if it is: its title, or every sentence of its description,
-/// is vague, and its Definition of Done names nothing observable.
+/// True when a title is specific beyond doubt: a threshold, a number or code, or at least
+/// three specific words. Such a title is not made vague by a loose description.
+fn clearly_specific(title: &str) -> bool {
+    let toks = tokenize(title);
+    strong(&toks, title) || content(&words(&toks)) >= 3
+}
+
+/// Why an action item is vague, if it is: its title, or every sentence of its description
+/// (when the title alone is not clearly specific), is vague, and its Definition of Done names
+/// nothing observable.
 pub fn vague_item(title: &str, description: &str, dod: &str, extra: &[String]) -> Option<String> {
     let why = vague_statement(title, extra, false)
         .map(|w| format!("title: {w}"))
         .or_else(|| {
+            if clearly_specific(title) {
+                return None;
+            }
             let sentences = super::text::sentences(description);
             let whys: Vec<Option<String>> = sentences
                 .iter()

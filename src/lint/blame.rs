@@ -108,6 +108,15 @@ const ABSOLUTE: &[&str] = &[
     "forgotten",
     "neglected to",
     "did not bother",
+    "nobody bothered",
+    "no one bothered",
+    "never bothered to",
+    "did not know what they were doing",
+    "did not know what he was doing",
+    "did not know what she was doing",
+    "no idea what they were doing",
+    "no idea what he was doing",
+    "no idea what she was doing",
     "never bothered",
     "not paying attention",
     "did not pay attention",
@@ -205,6 +214,12 @@ const ABSOLUTE: &[&str] = &[
     "more careful",
 ];
 
+/// Words that deny a judgement that follows them ("not human error", "no one was careless").
+const DENIALS: &[&str] = &[
+    "not", "no", "never", "rather", "instead", "without", "beyond", "avoid", "avoiding", "blaming",
+    "nobody", "nor", "neither",
+];
+
 /// Roles that stand for a person ("the on-call engineer", "someone").
 const ROLES: &[&str] = &[
     "ops",
@@ -259,7 +274,7 @@ const ROLES: &[&str] = &[
 ];
 
 /// Pronouns and words that are a person on their own.
-const PERSON_WORDS: &[&str] = &["someone", "somebody", "he", "she"];
+const PERSON_WORDS: &[&str] = &["someone", "somebody", "he", "she", "whoever"];
 
 /// Determiners and words that may open a role phrase ("the", "our new", ...).
 const DETERMINERS: &[&str] = &[
@@ -521,6 +536,42 @@ const NOT_OMISSIONS: &[&str] = &[
     "work", "affect", "expect", "own", "hold", "include", "want", "appear",
 ];
 
+/// Participles of what happens to a person rather than what they do ("had not received").
+const UNDERGONE: &[&str] = &[
+    "received",
+    "heard",
+    "needed",
+    "expected",
+    "experienced",
+    "encountered",
+    "owned",
+    "included",
+    "affected",
+    "reached",
+    "involved",
+    "informed",
+    "told",
+    "asked",
+    "trained",
+    "assigned",
+    "paged",
+    "notified",
+    "alerted",
+    "warned",
+    "invited",
+    "consulted",
+    "onboarded",
+    "granted",
+    "allowed",
+    "authorized",
+    "authorised",
+    "briefed",
+    "called",
+    "contacted",
+    "shown",
+    "given",
+];
+
 /// Verbs of making or changing something: blame when the sentence judges the result.
 const MAKING_VERBS: &[&str] = &[
     "deployed",
@@ -621,10 +672,6 @@ const JUDGEMENTS: &[&str] = &[
     "dangerous",
     "risky",
     "careless",
-    "caused",
-    "causing",
-    "broke",
-    "breaking",
     "without",
     "instead",
     "anyway",
@@ -668,6 +715,80 @@ const CONSEQUENCES: &[&str] = &[
     "blocked",
     "stalled",
     "killed",
+];
+
+/// True when a consequence (`rest` starts at its verb) is harm, not recovery: "filled the
+/// disks", "broke checkout", "caused an outage"; not "caused error rates to drop".
+fn harmful(rest: &[Token]) -> bool {
+    let verb = rest[0].word.as_str();
+    let window = &rest[1..rest.len().min(7)];
+    if window.iter().any(|t| is(RECOVERY, &t.word)) {
+        return false;
+    }
+    matches!(
+        verb,
+        "broke"
+            | "breaking"
+            | "crashed"
+            | "exhausted"
+            | "overloaded"
+            | "corrupted"
+            | "wiped"
+            | "leaked"
+            | "knocked"
+            | "saturated"
+            | "stalled"
+            | "killed"
+            | "exposed"
+            | "filled"
+    ) || window.iter().any(|t| is(HARMS, &t.word))
+}
+
+/// Words of recovery that make a consequence good news.
+const RECOVERY: &[&str] = &[
+    "drop",
+    "fall",
+    "recover",
+    "recovered",
+    "improve",
+    "improved",
+    "return",
+    "normal",
+    "baseline",
+    "stabilise",
+    "stabilize",
+    "resolve",
+    "resolved",
+    "restore",
+    "restored",
+];
+
+/// Words of harm that make a consequence bad news.
+const HARMS: &[&str] = &[
+    "outage",
+    "outages",
+    "incident",
+    "downtime",
+    "failure",
+    "failures",
+    "loss",
+    "exhaustion",
+    "errors",
+    "500s",
+    "timeouts",
+    "degradation",
+    "breakage",
+    "down",
+    "offline",
+    "disk",
+    "disks",
+    "lock",
+    "locks",
+    "deadlock",
+    "pages",
+    "alerts",
+    "backlog",
+    "corruption",
 ];
 
 /// Judgements of what a person acted on, right after the verb ("restarted the wrong cluster").
@@ -1860,10 +1981,18 @@ fn judgement_after(toks: &[Token], j: usize) -> Option<String> {
         if t.word == "instead" || t.word == "anyway" || t.word == "despite" {
             return Some(t.word.clone());
         }
-        if matches!(t.word.as_str(), "which" | "and")
+        if matches!(t.word.as_str(), "which" | "and" | "that")
             && rest.get(k + 1).is_some_and(|n| is(CONSEQUENCES, &n.word))
+            && harmful(&rest[k + 1..])
         {
             return Some(format!("{} {}", t.word, rest[k + 1].word));
+        }
+        if matches!(
+            t.word.as_str(),
+            "causing" | "breaking" | "taking" | "bringing"
+        ) && harmful(&rest[k..])
+        {
+            return Some(t.word.clone());
         }
         if is(JUDGEMENTS, &t.word) {
             return Some(t.word.clone());
@@ -1927,13 +2056,18 @@ fn verb_blame(toks: &[Token], e: usize, sure: Sure, people: &People) -> Option<S
     // "did not check", "never tested", "was not watching".
     let (neg, verb) = match (w, next(1)) {
         ("did" | "does" | "do", "not") => (true, next(2)),
-        ("has" | "have" | "had", "not" | "never") if next(2).ends_with("ed") => (true, next(2)),
+        ("has" | "have" | "had", "not" | "never")
+            if next(2).ends_with("ed") && !is(UNDERGONE, next(2)) =>
+        {
+            (true, next(2))
+        }
         ("never", v) => (true, v),
         // "has not acknowledged" after the auxiliary was skipped as a filler.
         ("not", v)
             if j > 0
                 && matches!(toks[j - 1].word.as_str(), "has" | "have" | "had")
-                && v.ends_with("ed") =>
+                && v.ends_with("ed")
+                && !is(UNDERGONE, v) =>
         {
             (true, v)
         }
@@ -2028,9 +2162,21 @@ fn verb_blame(toks: &[Token], e: usize, sure: Sure, people: &People) -> Option<S
     }
     // Any other verb: a judgement of its direct object ("restarted the wrong cluster"), or a
     // word that makes the act itself a mistake ("by mistake").
-    let object = &toks[j + 1..(j + 4).min(toks.len())];
+    // The direct object: right after the verb, maybe after an article ("restarted the wrong
+    // cluster"), never after a preposition ("worked around the broken dashboard").
+    let object = &toks[j + 1..(j + 3).min(toks.len())];
+    let direct = object
+        .iter()
+        .position(|t| {
+            !matches!(
+                t.word.as_str(),
+                "the" | "a" | "an" | "this" | "that" | "its"
+            )
+        })
+        .map(|k| &object[k..k + 1])
+        .unwrap_or(&[]);
     if sure == Sure::Yes
-        && let Some(o) = object.iter().find(|t| is(OBJECT_JUDGEMENTS, &t.word))
+        && let Some(o) = direct.iter().find(|t| is(OBJECT_JUDGEMENTS, &t.word))
     {
         return Some(format!("{w} … {}", o.word));
     }
@@ -2129,10 +2275,20 @@ pub fn blame(sentence: &str, people: &People, extra: &[String]) -> Option<String
             .iter()
             .map(|w| words(&tokenize(w)).collect::<Vec<_>>().join(" ")),
     ) {
-        if !phrase.is_empty() && norm.contains(&format!(" {phrase} ")) {
-            // "The review is blameless" / "blamelessly" are other words; "no one was to blame"
-            // still speaks of blame.
-            return Some(phrase);
+        if phrase.is_empty() {
+            continue;
+        }
+        // Every occurrence, unless denied just before it: "this was not human error",
+        // "no one was careless", "rather than blaming human error".
+        let needle = format!(" {phrase} ");
+        let mut from = 0;
+        while let Some(p) = norm[from..].find(&needle) {
+            let at = from + p;
+            let before: Vec<&str> = norm[..at].split_whitespace().rev().take(4).collect();
+            if !before.iter().any(|w| is(DENIALS, w)) {
+                return Some(phrase);
+            }
+            from = at + 1;
         }
     }
     let mut i = 0;
