@@ -24,7 +24,7 @@ use regex::Regex;
 use std::sync::OnceLock;
 
 /// Owner values that name nobody in particular.
-pub const PLACEHOLDER_OWNERS: &[&str] = &[
+pub static PLACEHOLDER_OWNERS: &[&str] = &[
     "tbd",
     "tba",
     "tbc",
@@ -122,7 +122,7 @@ pub fn is_placeholder_owner(owner: &str, extra: &[String]) -> bool {
 }
 
 /// Head verbs that commit to no change.
-const NONCOMMITTAL: &[&str] = &[
+static NONCOMMITTAL: &[&str] = &[
     "investigate",
     "investigation",
     "look",
@@ -196,7 +196,7 @@ const NONCOMMITTAL: &[&str] = &[
 ];
 
 /// Head verbs that wish for better without saying how.
-const WISHFUL: &[&str] = &[
+static WISHFUL: &[&str] = &[
     "improve",
     "improvement",
     "improvements",
@@ -303,7 +303,7 @@ const WISHFUL: &[&str] = &[
 ];
 
 /// Words that add no specific scope.
-const GENERIC: &[&str] = &[
+static GENERIC: &[&str] = &[
     "test",
     "tests",
     "testing",
@@ -702,7 +702,7 @@ const GENERIC: &[&str] = &[
 
 /// Activities that produce talk rather than change: "Conduct a review of ...", "Hold a
 /// retro", "Do a deep dive".
-const ACTIVITIES: &[&str] = &[
+static ACTIVITIES: &[&str] = &[
     "retro",
     "retrospective",
     "meeting",
@@ -736,7 +736,7 @@ const ACTIVITIES: &[&str] = &[
 ];
 
 /// Words that carry no meaning of their own.
-const STOP: &[&str] = &[
+static STOP: &[&str] = &[
     "the",
     "a",
     "an",
@@ -908,7 +908,7 @@ const STOP: &[&str] = &[
 ];
 
 /// Vague modifiers: with them an object needs more than the usual scope.
-const VAGUE_MODS: &[&str] = &[
+static VAGUE_MODS: &[&str] = &[
     "more",
     "better",
     "additional",
@@ -957,7 +957,7 @@ const VAGUE_MODS: &[&str] = &[
 ];
 
 /// Phrases that make a statement vague unless it has a threshold or a number.
-pub const VAGUE_PHRASES: &[&str] = &[
+pub static VAGUE_PHRASES: &[&str] = &[
     "be more careful",
     "be careful",
     "more careful",
@@ -1037,7 +1037,7 @@ pub const VAGUE_PHRASES: &[&str] = &[
 ];
 
 /// Number words that give a statement a quantity.
-const NUMBER_WORDS: &[&str] = &[
+static NUMBER_WORDS: &[&str] = &[
     "zero",
     "one",
     "two",
@@ -1072,7 +1072,7 @@ const NUMBER_WORDS: &[&str] = &[
 ];
 
 /// Words of thresholds and measured limits.
-const THRESHOLD_WORDS: &[&str] = &[
+static THRESHOLD_WORDS: &[&str] = &[
     "exceeds",
     "exceed",
     "exceeding",
@@ -1102,7 +1102,7 @@ const THRESHOLD_WORDS: &[&str] = &[
 ];
 
 /// Words of a mechanism or a condition, which name how and when something happens.
-const MECHANISM: &[&str] = &[
+static MECHANISM: &[&str] = &[
     "when",
     "whenever",
     "if",
@@ -1148,11 +1148,9 @@ const MECHANISM: &[&str] = &[
 ];
 
 /// Prepositions that introduce how something is done ("by adding", "with a burn-rate alert").
-const HOW: &[&str] = &["by", "with", "using", "via", "through"];
+static HOW: &[&str] = &["by", "with", "using", "via", "through"];
 
-fn is(list: &[&str], w: &str) -> bool {
-    list.contains(&w)
-}
+use super::text::is;
 
 fn words(toks: &[Token]) -> Vec<&str> {
     toks.iter()
@@ -1200,7 +1198,7 @@ fn has_phrase(ws: &[&str], extra: &[String]) -> Option<String> {
 }
 
 /// Leading words that are not the head verb ("We should", "Need to", "[P1]", "Action:").
-const PREAMBLE: &[&str] = &[
+static PREAMBLE: &[&str] = &[
     "we", "should", "will", "must", "need", "needs", "to", "let", "'s", "please", "i", "action",
     "todo", "p1", "p2", "p3", "ai", "also", "then", "and", "try", "going",
 ];
@@ -1286,7 +1284,7 @@ pub fn vague_statement(text: &str, extra: &[String], lenient: bool) -> Option<St
 }
 
 /// Words that may qualify an activity without making it a mechanism ("a blameless retro").
-const TALK_ADJECTIVES: &[&str] = &[
+static TALK_ADJECTIVES: &[&str] = &[
     "blameless",
     "quick",
     "full",
@@ -1320,18 +1318,18 @@ const TALK_ADJECTIVES: &[&str] = &[
 ];
 
 /// Prepositions that give a change its scope ("for the payment retry path", "in CI").
-const SCOPE: &[&str] = &[
+static SCOPE: &[&str] = &[
     "for", "in", "on", "to", "from", "across", "between", "into", "of", "at", "behind", "around",
     "inside", "outside", "within", "against", "during", "after",
 ];
 
 /// Heads that say something will change without saying how ("Fix", "Update").
-const LOOSE_HEADS: &[&str] = &[
+static LOOSE_HEADS: &[&str] = &[
     "fix", "update", "adjust", "tune", "tweak", "change", "modify",
 ];
 
 /// Objects that stand for a whole practice rather than one change ("monitoring", "tests").
-const CATCH_ALL: &[&str] = &[
+static CATCH_ALL: &[&str] = &[
     "monitoring",
     "alerting",
     "alert",
@@ -1415,7 +1413,7 @@ fn deadline_noise() -> &'static Regex {
 }
 
 /// Verbs of something anyone can watch happen.
-const OBSERVABLE: &[&str] = &[
+static OBSERVABLE: &[&str] = &[
     "block",
     "blocks",
     "blocked",
@@ -1619,7 +1617,7 @@ const OBSERVABLE: &[&str] = &[
 ];
 
 /// Outcome words that observe nothing ("improved", "reviewed", "done").
-const UNOBSERVABLE: &[&str] = &[
+static UNOBSERVABLE: &[&str] = &[
     "improved",
     "better",
     "reviewed",

@@ -17,7 +17,9 @@
 //! ("Diego rolled back the faulty release").
 
 use super::text::{Token, tokenize};
+use regex::Regex;
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 /// Names of the people of the archive (lowercase name parts: first names and surnames).
 #[derive(Debug, Default, Clone)]
@@ -66,7 +68,7 @@ impl People {
 }
 
 /// Words that make an owner value a group rather than a person.
-const GROUP_WORDS: &[&str] = &[
+static GROUP_WORDS: &[&str] = &[
     "team",
     "group",
     "squad",
@@ -80,7 +82,7 @@ const GROUP_WORDS: &[&str] = &[
 ];
 
 /// Words and phrases that judge a person whatever the subject of the sentence.
-const ABSOLUTE: &[&str] = &[
+static ABSOLUTE: &[&str] = &[
     "human error",
     "human errors",
     "operator error",
@@ -215,13 +217,13 @@ const ABSOLUTE: &[&str] = &[
 ];
 
 /// Words that deny a judgement that follows them ("not human error", "no one was careless").
-const DENIALS: &[&str] = &[
+static DENIALS: &[&str] = &[
     "not", "no", "never", "rather", "instead", "without", "beyond", "avoid", "avoiding", "blaming",
     "nobody", "nor", "neither",
 ];
 
 /// Roles that stand for a person ("the on-call engineer", "someone").
-const ROLES: &[&str] = &[
+static ROLES: &[&str] = &[
     "ops",
     "devops",
     "qa",
@@ -274,16 +276,16 @@ const ROLES: &[&str] = &[
 ];
 
 /// Pronouns and words that are a person on their own.
-const PERSON_WORDS: &[&str] = &["someone", "somebody", "he", "she", "whoever"];
+static PERSON_WORDS: &[&str] = &["someone", "somebody", "he", "she", "whoever"];
 
 /// Determiners and words that may open a role phrase ("the", "our new", ...).
-const DETERMINERS: &[&str] = &[
+static DETERMINERS: &[&str] = &[
     "the", "a", "an", "our", "one", "another", "that", "this", "their", "his", "her", "its",
     "your", "my", "each", "every", "some", "any",
 ];
 
 /// Words before a noun that make a capitalised word a thing, not a name ("the Scheduler").
-const ARTICLES: &[&str] = &[
+static ARTICLES: &[&str] = &[
     "the", "a", "an", "our", "their", "his", "her", "its", "your", "my", "each", "every", "another",
 ];
 
@@ -292,7 +294,7 @@ const ARTICLES: &[&str] = &[
 const ROLE_MODIFIERS_MAX: usize = 3;
 
 /// Words that may stand between a subject and its verb.
-const FILLERS: &[&str] = &[
+static FILLERS: &[&str] = &[
     "then",
     "also",
     "again",
@@ -348,7 +350,7 @@ const FILLERS: &[&str] = &[
 ];
 
 /// Adverbs that make whatever a person did a mistake.
-const BLAME_ADVERBS: &[&str] = &[
+static BLAME_ADVERBS: &[&str] = &[
     "accidentally",
     "mistakenly",
     "inadvertently",
@@ -367,7 +369,7 @@ const BLAME_ADVERBS: &[&str] = &[
 ];
 
 /// Verbs that are a failure when a person does them.
-const FAILURE_VERBS: &[&str] = &[
+static FAILURE_VERBS: &[&str] = &[
     "forgot",
     "forgets",
     "neglected",
@@ -531,13 +533,13 @@ fn harmed_objects(verb: &str) -> Option<&'static [&'static str]> {
 }
 
 /// After "did not" / "never": verbs that describe a situation rather than an omission.
-const NOT_OMISSIONS: &[&str] = &[
+static NOT_OMISSIONS: &[&str] = &[
     "have", "has", "receive", "get", "hear", "know", "need", "exist", "happen", "reach", "apply",
     "work", "affect", "expect", "own", "hold", "include", "want", "appear",
 ];
 
 /// Participles of what happens to a person rather than what they do ("had not received").
-const UNDERGONE: &[&str] = &[
+static UNDERGONE: &[&str] = &[
     "received",
     "heard",
     "needed",
@@ -573,7 +575,7 @@ const UNDERGONE: &[&str] = &[
 ];
 
 /// Verbs of making or changing something: blame when the sentence judges the result.
-const MAKING_VERBS: &[&str] = &[
+static MAKING_VERBS: &[&str] = &[
     "deployed",
     "deploys",
     "pushed",
@@ -643,7 +645,7 @@ const MAKING_VERBS: &[&str] = &[
 ];
 
 /// Judgements of what a person made.
-const JUDGEMENTS: &[&str] = &[
+static JUDGEMENTS: &[&str] = &[
     "buggy",
     "bad",
     "broken",
@@ -693,7 +695,7 @@ const JUDGEMENTS: &[&str] = &[
 
 /// What a person's act did, after "which" or "and" ("left debug logging on, which filled
 /// the disks").
-const CONSEQUENCES: &[&str] = &[
+static CONSEQUENCES: &[&str] = &[
     "caused",
     "broke",
     "filled",
@@ -745,7 +747,7 @@ fn harmful(rest: &[Token]) -> bool {
 }
 
 /// Words of recovery that make a consequence good news.
-const RECOVERY: &[&str] = &[
+static RECOVERY: &[&str] = &[
     "drop",
     "fall",
     "recover",
@@ -764,7 +766,7 @@ const RECOVERY: &[&str] = &[
 ];
 
 /// Words of harm that make a consequence bad news.
-const HARMS: &[&str] = &[
+static HARMS: &[&str] = &[
     "outage",
     "outages",
     "incident",
@@ -792,7 +794,7 @@ const HARMS: &[&str] = &[
 ];
 
 /// Judgements of what a person acted on, right after the verb ("restarted the wrong cluster").
-const OBJECT_JUDGEMENTS: &[&str] = &[
+static OBJECT_JUDGEMENTS: &[&str] = &[
     "wrong",
     "buggy",
     "broken",
@@ -806,7 +808,7 @@ const OBJECT_JUDGEMENTS: &[&str] = &[
 ];
 
 /// Words that make any act a mistake, wherever they stand in the sentence.
-const STRONG_JUDGEMENTS: &[&str] = &[
+static STRONG_JUDGEMENTS: &[&str] = &[
     "shortcut",
     "shortcuts",
     "rogue",
@@ -825,7 +827,7 @@ const STRONG_JUDGEMENTS: &[&str] = &[
 ];
 
 /// Gerunds after "without" that make an act careless ("without asking anyone").
-const CARE_GERUNDS: &[&str] = &[
+static CARE_GERUNDS: &[&str] = &[
     "asking",
     "telling",
     "checking",
@@ -848,7 +850,7 @@ const CARE_GERUNDS: &[&str] = &[
 ];
 
 /// Nouns of a person's fault ("Priya's oversight").
-const FAULT_NOUNS: &[&str] = &[
+static FAULT_NOUNS: &[&str] = &[
     "mistake",
     "mistakes",
     "fault",
@@ -867,7 +869,7 @@ const FAULT_NOUNS: &[&str] = &[
 ];
 
 /// What a person is judged to have lacked ("more care from Sam would have prevented it").
-const VIRTUES: &[&str] = &[
+static VIRTUES: &[&str] = &[
     "care",
     "discipline",
     "diligence",
@@ -884,7 +886,7 @@ const VIRTUES: &[&str] = &[
 ];
 
 /// Verbs of fixing or finding: a person who did these is not blamed for what they fixed.
-const REMEDY_VERBS: &[&str] = &[
+static REMEDY_VERBS: &[&str] = &[
     "reverted",
     "revert",
     "fixed",
@@ -923,7 +925,7 @@ const REMEDY_VERBS: &[&str] = &[
 
 /// Capitalised words that are not names even right before a verb: products, systems and
 /// common sentence openers.
-const NOT_NAMES: &[&str] = &[
+static NOT_NAMES: &[&str] = &[
     "had",
     "has",
     "have",
@@ -1449,7 +1451,7 @@ const NOT_NAMES: &[&str] = &[
 
 /// A small list of common first names of many origins, for names that are not in the
 /// archive ("John deployed buggy code"). Words that are also common nouns are left out.
-const FIRST_NAMES: &[&str] = &[
+static FIRST_NAMES: &[&str] = &[
     "aaron",
     "abdul",
     "adam",
@@ -1835,9 +1837,7 @@ const FIRST_NAMES: &[&str] = &[
     "freya",
 ];
 
-fn is(words: &[&str], w: &str) -> bool {
-    words.contains(&w)
-}
+use super::text::is;
 
 /// Suffixes of common nouns; a capitalised word ending so is a thing, not a name.
 fn noun_like(w: &str) -> bool {
@@ -2262,6 +2262,18 @@ fn verb_like(t: &Token) -> bool {
         )
 }
 
+/// The judging phrases of [`ABSOLUTE`] as one pattern over space-separated lowercase words,
+/// longest first.
+fn absolute_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        let mut phrases: Vec<&str> = ABSOLUTE.to_vec();
+        phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        let alt: Vec<String> = phrases.iter().map(|p| regex::escape(p)).collect();
+        Regex::new(&format!(" (?:{}) ", alt.join("|"))).expect("the phrases are literals")
+    })
+}
+
 /// Why `sentence` puts a failure on a person, if it does: the words that show it. `extra` are
 /// the site's own blame words (`blame_words` in `[lint]`), matched like the built-in list.
 pub fn blame(sentence: &str, people: &People, extra: &[String]) -> Option<String> {
@@ -2270,25 +2282,34 @@ pub fn blame(sentence: &str, people: &People, extra: &[String]) -> Option<String
         return None;
     }
     let norm = format!(" {} ", words(&toks).collect::<Vec<_>>().join(" "));
-    for phrase in ABSOLUTE.iter().map(|p| p.to_string()).chain(
-        extra
-            .iter()
-            .map(|w| words(&tokenize(w)).collect::<Vec<_>>().join(" ")),
-    ) {
-        if phrase.is_empty() {
-            continue;
+    // Every occurrence of a judging phrase, unless denied just before it: "this was not
+    // human error", "no one was careless", "rather than blaming human error".
+    let denied = |at: usize| {
+        norm[..at]
+            .split_whitespace()
+            .rev()
+            .take(4)
+            .any(|w| is(DENIALS, w))
+    };
+    let mut from = 0;
+    while let Some(m) = absolute_re().find_at(&norm, from) {
+        if !denied(m.start()) {
+            return Some(norm[m.start() + 1..m.end() - 1].to_string());
         }
-        // Every occurrence, unless denied just before it: "this was not human error",
-        // "no one was careless", "rather than blaming human error".
+        from = m.start() + 1;
+    }
+    for phrase in extra
+        .iter()
+        .map(|w| words(&tokenize(w)).collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+    {
         let needle = format!(" {phrase} ");
         let mut from = 0;
         while let Some(p) = norm[from..].find(&needle) {
-            let at = from + p;
-            let before: Vec<&str> = norm[..at].split_whitespace().rev().take(4).collect();
-            if !before.iter().any(|w| is(DENIALS, w)) {
+            if !denied(from + p) {
                 return Some(phrase);
             }
-            from = at + 1;
+            from += p + 1;
         }
     }
     let mut i = 0;

@@ -3,7 +3,26 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use regex::Regex;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
+
+/// True when `w` is in the word list `list`. Long lists are looked up through a hash set built
+/// once per list (keyed by the list's address, so lists are `static`s), short ones directly.
+pub fn is(list: &'static [&'static str], w: &str) -> bool {
+    if list.len() <= 16 {
+        return list.contains(&w);
+    }
+    thread_local! {
+        static SETS: RefCell<HashMap<usize, HashSet<&'static str>>> = RefCell::new(HashMap::new());
+    }
+    SETS.with(|sets| {
+        sets.borrow_mut()
+            .entry(list.as_ptr() as usize)
+            .or_insert_with(|| list.iter().copied().collect())
+            .contains(w)
+    })
+}
 
 /// One word or punctuation mark of a sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +59,9 @@ pub fn normalize(s: &str) -> String {
             c => c,
         })
         .collect();
+    if !out.contains('\'') && !out.contains("annot") {
+        return out;
+    }
     for (re, with) in res.iter() {
         out = re.replace_all(&out, *with).into_owned();
     }
