@@ -96,3 +96,68 @@ fn vague_action_rates() {
     assert!(tp >= 0.9, "only {:.1}% of vague items flagged", tp * 100.0);
     assert!(fp <= 0.1, "{:.1}% of specific items flagged", fp * 100.0);
 }
+
+/// The fenced blocks after "Bad:" and "Good" paragraphs of one rule's section of
+/// docs/lints.md, as (bad lines, good lines).
+fn doc_examples(rule: &str) -> (Vec<String>, Vec<String>) {
+    let doc = include_str!("../docs/lints.md");
+    let start = doc.find(&format!("### `{rule}`")).unwrap();
+    let section = &doc[start..];
+    let end = section[4..]
+        .find("\n### `")
+        .map_or(section.len(), |e| e + 4);
+    let section = &section[..end];
+    let (mut bad, mut good) = (Vec::new(), Vec::new());
+    let mut want: Option<bool> = None;
+    let mut in_block = false;
+    for line in section.lines() {
+        if line.starts_with("```") {
+            in_block = !in_block;
+            continue;
+        }
+        if in_block {
+            let text = line.trim_start_matches("### Action Item: ").to_string();
+            match want {
+                Some(true) => bad.push(text),
+                Some(false) => good.push(text),
+                None => {}
+            }
+        } else if line.starts_with("Bad") {
+            want = Some(true);
+        } else if line.starts_with("Good") {
+            want = Some(false);
+        }
+    }
+    (bad, good)
+}
+
+#[test]
+fn the_examples_in_the_docs_are_true() {
+    let p = people();
+    let (bad, good) = doc_examples("blame-language");
+    assert!(bad.len() >= 4 && good.len() >= 4);
+    for s in &bad {
+        assert!(
+            sentences(s)
+                .iter()
+                .any(|x| blame(&x.text, &p, &[]).is_some()),
+            "{s}"
+        );
+    }
+    for s in &good {
+        assert!(
+            sentences(s)
+                .iter()
+                .all(|x| blame(&x.text, &p, &[]).is_none()),
+            "{s}"
+        );
+    }
+    let (bad, good) = doc_examples("vague-action");
+    assert!(bad.len() >= 4 && good.len() >= 4);
+    for t in &bad {
+        assert!(vague_item(t, "", "", &[]).is_some(), "{t}");
+    }
+    for t in &good {
+        assert!(vague_item(t, "", "", &[]).is_none(), "{t}");
+    }
+}
