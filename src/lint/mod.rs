@@ -426,3 +426,42 @@ pub fn findings_by_rule(archive: &Archive, config: &Config) -> Vec<RuleCount> {
 pub fn reviews_overdue(archive: &Archive) -> &[ReviewOverdue] {
     &archive.review.overdue
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn factors_are_top_level_items_or_paragraphs() {
+        assert_eq!(count_factors("1. Test data\n2. Canary analysis\n"), 2);
+        assert_eq!(
+            count_factors("1. Test data\n   - staging has no declines\n   - fixtures too small\n"),
+            1
+        );
+        assert_eq!(count_factors("- One\n\nSome prose.\n\n- Two\n"), 2);
+        assert_eq!(count_factors("The test data.\n\nThe canary.\n"), 2);
+        assert_eq!(count_factors("Only one paragraph\nover two lines.\n"), 1);
+        assert_eq!(count_factors(""), 0);
+    }
+
+    #[test]
+    fn only_severities_that_require_factors_need_several() {
+        let c = Config::default();
+        assert!(needs_factors(&c, "SEV1") && needs_factors(&c, "SEV2"));
+        assert!(!needs_factors(&c, "SEV3") && !needs_factors(&c, "SEV4"));
+    }
+
+    #[test]
+    fn levels_default_and_configured() {
+        let mut c = Config::default();
+        assert_eq!(level(&c, DUE_BEFORE_INCIDENT), Some(Level::Error));
+        assert_eq!(level(&c, BLAME_LANGUAGE), Some(Level::Warning));
+        c.lint.levels.insert(BLAME_LANGUAGE.into(), RuleLevel::Off);
+        assert_eq!(level(&c, BLAME_LANGUAGE), None);
+        assert!(
+            RULES
+                .iter()
+                .all(|r| r.id.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'))
+        );
+    }
+}
