@@ -269,7 +269,7 @@ impl Site {
         }
         self.cache = cache;
         diagnostics.extend(validate::archive(&reports, &self.config));
-        diagnostics.extend(crate::lint::archive(&incidents, &self.config, today));
+        diagnostics.extend(crate::lint::archive(&reports, &self.config, today));
         diagnostics.sort();
         Checked {
             diagnostics,

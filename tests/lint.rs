@@ -328,3 +328,30 @@ fn new_reports_carry_guidance_that_never_reaches_the_page() {
         "{page}"
     );
 }
+
+#[test]
+fn reports_with_format_errors_are_linted_too() {
+    let (_d, root) = fixture("");
+    // A SEV2 report without its What Went Well and Action Items sections: an error, and the
+    // lints still read it.
+    std::fs::write(
+        root.join("content/INC-2024-009.md"),
+        "---\nid: INC-2024-009\ntitle: Broken\nseverity: sev2\ndate: 2024-04-01\nreview_date: 2024-04-10\n---\n\n## Summary\nThe outage was caused by human error.\n\n## Timeline\n- 10:00 Kim forgot to drain the node\n\n## Contributing Factors\n- The drain step is manual.\n",
+    )
+    .unwrap();
+    let (items, code) = check(&root, "2024-05-01");
+    assert_eq!(code, 1);
+    let of: Vec<_> = items
+        .iter()
+        .filter(|i| i.0 == "INC-2024-009.md")
+        .map(|i| (i.1, i.2.as_str(), i.3.as_str()))
+        .collect();
+    assert!(of.contains(&(4, "", "error")), "{of:?}");
+    assert!(of.contains(&(6, "review-late", "warning")), "{of:?}");
+    assert!(of.contains(&(10, "blame-language", "warning")), "{of:?}");
+    assert!(of.contains(&(13, "blame-language", "warning")), "{of:?}");
+    assert!(
+        of.contains(&(15, "single-contributing-factor", "warning")),
+        "{of:?}"
+    );
+}

@@ -17,9 +17,10 @@
 //!   threshold or a number.
 
 use super::text::{Token, tokenize};
-use super::{DUE_BEFORE_INCIDENT, DUE_TOO_FAR, Findings, OWNER_PLACEHOLDER, VAGUE_ACTION};
+use super::{DUE_BEFORE_INCIDENT, DUE_TOO_FAR, Facts, Findings, OWNER_PLACEHOLDER, VAGUE_ACTION};
 use crate::config::Config;
-use crate::model::{Incident, Priority};
+use crate::load::{ActionBlock, ActionField, Report};
+use crate::model::Priority;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -556,46 +557,74 @@ pub fn vague_item(title: &str, description: &str, dod: &str, extra: &[String]) -
     (!observable(dod)).then_some(why)
 }
 
-/// Runs the action-item rules on one incident.
-pub fn check(inc: &Incident, config: &Config, f: &mut Findings<'_>) {
-    let r = &inc.report;
+/// The value of an action item's field `name` (first occurrence, any case) and its position.
+fn field<'r>(block: &'r ActionBlock, name: &str) -> Option<&'r ActionField> {
+    block
+        .fields
+        .iter()
+        .find(|x| x.name.eq_ignore_ascii_case(name))
+}
+
+/// Runs the rules that read only the text of action items (`vague-action`,
+/// `owner-placeholder`) on every action block of a report, valid or not.
+pub fn check_text(r: &Report, config: &Config, f: &mut Findings<'_>) {
     let lint = &config.lint;
-    for a in &inc.actions {
-        let block = r.actions.iter().find(|b| b.line == a.line);
-        let field = |name: &str| {
-            block
-                .and_then(|b| b.fields.iter().find(|x| x.name.eq_ignore_ascii_case(name)))
-                .map(|x| (x.line, x.col))
-                .unwrap_or((a.line, 1))
-        };
+    for block in &r.actions {
+        let value = |name: &str| field(block, name).map(|x| x.value.as_str()).unwrap_or("");
+        let title = block.title.as_str();
         if f.on(VAGUE_ACTION)
             && let Some(why) = vague_item(
-                &a.title,
-                &a.description,
-                &a.definition_of_done,
+                title,
+                value("Description"),
+                value("Definition of Done"),
                 &lint.vague_words,
             )
         {
             f.push(
                 VAGUE_ACTION,
-                a.line,
+                block.line,
                 1,
-                format!("action item `{}` is vague ({why}) and its Definition of Done names nothing observable", a.title),
+                format!("action item `{title}` is vague ({why}) and its Definition of Done names nothing observable"),
                 "name the mechanism, its scope, a threshold and the outcome: \"Implement automated canary analysis that blocks promotion if error rate > 0.5%\"",
             );
         }
-        if is_placeholder_owner(&a.owner, &lint.placeholder_owners) {
-            let (line, col) = field("Owner");
+        if let Some(owner) = field(block, "Owner")
+            && is_placeholder_owner(&owner.value, &lint.placeholder_owners)
+        {
             f.push(
                 OWNER_PLACEHOLDER,
-                line,
-                col,
-                format!("action item `{}` has no real owner: `{}`", a.title, a.owner),
+                owner.line,
+                owner.col,
+                format!("action item `{title}` has no real owner: `{}`", owner.value),
                 "name one person who is accountable for it (the work may be shared, the ownership is not)",
             );
         }
-        let (line, col) = field("Due");
-        let after = (a.due - inc.date).num_days();
+    }
+}
+
+/// Runs the rules on the due dates of a report's action items (`due-before-incident`,
+/// `due-too-far`); items whose Due or Priority does not parse are left to validation.
+pub fn check_dates(r: &Report, facts: &Facts<'_>, config: &Config, f: &mut Findings<'_>) {
+    let lint = &config.lint;
+    let Some(date) = facts.date else {
+        return;
+    };
+    for block in &r.actions {
+        let value = |name: &str| field(block, name).map(|x| x.value.as_str()).unwrap_or("");
+        let (Ok(due), Some(priority)) = (
+            crate::validate::parse_date(value("Due"), None),
+            Priority::parse(value("Priority")),
+        ) else {
+            continue;
+        };
+        let title = block.title.as_str();
+        let at = |name: &str| {
+            field(block, name)
+                .map(|x| (x.line, x.col))
+                .unwrap_or((block.line, 1))
+        };
+        let (line, col) = at("Due");
+        let after = (due - date).num_days();
         if after < 0 {
             f.push(
                 DUE_BEFORE_INCIDENT,
@@ -603,17 +632,17 @@ pub fn check(inc: &Incident, config: &Config, f: &mut Findings<'_>) {
                 col,
                 format!(
                     "action item `{}` is due {} ({} {} before the incident on {})",
-                    a.title,
-                    a.due,
+                    title,
+                    due,
                     -after,
                     if after == -1 { "day" } else { "days" },
-                    inc.date
+                    date
                 ),
                 "an action item is due after the incident that raised it; check the year and the month",
             );
             continue;
         }
-        let limit = lint.due_days[match a.priority {
+        let limit = lint.due_days[match priority {
             Priority::P1 => 0,
             Priority::P2 => 1,
             Priority::P3 => 2,
@@ -625,10 +654,10 @@ pub fn check(inc: &Incident, config: &Config, f: &mut Findings<'_>) {
                 col,
                 format!(
                     "{} action item `{}` is due {after} days after the incident; {} items are due within {limit} days (by {})",
-                    a.priority.as_str(),
-                    a.title,
-                    a.priority.as_str(),
-                    inc.date + chrono::Days::new(u64::from(limit))
+                    priority.as_str(),
+                    title,
+                    priority.as_str(),
+                    date + chrono::Days::new(u64::from(limit))
                 ),
                 "bring the Due date nearer, or lower the priority if it can wait; `[lint] due_days` in site.toml sets the limits",
             );

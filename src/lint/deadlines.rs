@@ -9,9 +9,10 @@
 //! Days late = (actual day − incident date) − window, in calendar days; a finding needs at
 //! least one day late, so a review held on the last day of its window is on time.
 
-use super::{ACTION_NOT_FOLLOWED_UP, Findings, PUBLISH_LATE, REVIEW_LATE, WRITEUP_OVERDUE};
+use super::{ACTION_NOT_FOLLOWED_UP, Facts, Findings, PUBLISH_LATE, REVIEW_LATE, WRITEUP_OVERDUE};
 use crate::config::Config;
-use crate::model::{ActionStatus, Incident, ReportStatus};
+use crate::load::Report;
+use crate::model::{ActionStatus, ReportStatus};
 use chrono::{Days, NaiveDate};
 
 /// Days late of `actual` for a window of `window` days from `date` (≤ 0 is on time).
@@ -28,30 +29,42 @@ fn deadline(date: NaiveDate, window: u32) -> NaiveDate {
         .unwrap_or(date)
 }
 
-/// When the write-up of `inc` is overdue on `today`: (last day of the window, days late).
+/// When a write-up of an incident on `date` with `status` is overdue on `today`: (last day of
+/// the publish window, days late).
 pub fn writeup_overdue(
-    inc: &Incident,
+    date: NaiveDate,
+    status: ReportStatus,
     config: &Config,
     today: NaiveDate,
 ) -> Option<(NaiveDate, i64)> {
-    if inc.status == ReportStatus::Published {
+    if status == ReportStatus::Published {
         return None;
     }
-    let late = days_late(inc.date, today, config.publish_within_days);
-    (late > 0).then(|| (deadline(inc.date, config.publish_within_days), late))
+    let late = days_late(date, today, config.publish_within_days);
+    (late > 0).then(|| (deadline(date, config.publish_within_days), late))
 }
 
-/// Runs the deadline rules on one incident.
-pub fn check(inc: &Incident, config: &Config, today: NaiveDate, f: &mut Findings<'_>) {
-    let fm = &inc.report.front;
+/// Runs the deadline rules on one report.
+pub fn check(
+    r: &Report,
+    facts: &Facts<'_>,
+    config: &Config,
+    today: NaiveDate,
+    f: &mut Findings<'_>,
+) {
+    let Some(date) = facts.date else {
+        return;
+    };
+    let fm = &r.front;
     let at = |s: &Option<crate::frontmatter::Spanned<String>>| {
         s.as_ref().map(|s| (s.line, s.col)).unwrap_or((1, 1))
     };
-    let window = config
-        .severity_policy(&inc.severity)
+    let window = facts
+        .severity
+        .and_then(|s| config.severity_policy(s))
         .and_then(|p| p.review_within_days);
-    if let (Some(w), Some(held)) = (window, inc.review_date) {
-        let late = days_late(inc.date, held, w);
+    if let (Some(w), Some(held)) = (window, facts.review_date) {
+        let late = days_late(date, held, w);
         if late > 0 {
             let (line, col) = at(&fm.review_date);
             f.push(
@@ -61,16 +74,16 @@ pub fn check(inc: &Incident, config: &Config, today: NaiveDate, f: &mut Findings
                 format!(
                     "review held {late} {} late: {} reviews are due within {w} days of the incident (by {}), this one was held on {held}",
                     plural(late),
-                    inc.severity,
-                    deadline(inc.date, w)
+                    facts.severity.unwrap_or_default(),
+                    deadline(date, w)
                 ),
                 "hold the review while memories and logs are fresh; if the date is a typo, fix `review_date`",
             );
         }
     }
     let pw = config.publish_within_days;
-    if let Some(published) = inc.published {
-        let late = days_late(inc.date, published, pw);
+    if let Some(published) = facts.published {
+        let late = days_late(date, published, pw);
         if late > 0 {
             let (line, col) = at(&fm.published);
             f.push(
@@ -80,13 +93,13 @@ pub fn check(inc: &Incident, config: &Config, today: NaiveDate, f: &mut Findings
                 format!(
                     "write-up published {late} {} late: due within {pw} days of the incident (by {}), published on {published}",
                     plural(late),
-                    deadline(inc.date, pw)
+                    deadline(date, pw)
                 ),
                 "publish within publish_within_days of site.toml so the lessons reach people while they still matter",
             );
         }
     }
-    if let Some((due, late)) = writeup_overdue(inc, config, today) {
+    if let Some((due, late)) = writeup_overdue(date, facts.status, config, today) {
         let (line, col) = at(&fm.status);
         f.push(
             WRITEUP_OVERDUE,
@@ -95,28 +108,39 @@ pub fn check(inc: &Incident, config: &Config, today: NaiveDate, f: &mut Findings
             format!(
                 "write-up {late} {} overdue: status is still `{}`; write-ups are published within {pw} days of the incident (by {due})",
                 plural(late),
-                inc.status.as_str()
+                facts.status.as_str()
             ),
             "finish the review and set `status: published` with the `published` date",
         );
     }
     let aw = config.actions_within_days;
-    let late = days_late(inc.date, today, aw);
-    if late > 0 {
-        for a in inc
-            .actions
-            .iter()
-            .filter(|a| a.status == ActionStatus::Open && a.ticket.is_none())
-        {
+    let late = days_late(date, today, aw);
+    if late <= 0 {
+        return;
+    }
+    for block in &r.actions {
+        let value = |name: &str| {
+            block
+                .fields
+                .iter()
+                .find(|x| x.name.eq_ignore_ascii_case(name))
+                .map(|x| x.value.trim())
+                .unwrap_or("")
+        };
+        let status = match value("Status") {
+            "" => Some(ActionStatus::Open),
+            s => ActionStatus::parse(s),
+        };
+        if status == Some(ActionStatus::Open) && value("Ticket").is_empty() {
             f.push(
                 ACTION_NOT_FOLLOWED_UP,
-                a.line,
+                block.line,
                 1,
                 format!(
                     "action item `{}` not followed up: still Open with no ticket {late} {} after its follow-up deadline (by {}, {aw} days after the incident)",
-                    a.title,
+                    block.title,
                     plural(late),
-                    deadline(inc.date, aw)
+                    deadline(date, aw)
                 ),
                 "follow up: start it (`**Status:** In Progress`), link its `**Ticket:**`, or close it as Done or Won't Do with a reason",
             );

@@ -5,7 +5,8 @@
 //! Every rule has a stable id and a default level ([`RULES`]); `[lint]` in site.toml sets
 //! each to `error`, `warning` or `off` and extends the word lists. The rules run after every
 //! report has been validated ([`archive`]), because blame detection needs the names of the
-//! people of the whole archive (owners and on-call), and only on reports without errors.
+//! people of the whole archive (owners and on-call). Reports with format errors are linted
+//! on whatever of them parses.
 //! Findings are ordinary [`Diagnostic`]s carrying their rule id, so `check`, `build` and
 //! `serve` print them like any other; [`attach`] hands them to the site, which shows each
 //! incident's findings in a "Review quality" box and counts them per rule
@@ -22,12 +23,14 @@ pub mod text;
 
 use crate::config::{Config, RuleLevel};
 use crate::diagnostics::{Diagnostic, Level};
+use crate::load::Report;
 use crate::model::{Archive, Incident, ReportStatus};
 use blame::People;
 use chrono::NaiveDate;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A lint rule: its id, default level and what it looks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,59 +163,114 @@ impl<'a> Findings<'a> {
     }
 }
 
-/// The people of the archive: every on-call and owner name of `incidents`.
-pub fn people(incidents: &[Incident], config: &Config) -> People {
+/// The people of the archive: every on-call and owner name written in `reports`, valid or
+/// not (owners that name nobody in particular are left out).
+pub fn people(reports: &[Arc<Report>], config: &Config) -> People {
     let mut p = People::new();
-    for inc in incidents {
-        if let Some(n) = &inc.on_call {
-            p.add(n);
+    for r in reports {
+        if let Some(n) = &r.front.on_call {
+            p.add(&n.value);
         }
-        for a in &inc.actions {
-            if !actions::is_placeholder_owner(&a.owner, &config.lint.placeholder_owners) {
-                p.add(&a.owner);
+        for block in &r.actions {
+            for owner in block
+                .fields
+                .iter()
+                .filter(|x| x.name.eq_ignore_ascii_case("Owner"))
+            {
+                if !actions::is_placeholder_owner(&owner.value, &config.lint.placeholder_owners) {
+                    p.add(&owner.value);
+                }
             }
         }
     }
     p
 }
 
-/// Runs every rule on every incident; `today` dates the rules that depend on it.
-pub fn archive(incidents: &[Incident], config: &Config, today: NaiveDate) -> Vec<Diagnostic> {
+/// Runs every rule on every report; `today` dates the rules that depend on it. Reports with
+/// format errors are linted too, on whatever of them can be read: a rule that needs a value
+/// that does not parse (a date, a priority) skips it, and validation reports the error.
+pub fn archive(reports: &[Arc<Report>], config: &Config, today: NaiveDate) -> Vec<Diagnostic> {
     let people = if level(config, BLAME_LANGUAGE).is_some() {
-        people(incidents, config)
+        people(reports, config)
     } else {
         People::new()
     };
-    incidents
+    reports
         .iter()
-        .flat_map(|inc| incident(inc, &people, config, today))
+        .flat_map(|r| report(r, &people, config, today))
         .collect()
 }
 
-/// Runs every rule on one incident.
-pub fn incident(
-    inc: &Incident,
-    people: &People,
-    config: &Config,
-    today: NaiveDate,
-) -> Vec<Diagnostic> {
-    let mut f = Findings::new(config, &inc.report.path);
-    actions::check(inc, config, &mut f);
+/// Runs every rule on one report.
+pub fn report(r: &Report, people: &People, config: &Config, today: NaiveDate) -> Vec<Diagnostic> {
+    let mut f = Findings::new(config, &r.path);
+    let facts = Facts::of(r, config);
+    text_rules(r, people, config, &mut f);
+    actions::check_dates(r, &facts, config, &mut f);
+    deadlines::check(r, &facts, config, today, &mut f);
+    f.out
+}
+
+/// What the date rules need of a report, read leniently from its front matter: whatever
+/// parses, whether or not the report is valid.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts<'c> {
+    /// Severity level, as the site's key.
+    pub severity: Option<&'c str>,
+    /// Day of the incident.
+    pub date: Option<NaiveDate>,
+    /// Draft, review or published (published when absent).
+    pub status: ReportStatus,
+    /// Day the review was held.
+    pub review_date: Option<NaiveDate>,
+    /// Day the write-up was published.
+    pub published: Option<NaiveDate>,
+}
+
+impl<'c> Facts<'c> {
+    /// Reads the facts of `r`.
+    pub fn of(r: &Report, config: &'c Config) -> Self {
+        let fm = &r.front;
+        let day = |s: &Option<crate::frontmatter::Spanned<String>>| {
+            s.as_ref()
+                .and_then(|s| crate::validate::parse_date(&s.value, None).ok())
+        };
+        Facts {
+            severity: fm.severity.as_ref().and_then(|s| {
+                config
+                    .severity
+                    .keys()
+                    .find(|k| k.eq_ignore_ascii_case(s.value.trim()))
+                    .map(String::as_str)
+            }),
+            date: day(&fm.date),
+            status: fm
+                .status
+                .as_ref()
+                .map_or(Some(ReportStatus::Published), |s| {
+                    ReportStatus::parse(&s.value)
+                })
+                .unwrap_or(ReportStatus::Published),
+            review_date: day(&fm.review_date),
+            published: day(&fm.published),
+        }
+    }
+}
+
+fn text_rules(r: &Report, people: &People, config: &Config, f: &mut Findings<'_>) {
+    actions::check_text(r, config, f);
     if f.on(BLAME_LANGUAGE) {
-        check_blame(inc, people, config, &mut f);
+        check_blame(r, people, config, f);
     }
     if f.on(SINGLE_CONTRIBUTING_FACTOR) {
-        check_factors(inc, config, &mut f);
+        check_factors(r, config, f);
     }
-    deadlines::check(inc, config, today, &mut f);
-    f.out
 }
 
 /// Sections whose sentences are read for blame.
 pub const BLAME_SECTIONS: &[&str] = &["Summary", "Contributing Factors", "Timeline"];
 
-fn check_blame(inc: &Incident, people: &People, config: &Config, f: &mut Findings<'_>) {
-    let r = &inc.report;
+fn check_blame(r: &Report, people: &People, config: &Config, f: &mut Findings<'_>) {
     for name in BLAME_SECTIONS {
         let Some(section) = r.section(name) else {
             continue;
@@ -270,11 +328,18 @@ pub fn count_factors(markdown: &str) -> usize {
     if items > 0 { items } else { paragraphs }
 }
 
-fn check_factors(inc: &Incident, config: &Config, f: &mut Findings<'_>) {
-    if !needs_factors(config, &inc.severity) {
+fn check_factors(r: &Report, config: &Config, f: &mut Findings<'_>) {
+    let Some(severity) = r.front.severity.as_ref().and_then(|s| {
+        config
+            .severity
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case(s.value.trim()))
+    }) else {
+        return;
+    };
+    if !needs_factors(config, severity) {
         return;
     }
-    let r = &inc.report;
     let Some(section) = r.section("Contributing Factors") else {
         return;
     };
@@ -283,10 +348,7 @@ fn check_factors(inc: &Incident, config: &Config, f: &mut Findings<'_>) {
             SINGLE_CONTRIBUTING_FACTOR,
             section.line,
             1,
-            format!(
-                "{} incident lists a single contributing factor",
-                inc.severity
-            ),
+            format!("{severity} incident lists a single contributing factor"),
             "incidents have several contributors: ask what conditions made this possible (test data, detection, rollback speed, missing automation) and list each",
         );
     }
@@ -347,7 +409,8 @@ pub fn attach(
     let mut overdue: Vec<ReviewOverdue> = all
         .iter()
         .filter_map(|inc| {
-            let (due, days_late) = deadlines::writeup_overdue(inc, config, archive.today)?;
+            let (due, days_late) =
+                deadlines::writeup_overdue(inc.date, inc.status, config, archive.today)?;
             Some(ReviewOverdue {
                 id: inc.id.clone(),
                 title: inc.title.clone(),
