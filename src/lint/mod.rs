@@ -205,7 +205,7 @@ pub fn archive(reports: &[Arc<Report>], config: &Config, today: NaiveDate) -> Ve
 pub fn report(r: &Report, people: &People, config: &Config, today: NaiveDate) -> Vec<Diagnostic> {
     let mut f = Findings::new(config, &r.path);
     let facts = Facts::of(r, config);
-    text_rules(r, people, config, &mut f);
+    text_rules(r, &facts, people, config, &mut f);
     actions::check_dates(r, &facts, config, &mut f);
     deadlines::check(r, &facts, config, today, &mut f);
     f.out
@@ -247,9 +247,7 @@ impl<'c> Facts<'c> {
             status: fm
                 .status
                 .as_ref()
-                .map_or(Some(ReportStatus::Published), |s| {
-                    ReportStatus::parse(&s.value)
-                })
+                .and_then(|s| ReportStatus::parse(&s.value))
                 .unwrap_or(ReportStatus::Published),
             review_date: day(&fm.review_date),
             published: day(&fm.published),
@@ -257,13 +255,19 @@ impl<'c> Facts<'c> {
     }
 }
 
-fn text_rules(r: &Report, people: &People, config: &Config, f: &mut Findings<'_>) {
+fn text_rules(
+    r: &Report,
+    facts: &Facts<'_>,
+    people: &People,
+    config: &Config,
+    f: &mut Findings<'_>,
+) {
     actions::check_text(r, config, f);
     if f.on(BLAME_LANGUAGE) {
         check_blame(r, people, config, f);
     }
     if f.on(SINGLE_CONTRIBUTING_FACTOR) {
-        check_factors(r, config, f);
+        check_factors(r, facts, config, f);
     }
 }
 
@@ -328,13 +332,8 @@ pub fn count_factors(markdown: &str) -> usize {
     if items > 0 { items } else { paragraphs }
 }
 
-fn check_factors(r: &Report, config: &Config, f: &mut Findings<'_>) {
-    let Some(severity) = r.front.severity.as_ref().and_then(|s| {
-        config
-            .severity
-            .keys()
-            .find(|k| k.eq_ignore_ascii_case(s.value.trim()))
-    }) else {
+fn check_factors(r: &Report, facts: &Facts<'_>, config: &Config, f: &mut Findings<'_>) {
+    let Some(severity) = facts.severity else {
         return;
     };
     if !needs_factors(config, severity) {
