@@ -365,10 +365,7 @@ static HARMS: &[&str] = &[
 
 /// Judgements of what a person acted on, right after the verb ("restarted the wrong cluster").
 #[rustfmt::skip]
-static OBJECT_JUDGEMENTS: &[&str] = &[
-    "wrong", "buggy", "broken", "faulty", "untested", "unreviewed", "incorrect", "bad",
-    "defective", "flawed",
-];
+static OBJECT_JUDGEMENTS: &[&str] = &["wrong", "incorrect"];
 
 /// Words that make any act a mistake, wherever they stand in the sentence.
 #[rustfmt::skip]
@@ -392,6 +389,19 @@ static FAULT_NOUNS: &[&str] = &[
     "negligence", "carelessness", "slip", "screw-up", "screwup", "failure", "incompetence",
 ];
 
+/// Words of [`STRONG_JUDGEMENTS`] that judge the act, not its object.
+static ACT_JUDGEMENTS: &[&str] = &[
+    "mistakenly",
+    "carelessly",
+    "sloppily",
+    "recklessly",
+    "hastily",
+    "blindly",
+    "negligently",
+    "erroneously",
+    "rogue",
+];
+
 /// What a person is judged to have lacked ("more care from Sam would have prevented it").
 #[rustfmt::skip]
 static VIRTUES: &[&str] = &[
@@ -402,12 +412,76 @@ static VIRTUES: &[&str] = &[
 /// Verbs of fixing or finding: a person who did these is not blamed for what they fixed.
 #[rustfmt::skip]
 static REMEDY_VERBS: &[&str] = &[
-    "reverted", "revert", "fixed", "identified", "found", "noticed", "spotted", "caught",
-    "resolved", "mitigated", "restored", "acknowledged", "investigated", "escalated",
-    "diagnosed", "patched", "detected", "reported", "flagged", "replaced", "traced",
-    "confirmed", "isolated", "paged", "disabled", "stopped", "recovered", "rebuilt", "cleaned",
-    "removed", "killed", "drained", "corrected", "repaired",
+    "revert", "fix", "identify", "find", "found", "notice", "spot", "catch", "caught",
+    "resolve", "mitigate", "restore", "acknowledge", "investigate", "escalate", "diagnose",
+    "patch", "detect", "report", "flag", "replace", "trace", "confirm", "isolate", "page",
+    "disable", "stop", "recover", "rebuild", "rebuilt", "clean", "remove", "kill", "drain",
+    "correct", "repair", "quarantine", "cordon", "evict", "undo", "unblock", "reboot",
+    "restart", "rotate", "renew", "reissue", "purge", "flush", "failover", "close", "open",
+    "declare", "notify", "locate", "pinpoint", "bisect",
+    "reproduce", "debug", "analyse", "analyze", "review", "spot-check", "verify", "validate",
 ];
+
+/// Verbs of finding out, among [`REMEDY_VERBS`]: what they find may be wrong without the
+/// finder being so ("spots the incorrect DNS record").
+static DISCOVERY_VERBS: &[&str] = &[
+    "find",
+    "found",
+    "identify",
+    "notice",
+    "spot",
+    "catch",
+    "caught",
+    "detect",
+    "report",
+    "flag",
+    "trace",
+    "confirm",
+    "locate",
+    "pinpoint",
+    "diagnose",
+    "investigate",
+    "acknowledge",
+    "bisect",
+    "reproduce",
+    "debug",
+    "analyse",
+    "analyze",
+    "review",
+    "verify",
+    "validate",
+    "escalate",
+    "notify",
+    "declare",
+    "isolate",
+    "spot-check",
+];
+
+/// True when `w` is a form of a verb of fixing or finding: the base, `-s`/`-es`, `-d`/`-ed`,
+/// `-ies`/`-ied` of a `-y` verb, or a doubled final consonant (`spotted`).
+fn remedy(w: &str) -> bool {
+    form_of(REMEDY_VERBS, w)
+}
+
+/// True when `w` is a form of one of the base verbs of `list` (see [`remedy`]).
+fn form_of(list: &'static [&'static str], w: &str) -> bool {
+    if is(list, w) {
+        return true;
+    }
+    let base = |stem: &str| is(list, stem);
+    let strip = |suffix: &str| w.strip_suffix(suffix);
+    strip("s").is_some_and(base)
+        || strip("es").is_some_and(base)
+        || strip("d").is_some_and(base)
+        || strip("ed").is_some_and(|s| {
+            base(s)
+                || (s.len() > 2
+                    && s.as_bytes()[s.len() - 1] == s.as_bytes()[s.len() - 2]
+                    && base(&s[..s.len() - 1]))
+        })
+        || strip("ies").is_some_and(|s| base(&format!("{s}y")))
+        || strip("ied").is_some_and(|s| base(&format!("{s}y")))
+}
 
 /// Capitalised words that are not names even right before a verb: products, systems and
 /// common sentence openers.
@@ -831,23 +905,26 @@ fn verb_blame(toks: &[Token], e: usize, sure: Sure, people: &People) -> Option<S
     {
         return Some(format!("{w} {}", next(1)));
     }
-    let undone = matches!(w, "rolled" | "turned" | "switched" | "dialed" | "scaled")
+    if !verb_like(t) {
+        return None;
+    }
+    // "Diego rolled back the faulty release", "Sarah reverts the broken config": fixing a
+    // bad thing is no judgement of the person.
+    let undone = ["roll", "turn", "switch", "dial", "scale"]
+        .iter()
+        .any(|v| w.starts_with(v))
         && toks[j + 1..(j + 6).min(toks.len())]
             .iter()
             .any(|t| matches!(t.word.as_str(), "back" | "off"));
-    if is(REMEDY_VERBS, w) || undone || !verb_like(t) {
-        // "Diego rolled back the faulty release" fixes, it does not blame.
-        return None;
-    }
-    if sure == Sure::Yes && is(MAKING_VERBS, w) {
+    let fixing = undone || remedy(w);
+    if !fixing && sure == Sure::Yes && is(MAKING_VERBS, w) {
         if let Some(j2) = judgement_after(toks, j + 1) {
             return Some(format!("{w} … {j2}"));
         }
     }
-    // Any other verb: a judgement of its direct object ("restarted the wrong cluster"), or a
-    // word that makes the act itself a mistake ("by mistake").
-    // The direct object: right after the verb, maybe after an article ("restarted the wrong
-    // cluster"), never after a preposition ("worked around the broken dashboard").
+    // Any verb: a mistaken direct object ("restarted the wrong cluster": right after the verb,
+    // maybe after an article, never after a preposition as in "worked around the wrong
+    // dashboard"), or a word that makes the act itself a mistake ("by mistake").
     let object = &toks[j + 1..(j + 3).min(toks.len())];
     let direct = object
         .iter()
@@ -860,6 +937,7 @@ fn verb_blame(toks: &[Token], e: usize, sure: Sure, people: &People) -> Option<S
         .map(|k| &object[k..k + 1])
         .unwrap_or(&[]);
     if sure == Sure::Yes
+        && !form_of(DISCOVERY_VERBS, w)
         && let Some(o) = direct.iter().find(|t| is(OBJECT_JUDGEMENTS, &t.word))
     {
         return Some(format!("{w} … {}", o.word));
@@ -883,7 +961,14 @@ fn verb_blame(toks: &[Token], e: usize, sure: Sure, people: &People) -> Option<S
                         | "authorization"
                         | "authorisation"
                 ));
-        if is(STRONG_JUDGEMENTS, &t.word)
+        // Fixing or finding a buggy thing judges the thing; doing it "by mistake" judges the
+        // act.
+        let judged = if fixing {
+            is(ACT_JUDGEMENTS, &t.word)
+        } else {
+            is(STRONG_JUDGEMENTS, &t.word)
+        };
+        if judged
             || (t.word == "mistake" && prev == "by")
             || (t.word == "accident" && prev == "by")
             || (t.word == "error" && prev == "in")
@@ -1012,7 +1097,7 @@ pub fn blame(sentence: &str, people: &People, extra: &[String]) -> Option<String
             let before = &toks[..i.saturating_sub(1)];
             if matches!(participle, "caused" | "triggered" | "broken" | "introduced")
                 || is(FAILURE_VERBS, participle)
-                || (!is(REMEDY_VERBS, participle)
+                || (!remedy(participle)
                     && before.iter().any(|t| {
                         is(JUDGEMENTS, &t.word) && !matches!(t.word.as_str(), "without" | "proper")
                     }))
