@@ -260,17 +260,175 @@ fn words(toks: &[Token]) -> Vec<&str> {
 /// A number, a threshold, a comparison or a piece of code: the marks of a measurable claim.
 fn strong(toks: &[Token], raw: &str) -> bool {
     raw.contains('`')
-        || toks.iter().any(|t| {
+        || toks.iter().enumerate().any(|(k, t)| {
             if t.punct {
                 return matches!(t.word.as_str(), ">" | "<" | "≥" | "≤" | "=" | "%");
             }
             let w = t.word.as_str();
+            if w.chars().all(|c| c.is_ascii_digit()) {
+                return measured_count(toks, k);
+            }
             w.chars().any(|c| c.is_ascii_digit())
-                || is(NUMBER_WORDS, w)
+                || (is(NUMBER_WORDS, w) && measured_count(toks, k))
                 || is(THRESHOLD_WORDS, w)
                 || (w.len() > 2 && w[1..w.len() - 1].contains(['_', '/', '.']))
         })
 }
+
+/// Whether the bare number at `k` measures something: a unit or a percent after it, or a
+/// comparison before it ("5 minutes", "above 80", "to 20 per week"). A count of things
+/// ("Improve monitoring in 2 services", "Fix 3 bugs") does not.
+fn measured_count(toks: &[Token], k: usize) -> bool {
+    let before = k
+        .checked_sub(1)
+        .map(|p| toks[p].word.as_str())
+        .unwrap_or("");
+    let after = toks.get(k + 1).map(|t| t.word.as_str()).unwrap_or("");
+    let w = toks[k].word.as_str();
+    // Number words that are quantities in themselves ("twice", "half", "every", "weekly").
+    if !w.chars().all(|c| c.is_ascii_digit())
+        && !matches!(
+            w,
+            "zero"
+                | "one"
+                | "two"
+                | "three"
+                | "four"
+                | "five"
+                | "six"
+                | "seven"
+                | "eight"
+                | "nine"
+                | "ten"
+                | "eleven"
+                | "twelve"
+                | "fifteen"
+                | "twenty"
+                | "thirty"
+                | "sixty"
+                | "hundred"
+                | "thousand"
+        )
+    {
+        return true;
+    }
+    // A clock time ("08:00") is a measure too.
+    let rate = toks
+        .iter()
+        .skip(k + 1)
+        .take(3)
+        .any(|t| matches!(t.word.as_str(), "per" | "each" | "every" | "a" | "an"))
+        && toks.get(k + 1).is_some_and(|t| !t.punct);
+    is(UNITS, after)
+        || is(COMPARISONS, before)
+        || rate
+        || after == ":"
+        || before == ":"
+        || (w.len() >= 3 && w.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Units after a number that make it a measure.
+static UNITS: &[&str] = &[
+    "%",
+    "ms",
+    "s",
+    "sec",
+    "secs",
+    "second",
+    "seconds",
+    "min",
+    "mins",
+    "minute",
+    "minutes",
+    "h",
+    "hr",
+    "hrs",
+    "hour",
+    "hours",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "x",
+    "times",
+    "percent",
+    "gb",
+    "gib",
+    "mb",
+    "mib",
+    "kb",
+    "tb",
+    "rps",
+    "qps",
+    "rpm",
+    "requests",
+    "attempts",
+    "retries",
+    "connections",
+    "replicas",
+    "pods",
+    "nodes",
+    "errors",
+    "failures",
+    "consecutive",
+    "per",
+    "in",
+    "out",
+    "of",
+    "million",
+    "thousand",
+    "k",
+    "m",
+    "lines",
+    "rows",
+    "messages",
+    "items",
+    "points",
+    "percentage",
+    "approvals",
+    "approval",
+    "reviewers",
+];
+
+/// Words before a number that compare against it.
+static COMPARISONS: &[&str] = &[
+    "above",
+    "below",
+    "under",
+    "over",
+    "exceeds",
+    "exceed",
+    "exceeding",
+    "than",
+    "at",
+    "within",
+    "to",
+    "from",
+    "every",
+    "max",
+    "min",
+    "maximum",
+    "minimum",
+    "limit",
+    "least",
+    "most",
+    "after",
+    "before",
+    "of",
+    "by",
+    "for",
+    "first",
+    "last",
+    "top",
+    "p",
+    "between",
+    "until",
+    "since",
+    "v",
+    "version",
+];
 
 /// Words that give a statement its scope: not generic, not stop words, not vague.
 fn content(ws: &[&str]) -> usize {
