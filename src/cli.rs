@@ -92,6 +92,14 @@ enum Command {
         /// Date of the incident (YYYY-MM-DD; default today).
         #[arg(long, value_parser = parse_day)]
         date: Option<NaiveDate>,
+        /// A service the incident affected (repeatable); earlier incidents of the same
+        /// services are listed as hints for `related:`.
+        #[arg(long = "service", value_name = "NAME")]
+        services: Vec<String>,
+        /// A recurring-pattern tag (repeatable); earlier incidents with the same tags are
+        /// listed as hints for `related:`.
+        #[arg(long = "tag", value_name = "NAME")]
+        tags: Vec<String>,
         /// Title of the incident.
         title: String,
     },
@@ -180,11 +188,14 @@ pub fn run(cli: Cli) -> u8 {
                     return EXIT_USAGE;
                 }
             };
-            if let Err(e) = site::today(today, &site.config) {
-                eprintln!("error: {e}");
-                return EXIT_USAGE;
-            }
-            let checked = site.check();
+            let today = match site::today(today, &site.config) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return EXIT_USAGE;
+                }
+            };
+            let checked = site.check_at(today);
             print!("{}", checked.diagnostics.render(format, checked.reports));
             exit_for(&checked.diagnostics, deny_warnings)
         }
@@ -206,6 +217,8 @@ pub fn run(cli: Cli) -> u8 {
             root,
             severity,
             date,
+            services,
+            tags,
             title,
         } => {
             let site = match open(&root) {
@@ -222,7 +235,14 @@ pub fn run(cli: Cli) -> u8 {
                     return EXIT_USAGE;
                 }
             };
-            match crate::new::create(&site, &severity, &title, day) {
+            let new = crate::new::NewReport {
+                severity,
+                title,
+                date: day,
+                services,
+                tags,
+            };
+            match crate::new::create(&site, &new) {
                 Ok(path) => {
                     println!("{}", path.display());
                     EXIT_OK

@@ -50,6 +50,57 @@ pub struct Config {
     pub allow_html: bool,
     /// Severity levels in their natural order (SEV1 first).
     pub severity: BTreeMap<String, SeverityPolicy>,
+    /// Days after the incident within which the write-up is published (`publish-late`,
+    /// `writeup-overdue`).
+    pub publish_within_days: u32,
+    /// Days after the incident by which every action item has been followed up: started,
+    /// closed, or tracked in a ticket (`action-not-followed-up`).
+    pub actions_within_days: u32,
+    /// The `[lint]` table: rule levels, word lists and thresholds of the review-quality lints.
+    pub lint: LintConfig,
+}
+
+/// How a lint rule reports, as set in `[lint]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleLevel {
+    /// Reported as an error: fails `check` and stops `build`.
+    Error,
+    /// Reported as a warning.
+    Warning,
+    /// Not run.
+    Off,
+}
+
+/// The `[lint]` table of `site.toml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LintConfig {
+    /// Levels set for rules by id; rules not listed keep their default level.
+    pub levels: BTreeMap<String, RuleLevel>,
+    /// Show each incident's findings in a "Review quality" box on its page.
+    pub show_on_site: bool,
+    /// Extra words or phrases that make an action item vague (added to the built-in list).
+    pub vague_words: Vec<String>,
+    /// Extra words or phrases that put blame on a person (added to the built-in list).
+    pub blame_words: Vec<String>,
+    /// Extra owner values that name nobody in particular (added to the built-in list).
+    pub placeholder_owners: Vec<String>,
+    /// Longest time, in days after the incident, an action item of priority P1, P2, P3 may
+    /// be due (`due-too-far`).
+    pub due_days: [u32; 3],
+}
+
+impl Default for LintConfig {
+    fn default() -> Self {
+        LintConfig {
+            levels: BTreeMap::new(),
+            show_on_site: true,
+            vague_words: Vec::new(),
+            blame_words: Vec::new(),
+            placeholder_owners: Vec::new(),
+            due_days: [30, 60, 90],
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -64,8 +115,90 @@ struct RawConfig {
     timezone: Option<String>,
     due_soon_days: Option<u32>,
     allow_html: Option<bool>,
+    publish_within_days: Option<u32>,
+    actions_within_days: Option<u32>,
     #[serde(default)]
     severity: BTreeMap<String, RawSeverity>,
+    lint: Option<RawLint>,
+}
+
+/// `[lint]`: one level key per rule id, the word lists and the thresholds.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLint {
+    show_on_site: Option<bool>,
+    vague_words: Option<Vec<String>>,
+    blame_words: Option<Vec<String>>,
+    placeholder_owners: Option<Vec<String>>,
+    due_days: Option<RawDueDays>,
+    #[serde(rename = "vague-action")]
+    vague_action: Option<RuleLevel>,
+    #[serde(rename = "owner-placeholder")]
+    owner_placeholder: Option<RuleLevel>,
+    #[serde(rename = "due-before-incident")]
+    due_before_incident: Option<RuleLevel>,
+    #[serde(rename = "due-too-far")]
+    due_too_far: Option<RuleLevel>,
+    #[serde(rename = "blame-language")]
+    blame_language: Option<RuleLevel>,
+    #[serde(rename = "single-contributing-factor")]
+    single_contributing_factor: Option<RuleLevel>,
+    #[serde(rename = "review-late")]
+    review_late: Option<RuleLevel>,
+    #[serde(rename = "publish-late")]
+    publish_late: Option<RuleLevel>,
+    #[serde(rename = "writeup-overdue")]
+    writeup_overdue: Option<RuleLevel>,
+    #[serde(rename = "action-not-followed-up")]
+    action_not_followed_up: Option<RuleLevel>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawDueDays {
+    #[serde(rename = "P1")]
+    p1: Option<u32>,
+    #[serde(rename = "P2")]
+    p2: Option<u32>,
+    #[serde(rename = "P3")]
+    p3: Option<u32>,
+}
+
+impl RawLint {
+    fn into_config(self) -> LintConfig {
+        let d = LintConfig::default();
+        let levels = [
+            ("vague-action", self.vague_action),
+            ("owner-placeholder", self.owner_placeholder),
+            ("due-before-incident", self.due_before_incident),
+            ("due-too-far", self.due_too_far),
+            ("blame-language", self.blame_language),
+            (
+                "single-contributing-factor",
+                self.single_contributing_factor,
+            ),
+            ("review-late", self.review_late),
+            ("publish-late", self.publish_late),
+            ("writeup-overdue", self.writeup_overdue),
+            ("action-not-followed-up", self.action_not_followed_up),
+        ]
+        .into_iter()
+        .filter_map(|(id, level)| level.map(|l| (id.to_string(), l)))
+        .collect();
+        let due = self.due_days.unwrap_or_default();
+        LintConfig {
+            levels,
+            show_on_site: self.show_on_site.unwrap_or(d.show_on_site),
+            vague_words: self.vague_words.unwrap_or_default(),
+            blame_words: self.blame_words.unwrap_or_default(),
+            placeholder_owners: self.placeholder_owners.unwrap_or_default(),
+            due_days: [
+                due.p1.unwrap_or(d.due_days[0]),
+                due.p2.unwrap_or(d.due_days[1]),
+                due.p3.unwrap_or(d.due_days[2]),
+            ],
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -87,9 +220,31 @@ const TOP_KEYS: &[&str] = &[
     "timezone",
     "due_soon_days",
     "allow_html",
+    "publish_within_days",
+    "actions_within_days",
     "severity",
+    "lint",
 ];
 const SEVERITY_KEYS: &[&str] = &["required_sections", "review_within_days", "review"];
+/// Keys of the `[lint]` table: options, then one level key per rule id.
+const LINT_KEYS: &[&str] = &[
+    "show_on_site",
+    "vague_words",
+    "blame_words",
+    "placeholder_owners",
+    "due_days",
+    "vague-action",
+    "owner-placeholder",
+    "due-before-incident",
+    "due-too-far",
+    "blame-language",
+    "single-contributing-factor",
+    "review-late",
+    "publish-late",
+    "writeup-overdue",
+    "action-not-followed-up",
+];
+const DUE_DAYS_KEYS: &[&str] = &["P1", "P2", "P3"];
 
 const FULL_SECTIONS: &[&str] = &[
     "Summary",
@@ -227,6 +382,9 @@ impl Config {
             due_soon_days: raw.due_soon_days.unwrap_or(7),
             allow_html: raw.allow_html.unwrap_or(false),
             severity,
+            publish_within_days: raw.publish_within_days.unwrap_or(14),
+            actions_within_days: raw.actions_within_days.unwrap_or(30),
+            lint: raw.lint.map(RawLint::into_config).unwrap_or_default(),
         })
     }
 
@@ -252,15 +410,12 @@ fn toml_error(e: &toml::de::Error, text: &str, index: &LineIndex) -> Diagnostic 
         .strip_prefix("unknown field `")
         .and_then(|r| r.split('`').next())
     {
-        let known = if SEVERITY_KEYS
-            .iter()
-            .any(|k| message.contains(&format!("`{k}`")))
-            && !message.contains("`title`")
-        {
-            SEVERITY_KEYS
-        } else {
-            TOP_KEYS
-        };
+        // The message lists the keys the table accepts: pick the table they belong to.
+        let names = |keys: &[&str]| keys.iter().all(|k| message.contains(&format!("`{k}`")));
+        let known = [SEVERITY_KEYS, LINT_KEYS, DUE_DAYS_KEYS]
+            .into_iter()
+            .find(|keys| names(keys))
+            .unwrap_or(TOP_KEYS);
         let mut d = Diagnostic::error(
             CONFIG_FILE,
             line,
@@ -348,6 +503,56 @@ mod tests {
         assert_eq!(c.severity["SEV1"].review_within_days, Some(2));
         assert_eq!(c.severity["SEV1"].required_sections.len(), 5);
         assert_eq!(c.severity["SEV0"].required_sections, vec!["Summary"]);
+    }
+
+    #[test]
+    fn lint_table_sets_levels_lists_and_due_days() {
+        let c = Config::parse(
+            "publish_within_days = 10\n[lint]\nshow_on_site = false\nblame-language = \"error\"\nvague-action = \"off\"\nvague_words = [\"socialise\"]\ndue_days = { P2 = 45 }\n",
+        )
+        .unwrap();
+        assert_eq!(c.publish_within_days, 10);
+        assert_eq!(c.actions_within_days, 30);
+        assert!(!c.lint.show_on_site);
+        assert_eq!(c.lint.levels["blame-language"], RuleLevel::Error);
+        assert_eq!(c.lint.levels["vague-action"], RuleLevel::Off);
+        assert!(!c.lint.levels.contains_key("review-late"));
+        assert_eq!(c.lint.vague_words, vec!["socialise"]);
+        assert_eq!(c.lint.due_days, [30, 45, 90]);
+        let d = Config::default();
+        assert_eq!((d.publish_within_days, d.lint.due_days), (14, [30, 60, 90]));
+        assert!(d.lint.show_on_site);
+    }
+
+    #[test]
+    fn every_lint_rule_has_a_level_key() {
+        for rule in crate::lint::RULES {
+            let c = Config::parse(&format!("[lint]\n{} = \"off\"\n", rule.id)).unwrap();
+            assert_eq!(c.lint.levels[rule.id], RuleLevel::Off, "{}", rule.id);
+            assert!(LINT_KEYS.contains(&rule.id), "{}", rule.id);
+        }
+        assert_eq!(
+            LINT_KEYS.len(),
+            crate::lint::RULES.len() + 5,
+            "LINT_KEYS lists the options and one key per rule"
+        );
+    }
+
+    #[test]
+    fn lint_typos_hint_lint_keys() {
+        let e = Config::parse("[lint]\nblame-langauge = \"off\"\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert_eq!(e.hint.as_deref(), Some("did you mean `blame-language`?"));
+        let e = Config::parse("[lint]\ndue_days = { P4 = 3 }\n").unwrap_err();
+        assert!(e.hint.as_deref().unwrap().contains("`P"), "{e:?}");
+        let e = Config::parse("[lint]\nreview-late = \"warn\"\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.message.contains("warning"), "{}", e.message);
+        let e = Config::parse("publish_within_day = 3\n").unwrap_err();
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("did you mean `publish_within_days`?")
+        );
     }
 
     #[test]

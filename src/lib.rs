@@ -3,7 +3,8 @@
 //! One pipeline, one module per stage:
 //!
 //! 1. [`load`] walks the content folder and reads each report ([`frontmatter`] owns the YAML);
-//! 2. [`validate`] checks every rule of the format and yields typed incidents;
+//! 2. [`validate`] checks every rule of the format and yields typed incidents, then [`lint`]
+//!    judges review quality (vague actions, blame, late reviews);
 //! 3. [`model`] computes the archive: links, tags, services, action-item states;
 //! 4. [`render`] turns the archive into pages (Markdown, highlighting, templates);
 //! 5. [`write`] puts the pages on disk atomically, once [`linkcheck`] has found every internal
@@ -17,6 +18,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod frontmatter;
 pub mod linkcheck;
+pub mod lint;
 pub mod load;
 pub mod model;
 pub mod new;

@@ -371,6 +371,9 @@ pub struct Archive {
     pub actions: Vec<ActionRef>,
     /// "Today" for due states.
     pub today: NaiveDate,
+    /// Review-quality findings per incident and overdue write-ups (filled by
+    /// [`crate::lint::attach`]; empty until then).
+    pub review: crate::lint::ReviewQuality,
 }
 
 impl Archive {
@@ -451,6 +454,7 @@ impl Archive {
             severities,
             actions,
             today,
+            review: Default::default(),
         }
     }
 

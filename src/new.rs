@@ -1,10 +1,41 @@
 //! `pirsite new`: a new report with the next free id of the year, every section its severity
-//! requires, and one action-item template.
+//! requires, one action-item template, the questions reviewers should ask as guidance
+//! comments (`<!-- ... -->`, never shown on the built page), and the incidents that share the
+//! given services or tags as hints for `related:`.
 
 use crate::site::Site;
+use crate::text::slugify;
 use chrono::{Datelike, NaiveDate};
 use std::fmt::Write as _;
 use std::path::PathBuf;
+
+/// What `pirsite new` is asked to write.
+#[derive(Debug, Clone, Default)]
+pub struct NewReport {
+    /// Severity level (a key of `[severity.*]`, any case).
+    pub severity: String,
+    /// Title of the incident.
+    pub title: String,
+    /// Day the incident began.
+    pub date: NaiveDate,
+    /// Services affected (`--service`, repeatable).
+    pub services: Vec<String>,
+    /// Recurring-pattern tags (`--tag`, repeatable).
+    pub tags: Vec<String>,
+}
+
+/// An earlier incident that shares services or tags with the new one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelatedHint {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its date as written.
+    pub date: String,
+    /// The services and tags it shares with the new report.
+    pub shared: Vec<String>,
+}
 
 /// The next free id of `year`, for sites using the default `PREFIX-YYYY-NNN` id form.
 pub fn next_id(site: &Site, year: i32) -> Result<String, String> {
@@ -34,13 +65,77 @@ pub fn next_id(site: &Site, year: i32) -> Result<String, String> {
     Ok(format!("{prefix}{:03}", max + 1))
 }
 
-/// Writes the new report and returns its path.
-pub fn create(
+/// Reports of the site that share a service or a tag with `services`/`tags` (compared by
+/// slug), most shared names first, then newest first; at most `limit`. Reports whose front
+/// matter cannot be read are skipped.
+pub fn related_hints(
     site: &Site,
-    severity: &str,
-    title: &str,
-    date: NaiveDate,
-) -> Result<PathBuf, String> {
+    services: &[String],
+    tags: &[String],
+    limit: usize,
+) -> Vec<RelatedHint> {
+    let wanted: Vec<(String, &String)> = services
+        .iter()
+        .chain(tags)
+        .map(|n| (slugify(n), n))
+        .filter(|(s, _)| !s.is_empty())
+        .collect();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let content = site.content_dir();
+    let mut hints: Vec<RelatedHint> = Vec::new();
+    for (abs, rel) in crate::load::walk(&site.root, &content).reports {
+        let Ok(r) = crate::load::read_report(&abs, &rel, "", &site.config.id_finder) else {
+            continue;
+        };
+        let fm = &r.front;
+        let (Some(id), Some(title)) = (&fm.id, &fm.title) else {
+            continue;
+        };
+        let theirs: Vec<String> = fm
+            .services
+            .iter()
+            .chain(&fm.tags)
+            .map(|s| slugify(&s.value))
+            .collect();
+        let mut shared: Vec<String> = Vec::new();
+        for (slug, name) in &wanted {
+            if theirs.contains(slug) && !shared.contains(name) {
+                shared.push((*name).clone());
+            }
+        }
+        if !shared.is_empty() {
+            hints.push(RelatedHint {
+                id: id.value.trim().to_string(),
+                title: one_line(&title.value),
+                date: fm
+                    .date
+                    .as_ref()
+                    .map(|d| d.value.trim().to_string())
+                    .unwrap_or_default(),
+                shared,
+            });
+        }
+    }
+    hints.sort_by(|a, b| {
+        b.shared
+            .len()
+            .cmp(&a.shared.len())
+            .then_with(|| b.date.cmp(&a.date))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    hints.truncate(limit);
+    hints
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Writes the new report and returns its path.
+pub fn create(site: &Site, new: &NewReport) -> Result<PathBuf, String> {
+    let severity = new.severity.as_str();
     let level = site
         .config
         .severity
@@ -53,9 +148,17 @@ pub fn create(
             )
         })?
         .clone();
-    if title.trim().is_empty() {
+    if new.title.trim().is_empty() {
         return Err("the title is empty".into());
     }
+    for name in new.services.iter().chain(&new.tags) {
+        if slugify(name).is_empty() {
+            return Err(format!(
+                "`{name}` is not a usable service or tag name (it needs a letter or a digit)"
+            ));
+        }
+    }
+    let date = new.date;
     let id = next_id(site, date.year())?;
     let dir = site
         .content_dir()
@@ -66,7 +169,16 @@ pub fn create(
         return Err(format!("{} already exists", path.display()));
     }
     let policy = &site.config.severity[&level];
-    let text = template(&id, title, &level, date, &policy.required_sections);
+    let related = related_hints(site, &new.services, &new.tags, 8);
+    let text = template(
+        &id,
+        &NewReport {
+            severity: level.clone(),
+            ..new.clone()
+        },
+        &policy.required_sections,
+        &related,
+    );
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(path)
@@ -76,22 +188,76 @@ fn yaml_string(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-/// The text of a new report.
-pub fn template(
-    id: &str,
-    title: &str,
-    severity: &str,
-    date: NaiveDate,
-    sections: &[String],
-) -> String {
+fn yaml_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| yaml_string(s.trim())).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// Guidance for the reviewers, written as an HTML comment under each section heading: the
+/// questions of the review guide where they help most.
+fn guidance(section: &str) -> Option<&'static str> {
+    Some(match section.to_ascii_lowercase().as_str() {
+        "summary" => {
+            "<!-- What happened, to whom, for how long, and how was it resolved?\n     \
+             Has something similar happened before? If so, name its id here and in `related:`. -->"
+        }
+        "timeline" => {
+            "<!-- Build the timeline before the meeting from logs, metrics and chat history.\n     \
+             What information would have helped you act sooner?\n     \
+             What did you consider but decide not to do, and why? -->"
+        }
+        "contributing factors" => {
+            "<!-- Ask what conditions made this possible, not who caused it: name the process,\n     \
+             tool or gap, never a person. Incidents have several contributing factors.\n     \
+             What surprised you? What information would have helped you act sooner? -->"
+        }
+        "what went well" => {
+            "<!-- What went well during the response? What kept the impact from being worse? -->"
+        }
+        "action items" => {
+            "<!-- One systemic change per item: the mechanism, its scope, a threshold, and a\n     \
+             Definition of Done anyone can observe. One named owner and a real due date.\n     \
+             Bad: \"Improve monitoring\". Good: \"Add checkout error rate dashboard with\n     \
+             1-minute granularity and SLO burn rate alerts\". -->"
+        }
+        _ => return None,
+    })
+}
+
+/// The text of a new report. `related` are hints listed under `related:` as comments.
+pub fn template(id: &str, new: &NewReport, sections: &[String], related: &[RelatedHint]) -> String {
     let mut s = String::new();
+    let date = new.date;
     let _ = writeln!(
         s,
-        "---\nid: {id}\ntitle: {}\nseverity: {severity}\ndate: {}\nstatus: draft",
-        yaml_string(title.trim()),
+        "---\nid: {id}\ntitle: {}\nseverity: {}\ndate: {}\nstatus: draft",
+        yaml_string(new.title.trim()),
+        new.severity,
         date.format("%Y-%m-%d")
     );
-    s.push_str("impact: \"\"\non_call: \"\"\nservices: []\ntags: []\nrelated: []\n---\n");
+    let _ = writeln!(
+        s,
+        "impact: \"\"\non_call: \"\"\nservices: {}\ntags: {}\nrelated: []",
+        yaml_list(&new.services),
+        yaml_list(&new.tags)
+    );
+    if !related.is_empty() {
+        s.push_str(
+            "# Earlier incidents that share a service or tag: has something similar happened\n\
+             # before? Add the ids that really are related to `related` above.\n",
+        );
+        for r in related {
+            let _ = writeln!(
+                s,
+                "#   {} {} ({}; shares {})",
+                r.id,
+                r.title,
+                r.date,
+                r.shared.join(", ")
+            );
+        }
+    }
+    s.push_str("---\n");
     let mut wanted: Vec<&str> = sections.iter().map(String::as_str).collect();
     if !wanted
         .iter()
@@ -100,7 +266,11 @@ pub fn template(
         wanted.push("Action Items");
     }
     for section in wanted {
-        let _ = writeln!(s, "\n## {section}\n");
+        let _ = writeln!(s, "\n## {section}");
+        if let Some(g) = guidance(section) {
+            let _ = writeln!(s, "{g}");
+        }
+        s.push('\n');
         match section.to_ascii_lowercase().as_str() {
             "summary" => {
                 s.push_str("What happened, to whom, for how long, and how it was resolved.\n")
@@ -125,4 +295,65 @@ pub fn template(
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report() -> NewReport {
+        NewReport {
+            severity: "SEV2".into(),
+            title: "Checkout \"errors\"".into(),
+            date: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+            services: vec!["checkout-api".into()],
+            tags: vec!["deployment".into(), "canary analysis".into()],
+        }
+    }
+
+    #[test]
+    fn template_asks_the_review_questions_in_comments() {
+        let sections: Vec<String> = crate::config::default_severities()["SEV2"]
+            .required_sections
+            .clone();
+        let t = template("INC-2026-001", &report(), &sections, &[]);
+        for q in [
+            "What information would have helped you act sooner?",
+            "What did you consider but decide not to do",
+            "Has something similar happened before?",
+            "What surprised you?",
+            "What went well during the response?",
+        ] {
+            assert!(t.contains(q), "{q}");
+        }
+        // Every question sits inside a comment.
+        let outside: String = t
+            .split("<!--")
+            .map(|p| p.split_once("-->").map(|(_, rest)| rest).unwrap_or(p))
+            .collect();
+        assert!(!outside.contains("surprised"), "{outside}");
+        assert!(t.contains("title: \"Checkout \\\"errors\\\"\""), "{t}");
+        assert!(t.contains("services: [\"checkout-api\"]"), "{t}");
+        assert!(
+            t.contains("tags: [\"deployment\", \"canary analysis\"]"),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn related_hints_are_yaml_comments() {
+        let hints = vec![RelatedHint {
+            id: "INC-2024-042".into(),
+            title: "Checkout Service Outage".into(),
+            date: "2024-03-15".into(),
+            shared: vec!["checkout-api".into(), "deployment".into()],
+        }];
+        let t = template("INC-2026-001", &report(), &["Summary".into()], &hints);
+        assert!(
+            t.contains(
+                "#   INC-2024-042 Checkout Service Outage (2024-03-15; shares checkout-api, deployment)\n---\n"
+            ),
+            "{t}"
+        );
+    }
 }

@@ -157,8 +157,16 @@ impl Site {
         self.root.join(&self.config.theme_dir)
     }
 
-    /// Loads and validates every report, re-reading only files that changed since last time.
+    /// Loads, validates and lints every report, with "today" from the environment
+    /// ([`today`] without `--today`; the system date if `SOURCE_DATE_EPOCH` is unusable).
     pub fn check(&mut self) -> Checked {
+        let day = today(None, &self.config).unwrap_or_else(|_| chrono::Utc::now().date_naive());
+        self.check_at(day)
+    }
+
+    /// Loads and validates every report, re-reading only files that changed since last time,
+    /// then runs the review-quality lints, which date deadlines on `today`.
+    pub fn check_at(&mut self, today: NaiveDate) -> Checked {
         let content = self.content_dir();
         let mut diagnostics = Diagnostics::new();
         if !content.is_dir() {
@@ -288,6 +296,7 @@ impl Site {
             &unreadable_ids,
             &self.config,
         ));
+        diagnostics.extend(crate::lint::archive(&reports, &self.config, today));
         diagnostics.sort();
         Checked {
             diagnostics,
@@ -298,16 +307,23 @@ impl Site {
         }
     }
 
-    /// Builds the archive model of checked content.
+    /// Builds the archive model of checked content, with each incident's lint findings.
     pub fn archive(&self, checked: &Checked, drafts: bool, today: NaiveDate) -> Archive {
         let order: Vec<String> = self.config.severity.keys().cloned().collect();
-        Archive::new(
+        let mut archive = Archive::new(
             checked.incidents.clone(),
             drafts,
             today,
             self.config.due_soon_days,
             &order,
-        )
+        );
+        crate::lint::attach(
+            &mut archive,
+            checked.diagnostics.items(),
+            &checked.incidents,
+            &self.config,
+        );
+        archive
     }
 
     /// Renders `archive` and writes it into `output` atomically.
@@ -428,7 +444,7 @@ pub struct BuildOptions {
 pub fn build(site: &mut Site, opts: &BuildOptions) -> Result<Built, BuildError> {
     let today = today(opts.today, &site.config)
         .map_err(|e| BuildError::Render(Diagnostic::error("(environment)", 0, 0, e)))?;
-    let checked = site.check();
+    let checked = site.check_at(today);
     if checked.diagnostics.has_errors() {
         return Err(BuildError::Invalid(checked.diagnostics, checked.reports));
     }

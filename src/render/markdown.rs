@@ -61,7 +61,7 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
     // Open elements of the author's raw HTML so far (when allowed).
     let mut raw_depth: isize = 0;
 
-    for event in Parser::new_ext(markdown, options()) {
+    for event in drop_comments(Parser::new_ext(markdown, options())) {
         match &event {
             Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item) => {
                 let keep = kept < MAX_NESTING;
@@ -234,6 +234,61 @@ fn raw_nesting(html: &str) -> (isize, isize) {
     (depth, peak)
 }
 
+/// Drops HTML comments (`<!-- ... -->`): authors' notes and the guidance `pirsite new` writes
+/// never reach the page, whether raw HTML is allowed or escaped. A comment may span several
+/// events: one `Html` event per line of an HTML block, or (when a list item cuts a block comment
+/// short) the text that follows, up to the closing `-->`.
+fn drop_comments<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
+    let mut out = Vec::new();
+    let mut in_comment = false;
+    for event in events {
+        let (text, rebuild): (CowStr<'a>, fn(CowStr<'a>) -> Event<'a>) = match event {
+            Event::Html(s) => (s, Event::Html),
+            Event::InlineHtml(s) => (s, Event::InlineHtml),
+            Event::Text(s) if in_comment => (s, Event::Text),
+            Event::Code(s) if in_comment => (s, Event::Code),
+            Event::SoftBreak | Event::HardBreak if in_comment => continue,
+            other => {
+                out.push(other);
+                continue;
+            }
+        };
+        if !in_comment && !text.contains("<!--") {
+            out.push(rebuild(text));
+            continue;
+        }
+        let mut kept = String::new();
+        let mut rest: &str = &text;
+        loop {
+            if in_comment {
+                match rest.find("-->") {
+                    Some(p) => {
+                        rest = &rest[p + 3..];
+                        in_comment = false;
+                    }
+                    None => break,
+                }
+            } else {
+                match rest.find("<!--") {
+                    Some(p) => {
+                        kept.push_str(&rest[..p]);
+                        rest = &rest[p + 4..];
+                        in_comment = true;
+                    }
+                    None => {
+                        kept.push_str(rest);
+                        break;
+                    }
+                }
+            }
+        }
+        if !kept.trim().is_empty() {
+            out.push(rebuild(CowStr::from(kept)));
+        }
+    }
+    out
+}
+
 fn unique_anchor(base: String, used: &mut HashSet<String>) -> String {
     if used.insert(base.clone()) {
         return base;
@@ -338,6 +393,32 @@ mod tests {
             !html.contains("onerror") && !html.contains("<script"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn html_comments_are_dropped() {
+        for allow in [false, true] {
+            let html = render_with(
+                "## Summary\n<!-- What surprised you?\nAsk the responders. -->\n\nText <!-- inline\nnote --> stays.\n\n- one\n- <!--\ncut short\n-->\n\nAfter <!-- a --> <!-- b --> end\n",
+                allow,
+            );
+            assert!(!html.contains("surprised"), "{html}");
+            assert!(
+                !html.contains("note") && !html.contains("cut short"),
+                "{html}"
+            );
+            assert!(
+                !html.contains("&lt;!--") && !html.contains("<!--"),
+                "{html}"
+            );
+            assert!(!html.contains("--&gt;") && !html.contains("-->"), "{html}");
+            assert!(html.contains("Text") && html.contains("stays."), "{html}");
+            assert!(html.contains("After") && html.contains("end"), "{html}");
+        }
+        // A comment inside code is text, shown as written.
+        let html = render_with("```\n<!-- kept -->\n```\n\n`<!-- kept too -->`", false);
+        assert!(html.contains("&lt;!-- kept --&gt;"), "{html}");
+        assert!(html.contains("&lt;!-- kept too --&gt;"), "{html}");
     }
 
     #[test]

@@ -195,6 +195,37 @@ struct ActionCx<'a> {
     tracks: Option<LinkCx>,
 }
 
+/// A review-quality finding as the incident page shows it (message and hint as HTML).
+#[derive(Serialize)]
+struct FindingCx<'a> {
+    rule: &'a str,
+    level: &'static str,
+    message: String,
+    hint: Option<String>,
+}
+
+/// Escapes a diagnostic's text for HTML, turning `backticked` spans into `<code>`.
+pub fn code_spans(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut parts = text.split('`').peekable();
+    let mut inside = false;
+    while let Some(part) = parts.next() {
+        let escaped = crate::text::escape_html(part);
+        if inside && parts.peek().is_some() {
+            out.push_str("<code>");
+            out.push_str(&escaped);
+            out.push_str("</code>");
+        } else {
+            if inside {
+                out.push('`');
+            }
+            out.push_str(&escaped);
+        }
+        inside = !inside;
+    }
+    out
+}
+
 #[derive(Serialize)]
 struct IncidentCx<'a> {
     id: &'a str,
@@ -397,6 +428,7 @@ impl<'a> Renderer<'a> {
             "action-items-table",
             "related",
             "referenced-by",
+            "review-quality",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -538,6 +570,20 @@ impl<'a> Renderer<'a> {
         cx.insert("actions", &actions);
         cx.insert("referenced_by", &referenced_by);
         cx.insert("related", &related);
+        let review_quality: Vec<FindingCx> = if self.config.lint.show_on_site {
+            crate::lint::findings(self.archive, index)
+                .iter()
+                .map(|d| FindingCx {
+                    rule: d.rule.as_deref().unwrap_or_default(),
+                    level: d.level.as_str(),
+                    message: code_spans(&d.message),
+                    hint: d.hint.as_deref().map(code_spans),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        cx.insert("review_quality", &review_quality);
     }
 }
 
@@ -559,6 +605,14 @@ mod tests {
         assert_eq!(due_text(DueState::DueSoon, 1), "due in 1 day");
         assert_eq!(due_text(DueState::Scheduled, 8), "due in 8 days");
         assert_eq!(due_text(DueState::Closed, -8), "");
+    }
+
+    #[test]
+    fn code_spans_are_escaped_and_marked() {
+        assert_eq!(
+            code_spans("item `a<b` is `x` and ` odd"),
+            "item <code>a&lt;b</code> is <code>x</code> and ` odd"
+        );
     }
 
     #[test]

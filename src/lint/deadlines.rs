@@ -1,0 +1,167 @@
+//! Deadlines of the review policy, counted in whole days from the incident's `date`:
+//!
+//! - `review-late`: `review_date` after the severity's `review_within_days`;
+//! - `publish-late`: `published` after `publish_within_days`;
+//! - `writeup-overdue`: status still `draft` or `review` on "today" after `publish_within_days`;
+//! - `action-not-followed-up`: an action item still `Open` without a `Ticket` on "today" after
+//!   `actions_within_days`.
+//!
+//! Days late = (actual day − incident date) − window, in calendar days; a finding needs at
+//! least one day late, so a review held on the last day of its window is on time.
+
+use super::{ACTION_NOT_FOLLOWED_UP, Facts, Findings, PUBLISH_LATE, REVIEW_LATE, WRITEUP_OVERDUE};
+use crate::config::Config;
+use crate::load::Report;
+use crate::model::{ActionStatus, ReportStatus};
+use chrono::{Days, NaiveDate};
+
+/// Days late of `actual` for a window of `window` days from `date` (≤ 0 is on time).
+pub fn days_late(date: NaiveDate, actual: NaiveDate, window: u32) -> i64 {
+    (actual - date).num_days() - i64::from(window)
+}
+
+fn plural(n: i64) -> &'static str {
+    if n == 1 { "day" } else { "days" }
+}
+
+fn deadline(date: NaiveDate, window: u32) -> NaiveDate {
+    date.checked_add_days(Days::new(u64::from(window)))
+        .unwrap_or(date)
+}
+
+/// When a write-up of an incident on `date` with `status` is overdue on `today`: (last day of
+/// the publish window, days late).
+pub fn writeup_overdue(
+    date: NaiveDate,
+    status: ReportStatus,
+    config: &Config,
+    today: NaiveDate,
+) -> Option<(NaiveDate, i64)> {
+    if status == ReportStatus::Published {
+        return None;
+    }
+    let late = days_late(date, today, config.publish_within_days);
+    (late > 0).then(|| (deadline(date, config.publish_within_days), late))
+}
+
+/// Runs the deadline rules on one report.
+pub fn check(
+    r: &Report,
+    facts: &Facts<'_>,
+    config: &Config,
+    today: NaiveDate,
+    f: &mut Findings<'_>,
+) {
+    let Some(date) = facts.date else {
+        return;
+    };
+    let fm = &r.front;
+    let at = |s: &Option<crate::frontmatter::Spanned<String>>| {
+        s.as_ref().map(|s| (s.line, s.col)).unwrap_or((1, 1))
+    };
+    let window = facts
+        .severity
+        .and_then(|s| config.severity_policy(s))
+        .and_then(|p| p.review_within_days);
+    if let (Some(w), Some(held)) = (window, facts.review_date) {
+        let late = days_late(date, held, w);
+        if late > 0 {
+            let (line, col) = at(&fm.review_date);
+            f.push(
+                REVIEW_LATE,
+                line,
+                col,
+                format!(
+                    "review held {late} {} late: {} reviews are due within {w} days of the incident (by {}), this one was held on {held}",
+                    plural(late),
+                    facts.severity.unwrap_or_default(),
+                    deadline(date, w)
+                ),
+                "hold the review while memories and logs are fresh; if the date is a typo, fix `review_date`",
+            );
+        }
+    }
+    let pw = config.publish_within_days;
+    if let Some(published) = facts.published {
+        let late = days_late(date, published, pw);
+        if late > 0 {
+            let (line, col) = at(&fm.published);
+            f.push(
+                PUBLISH_LATE,
+                line,
+                col,
+                format!(
+                    "write-up published {late} {} late: due within {pw} days of the incident (by {}), published on {published}",
+                    plural(late),
+                    deadline(date, pw)
+                ),
+                "publish within publish_within_days of site.toml so the lessons reach people while they still matter",
+            );
+        }
+    }
+    if let Some((due, late)) = writeup_overdue(date, facts.status, config, today) {
+        let (line, col) = at(&fm.status);
+        f.push(
+            WRITEUP_OVERDUE,
+            line,
+            col,
+            format!(
+                "write-up {late} {} overdue: status is still `{}`; write-ups are published within {pw} days of the incident (by {due})",
+                plural(late),
+                facts.status.as_str()
+            ),
+            "finish the review and set `status: published` with the `published` date",
+        );
+    }
+    let aw = config.actions_within_days;
+    let late = days_late(date, today, aw);
+    if late <= 0 {
+        return;
+    }
+    for block in &r.actions {
+        let value = |name: &str| {
+            block
+                .fields
+                .iter()
+                .find(|x| x.name.eq_ignore_ascii_case(name))
+                .map(|x| x.value.trim())
+                .unwrap_or("")
+        };
+        let status = match value("Status") {
+            "" => Some(ActionStatus::Open),
+            s => ActionStatus::parse(s),
+        };
+        if status == Some(ActionStatus::Open) && value("Ticket").is_empty() {
+            f.push(
+                ACTION_NOT_FOLLOWED_UP,
+                block.line,
+                1,
+                format!(
+                    "action item `{}` not followed up: still Open with no ticket {late} {} after its follow-up deadline (by {}, {aw} days after the incident)",
+                    block.title,
+                    plural(late),
+                    deadline(date, aw)
+                ),
+                "follow up: start it (`**Status:** In Progress`), link its `**Ticket:**`, or close it as Done or Won't Do with a reason",
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn days_late_is_exact() {
+        assert_eq!(days_late(d("2024-03-15"), d("2024-03-22"), 7), 0);
+        assert_eq!(days_late(d("2024-03-15"), d("2024-03-23"), 7), 1);
+        // Across a month end and a leap day.
+        assert_eq!(days_late(d("2024-02-27"), d("2024-03-05"), 3), 4);
+        assert_eq!(days_late(d("2023-12-30"), d("2024-01-20"), 14), 7);
+    }
+}

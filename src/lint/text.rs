@@ -1,0 +1,310 @@
+//! Text helpers of the lints: sentences of a Markdown section with their offsets, and words
+//! normalised for matching (lowercase, typographic quotes folded, contractions expanded).
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use regex::Regex;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+/// True when `w` is in the word list `list`. Long lists are looked up through a hash set built
+/// once per list (keyed by the list's address, so lists are `static`s), short ones directly.
+pub fn is(list: &'static [&'static str], w: &str) -> bool {
+    if list.len() <= 16 {
+        return list.contains(&w);
+    }
+    thread_local! {
+        static SETS: RefCell<HashMap<usize, HashSet<&'static str>>> = RefCell::new(HashMap::new());
+    }
+    SETS.with(|sets| {
+        sets.borrow_mut()
+            .entry(list.as_ptr() as usize)
+            .or_insert_with(|| list.iter().copied().collect())
+            .contains(w)
+    })
+}
+
+/// One word or punctuation mark of a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Lowercase form.
+    pub word: String,
+    /// Starts with an uppercase letter followed by a lowercase one (`Sarah`, not `DNS`).
+    pub titlecase: bool,
+    /// Has an uppercase letter after the first (`PagerDuty`, `GitHub`): a product, not a name.
+    pub inner_caps: bool,
+    /// A punctuation mark rather than a word.
+    pub punct: bool,
+}
+
+/// Folds typographic quotes and expands contractions: "didn’t" becomes "did not",
+/// "should’ve" "should have", "John’s" "John 's".
+pub fn normalize(s: &str) -> String {
+    static RE: OnceLock<[(Regex, &'static str); 5]> = OnceLock::new();
+    let res = RE.get_or_init(|| {
+        [
+            (Regex::new(r"(?i)\b(can)not\b").unwrap(), "$1 not"),
+            (Regex::new(r"(?i)\bwon't\b").unwrap(), "will not"),
+            (Regex::new(r"(?i)\b(ca|[a-z]+)n't\b").unwrap(), "$1 not"),
+            (Regex::new(r"(?i)\b([a-z]+)'ve\b").unwrap(), "$1 have"),
+            (Regex::new(r"(?i)\b([a-z]+)'s\b").unwrap(), "$1 's"),
+        ]
+    });
+    let mut out: String = s
+        .chars()
+        .map(|c| match c {
+            '\u{2019}' | '\u{2018}' | '`' => '\'',
+            '\u{201c}' | '\u{201d}' => '"',
+            '\u{2013}' | '\u{2014}' => '-',
+            c => c,
+        })
+        .collect();
+    if !out.contains('\'') && !out.contains("annot") {
+        return out;
+    }
+    for (re, with) in res.iter() {
+        out = re.replace_all(&out, *with).into_owned();
+    }
+    out.replace("ca not", "can not")
+}
+
+/// Splits normalised text into words and punctuation marks. Hyphens, dots, underscores and
+/// slashes inside a word keep it whole (`on-call`, `v2.4.1`, `cert_manager`).
+pub fn tokenize(s: &str) -> Vec<Token> {
+    let s = normalize(s);
+    let mut out = Vec::new();
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    let inner = |c: char| matches!(c, '-' | '.' | '_' | '/' | '\'');
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_alphanumeric() {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_alphanumeric()
+                    || (inner(chars[i])
+                        && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric())
+                        && !(chars[i] == '\'' && i > start + 1 && chars[i + 1] == 's')))
+            {
+                i += 1;
+            }
+            let w: String = chars[start..i].iter().collect();
+            let mut cs = w.chars();
+            let first = cs.next().unwrap_or(' ');
+            let second = cs.next();
+            out.push(Token {
+                titlecase: first.is_uppercase() && second.is_none_or(|c| c.is_lowercase()),
+                inner_caps: w.chars().skip(1).any(|c| c.is_uppercase()),
+                word: w.to_lowercase(),
+                punct: false,
+            });
+        } else if c == '\'' && chars.get(i + 1) == Some(&'s') {
+            out.push(Token {
+                word: "'s".into(),
+                titlecase: false,
+                inner_caps: false,
+                punct: false,
+            });
+            i += 2;
+        } else {
+            if !c.is_whitespace() {
+                out.push(Token {
+                    word: c.to_string(),
+                    titlecase: false,
+                    inner_caps: false,
+                    punct: true,
+                });
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A sentence of report text and the byte offset in the Markdown where it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    /// The sentence as plain text (inline code kept as its text).
+    pub text: String,
+    /// Byte offset of its first character in the Markdown it came from.
+    pub offset: usize,
+}
+
+fn leading_time() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}[ T])?\d{1,2}:\d{2}(?::\d{2})?\s*(?:UTC|Z)?\s*[-–—:|]?\s*")
+            .unwrap()
+    })
+}
+
+/// The sentences of `markdown`: the text of each paragraph, list item, heading and table cell,
+/// split at sentence ends. Code blocks and HTML (comments) are skipped; a timeline entry's
+/// leading clock time is dropped.
+pub fn sentences(markdown: &str) -> Vec<Sentence> {
+    // Pieces of text of the current block, each with its source offset.
+    let mut block: Vec<(String, usize)> = Vec::new();
+    let mut out = Vec::new();
+    let mut in_code = false;
+    let flush = |block: &mut Vec<(String, usize)>, out: &mut Vec<Sentence>| {
+        if block.is_empty() {
+            return;
+        }
+        let mut text = String::new();
+        let mut starts: Vec<(usize, usize)> = Vec::new();
+        for (t, off) in block.drain(..) {
+            starts.push((text.len(), off));
+            text.push_str(&t);
+        }
+        let source = |pos: usize| {
+            let (at, off) = starts
+                .iter()
+                .rev()
+                .find(|(at, _)| *at <= pos)
+                .copied()
+                .unwrap_or((0, 0));
+            off + (pos - at)
+        };
+        let skip = leading_time().find(&text).map(|m| m.end()).unwrap_or(0);
+        for (start, end) in split_sentences(&text, skip) {
+            let s = text[start..end].trim();
+            if s.chars().any(char::is_alphabetic) {
+                let lead = text[start..end].len() - text[start..end].trim_start().len();
+                out.push(Sentence {
+                    text: s.to_string(),
+                    offset: source(start + lead),
+                });
+            }
+        }
+    };
+    for (event, range) in Parser::new_ext(markdown, Options::ENABLE_TABLES).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => {
+                flush(&mut block, &mut out);
+                in_code = true;
+            }
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(t) | Event::Code(t) if !in_code => {
+                let offset = match markdown[range.clone()].find(t.as_ref()) {
+                    Some(p) => range.start + p,
+                    None => range.start,
+                };
+                block.push((t.to_string(), offset));
+            }
+            Event::SoftBreak | Event::HardBreak => block.push((" ".into(), range.start)),
+            Event::Start(Tag::Paragraph | Tag::Item | Tag::Heading { .. } | Tag::TableCell)
+            | Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_) | TagEnd::TableCell,
+            )
+            | Event::Start(Tag::List(_)) => flush(&mut block, &mut out),
+            _ => {}
+        }
+    }
+    flush(&mut block, &mut out);
+    out
+}
+
+/// Byte ranges of the sentences of `text` from `from`: a sentence ends at `.`, `!` or `?`
+/// followed by a space and an uppercase letter, a digit or a quote (so `v2.4.1` and `e.g. a`
+/// do not end one), or at `;`.
+fn split_sentences(text: &str, from: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = from;
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let end = match b {
+            b'.' | b'!' | b'?' => {
+                let mut j = i + 1;
+                while j < bytes.len() && matches!(bytes[j], b'.' | b'!' | b'?' | b')' | b'"') {
+                    j += 1;
+                }
+                let ws = j < bytes.len() && bytes[j].is_ascii_whitespace();
+                let next = text[j..].trim_start().chars().next();
+                if j >= bytes.len()
+                    || (ws
+                        && next.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || c == '"'))
+                {
+                    Some(j)
+                } else {
+                    None
+                }
+            }
+            b';' => Some(i + 1),
+            _ => None,
+        };
+        if let Some(e) = end {
+            out.push((start, e));
+            start = e;
+            i = e;
+        } else {
+            i += 1;
+        }
+    }
+    if start < text.len() {
+        out.push((start, text.len()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contractions_expand() {
+        assert_eq!(
+            normalize("Tom didn’t check; it wasn't there; we can't; John's"),
+            "Tom did not check; it was not there; we can not; John 's"
+        );
+        assert_eq!(
+            normalize("Sarah should've known"),
+            "Sarah should have known"
+        );
+    }
+
+    #[test]
+    fn tokens_keep_compound_words() {
+        let t = tokenize("The on-call engineer (Sarah) ran v2.4.1 in PagerDuty.");
+        let words: Vec<&str> = t.iter().map(|t| t.word.as_str()).collect();
+        assert_eq!(
+            words,
+            vec![
+                "the",
+                "on-call",
+                "engineer",
+                "(",
+                "sarah",
+                ")",
+                "ran",
+                "v2.4.1",
+                "in",
+                "pagerduty",
+                "."
+            ]
+        );
+        assert!(t[4].titlecase && !t[4].inner_caps);
+        assert!(t[9].inner_caps);
+        assert!(!tokenize("DNS")[0].titlecase);
+    }
+
+    #[test]
+    fn sentences_have_offsets_and_skip_code_and_comments() {
+        let md = "- 14:23 Deploy v2.4.1 begins. Tom watches.\n- 14:30 Done\n\n<!-- Tom forgot -->\n\n```\nTom forgot\n```\nA `cfg` broke. E.g. this one\n";
+        let s = sentences(md);
+        let texts: Vec<&str> = s.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "Deploy v2.4.1 begins.",
+                "Tom watches.",
+                "Done",
+                "A cfg broke.",
+                "E.g. this one"
+            ]
+        );
+        assert_eq!(&md[s[1].offset..s[1].offset + 3], "Tom");
+        assert_eq!(&md[s[3].offset..s[3].offset + 1], "A");
+    }
+}

@@ -1,0 +1,357 @@
+//! Review-quality lints end to end: `check` on the fixture site `tests/fixtures/lint` (copied
+//! to a temporary folder), levels and `off` from `[lint]`, `--deny-warnings`, day counts, the
+//! "Review quality" box, the dashboard data, `pirsite new`, and the sample archive staying
+//! clean.
+
+use assert_cmd::Command;
+use pirsite::site::Site;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A copy of the lint fixture with `extra` appended to its site.toml.
+fn fixture(extra: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint"),
+        &root,
+    );
+    let toml = root.join("site.toml");
+    let mut text = std::fs::read_to_string(&toml).unwrap();
+    text.push_str(extra);
+    std::fs::write(&toml, text).unwrap();
+    (dir, root)
+}
+
+fn pirsite() -> Command {
+    Command::cargo_bin("pirsite").unwrap()
+}
+
+/// One finding: (file name, line, rule, level, message).
+type Finding = (String, usize, String, String, String);
+
+/// `check --format json` findings and the exit status.
+fn check(root: &Path, today: &str) -> (Vec<Finding>, i32) {
+    let out = pirsite()
+        .args(["check", "--format", "json", "--today", today, "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let items = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string(),
+                d["line"].as_u64().unwrap() as usize,
+                d["rule"].as_str().unwrap_or("").to_string(),
+                d["level"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (items, out.status.code().unwrap())
+}
+
+fn rules(items: &[Finding]) -> Vec<(&str, usize, &str, &str)> {
+    items
+        .iter()
+        .map(|(f, l, r, lv, _)| (f.as_str(), *l, r.as_str(), lv.as_str()))
+        .collect()
+}
+
+#[test]
+fn every_rule_reports_at_its_line_with_exact_day_counts() {
+    let (_d, root) = fixture("");
+    let (items, code) = check(&root, "2024-05-01");
+    assert_eq!(code, 1, "due-before-incident is an error by default");
+    assert_eq!(
+        rules(&items),
+        vec![
+            ("INC-2024-001.md", 7, "review-late", "warning"),
+            ("INC-2024-001.md", 8, "publish-late", "warning"),
+            ("INC-2024-001.md", 13, "blame-language", "warning"),
+            ("INC-2024-001.md", 18, "blame-language", "warning"),
+            (
+                "INC-2024-001.md",
+                21,
+                "single-contributing-factor",
+                "warning"
+            ),
+            ("INC-2024-001.md", 29, "vague-action", "warning"),
+            ("INC-2024-001.md", 30, "owner-placeholder", "warning"),
+            ("INC-2024-001.md", 42, "due-before-incident", "error"),
+            ("INC-2024-001.md", 53, "due-too-far", "warning"),
+            ("INC-2024-001.md", 64, "action-not-followed-up", "warning"),
+            ("INC-2024-003.md", 6, "writeup-overdue", "warning"),
+        ]
+    );
+    let msg = |rule: &str| {
+        items
+            .iter()
+            .find(|i| i.2 == rule)
+            .map(|i| i.4.clone())
+            .unwrap()
+    };
+    // SEV2 review 11 days after the incident, window 7: 4 days late.
+    assert!(msg("review-late").starts_with("review held 4 days late"));
+    // Published 19 days after, window 14: 5 days late.
+    assert!(msg("publish-late").starts_with("write-up published 5 days late"));
+    // Draft on day 30 after the incident, window 14: 16 days overdue.
+    assert!(msg("writeup-overdue").starts_with("write-up 16 days overdue"));
+    assert!(msg("due-before-incident").contains("10 days before the incident"));
+    assert!(msg("due-too-far").contains("45 days after the incident"));
+    assert!(msg("action-not-followed-up").contains("31 days after its follow-up deadline"));
+}
+
+#[test]
+fn deadlines_are_on_time_on_the_last_day_of_their_window() {
+    let (_d, root) = fixture("");
+    // INC-2024-002 (SEV1) was reviewed on day 3 and published on day 14: no finding. On
+    // 2024-04-15 the draft INC-2024-003 is exactly 14 days old, and INC-2024-001 is 45 days
+    // old: its open item is 15 days past the follow-up deadline.
+    let (items, _) = check(&root, "2024-04-15");
+    assert!(items.iter().all(|i| i.0 != "INC-2024-002.md"), "{items:?}");
+    assert!(items.iter().all(|i| i.2 != "writeup-overdue"), "{items:?}");
+    let (items, _) = check(&root, "2024-04-16");
+    let overdue: Vec<_> = items.iter().filter(|i| i.2 == "writeup-overdue").collect();
+    assert_eq!(overdue.len(), 1);
+    assert!(
+        overdue[0].4.starts_with("write-up 1 day overdue"),
+        "{overdue:?}"
+    );
+}
+
+#[test]
+fn levels_and_off_are_honoured() {
+    let (_d, root) = fixture(
+        "\n[lint]\nblame-language = \"error\"\nvague-action = \"off\"\ndue-before-incident = \"warning\"\nreview-late = \"off\"\n",
+    );
+    let (items, code) = check(&root, "2024-05-01");
+    let r = rules(&items);
+    assert!(
+        r.iter()
+            .all(|i| i.2 != "vague-action" && i.2 != "review-late"),
+        "{r:?}"
+    );
+    assert!(r.contains(&("INC-2024-001.md", 13, "blame-language", "error")));
+    assert!(r.contains(&("INC-2024-001.md", 42, "due-before-incident", "warning")));
+    assert_eq!(code, 1, "blame-language is now an error");
+}
+
+#[test]
+fn deny_warnings_fails_on_warnings_only() {
+    let (_d, root) = fixture("\n[lint]\ndue-before-incident = \"warning\"\n");
+    let (items, code) = check(&root, "2024-05-01");
+    assert!(items.iter().all(|i| i.3 == "warning"));
+    assert_eq!(code, 0);
+    pirsite()
+        .args([
+            "check",
+            "--deny-warnings",
+            "--today",
+            "2024-05-01",
+            "--root",
+        ])
+        .arg(&root)
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn word_lists_and_due_days_extend_the_rules() {
+    let (_d, root) = fixture(
+        "publish_within_days = 30\nactions_within_days = 90\n[lint]\nblame_words = [\"didn't cover\"]\nplaceholder_owners = [\"Marcus Okafor\"]\ndue_days = { P1 = 50 }\n",
+    );
+    let (items, _) = check(&root, "2024-05-01");
+    let r = rules(&items);
+    // publish_within_days = 30: published on day 19 is on time; the draft is 0 days over.
+    assert!(
+        r.iter()
+            .all(|i| i.2 != "publish-late" && i.2 != "writeup-overdue"),
+        "{r:?}"
+    );
+    // actions_within_days = 90: nothing to follow up yet.
+    assert!(r.iter().all(|i| i.2 != "action-not-followed-up"), "{r:?}");
+    // due_days P1 = 50: due 45 days after is fine.
+    assert!(r.iter().all(|i| i.2 != "due-too-far"), "{r:?}");
+    // The placeholder list names Marcus Okafor's item (line 52).
+    assert!(
+        r.contains(&("INC-2024-001.md", 52, "owner-placeholder", "warning")),
+        "{r:?}"
+    );
+    // "didn't cover" is a blame phrase now: the Summary's second sentence is flagged too.
+    assert_eq!(r.iter().filter(|i| i.2 == "blame-language").count(), 3);
+}
+
+#[test]
+fn unknown_lint_keys_are_errors_with_a_hint() {
+    let (_d, root) = fixture("\n[lint]\nvague-actoin = \"off\"\n");
+    pirsite()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("did you mean `vague-action`?"));
+}
+
+#[test]
+fn the_sample_archive_is_clean() {
+    pirsite()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["check", "--today", "2026-11-27"])
+        .assert()
+        .code(0)
+        .stdout("no problems in 14 reports\n");
+}
+
+#[test]
+fn incident_pages_show_a_review_quality_box_unless_turned_off() {
+    let (_d, root) = fixture("\n[lint]\ndue-before-incident = \"warning\"\n");
+    pirsite()
+        .args(["build", "--today", "2024-05-01", "--root"])
+        .arg(&root)
+        .assert()
+        .code(0);
+    let page =
+        std::fs::read_to_string(root.join("public/incidents/inc-2024-001/index.html")).unwrap();
+    assert!(
+        page.contains("<h2 id=\"review-quality\">Review quality</h2> 10 notes"),
+        "{page}"
+    );
+    assert!(page.contains("<code>blame-language</code>"));
+    assert!(page.contains("<code>Improve monitoring</code>"));
+    let clean =
+        std::fs::read_to_string(root.join("public/incidents/inc-2024-002/index.html")).unwrap();
+    assert!(!clean.contains("review-quality"));
+
+    let (_d2, root2) = fixture("\n[lint]\nshow_on_site = false\ndue-before-incident = \"off\"\n");
+    pirsite()
+        .args(["build", "--today", "2024-05-01", "--root"])
+        .arg(&root2)
+        .assert()
+        .code(0);
+    let page =
+        std::fs::read_to_string(root2.join("public/incidents/inc-2024-001/index.html")).unwrap();
+    assert!(!page.contains("review-quality"));
+}
+
+#[test]
+fn dashboard_data_counts_rules_and_lists_overdue_writeups() {
+    let (_d, root) = fixture("");
+    let mut site = Site::open(&root).unwrap();
+    let today = "2024-05-01".parse().unwrap();
+    let checked = site.check_at(today);
+    let archive = site.archive(&checked, false, today);
+    // Drafts are not built, but the overdue list still names them.
+    assert_eq!(archive.incidents.len(), 2);
+    let overdue = pirsite::lint::reviews_overdue(&archive);
+    assert_eq!(overdue.len(), 1);
+    assert_eq!(overdue[0].id, "INC-2024-003");
+    assert_eq!(overdue[0].days_late, 16);
+    assert_eq!(overdue[0].due.to_string(), "2024-04-15");
+    assert_eq!(overdue[0].index, None);
+    let counts = pirsite::lint::findings_by_rule(&archive, &site.config);
+    assert_eq!(counts.len(), pirsite::lint::RULES.len());
+    let count = |rule: &str| counts.iter().find(|c| c.rule == rule).unwrap().count;
+    assert_eq!(count("blame-language"), 2);
+    assert_eq!(count("vague-action"), 1);
+    assert_eq!(count("writeup-overdue"), 0, "the draft is not built");
+    let built = site.archive(&checked, true, today);
+    let overdue = pirsite::lint::reviews_overdue(&built);
+    assert_eq!(overdue[0].index, built.by_id.get("INC-2024-003").copied());
+    assert!(overdue[0].index.is_some());
+    let i = overdue[0].index.unwrap();
+    assert_eq!(pirsite::lint::findings(&built, i).len(), 1);
+}
+
+#[test]
+fn new_reports_carry_guidance_that_never_reaches_the_page() {
+    let (_d, root) = fixture("\n[lint]\ndue-before-incident = \"off\"\n");
+    let out = pirsite()
+        .args([
+            "new",
+            "--severity",
+            "SEV2",
+            "--date",
+            "2024-04-20",
+            "--service",
+            "checkout-api",
+            "--tag",
+            "deployment",
+            "Checkout errors again",
+            "--root",
+        ])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let path = String::from_utf8(out.stdout).unwrap();
+    let text = std::fs::read_to_string(path.trim()).unwrap();
+    assert!(text.contains("What surprised you?"));
+    assert!(
+        text.contains(
+            "#   INC-2024-001 Checkout errors after a deploy (2024-03-01; shares checkout-api)"
+        ),
+        "{text}"
+    );
+    pirsite()
+        .args(["build", "--drafts", "--today", "2024-04-21", "--root"])
+        .arg(&root)
+        .assert()
+        .code(0);
+    let page =
+        std::fs::read_to_string(root.join("public/incidents/inc-2024-004/index.html")).unwrap();
+    assert!(
+        !page.contains("surprised") && !page.contains("&lt;!--"),
+        "{page}"
+    );
+}
+
+#[test]
+fn reports_with_format_errors_are_linted_too() {
+    let (_d, root) = fixture("");
+    // A SEV2 report without its What Went Well and Action Items sections: an error, and the
+    // lints still read it.
+    std::fs::write(
+        root.join("content/INC-2024-009.md"),
+        "---\nid: INC-2024-009\ntitle: Broken\nseverity: sev2\ndate: 2024-04-01\nreview_date: 2024-04-10\n---\n\n## Summary\nThe outage was caused by human error.\n\n## Timeline\n- 10:00 Kim forgot to drain the node\n\n## Contributing Factors\n- The drain step is manual.\n",
+    )
+    .unwrap();
+    let (items, code) = check(&root, "2024-05-01");
+    assert_eq!(code, 1);
+    let of: Vec<_> = items
+        .iter()
+        .filter(|i| i.0 == "INC-2024-009.md")
+        .map(|i| (i.1, i.2.as_str(), i.3.as_str()))
+        .collect();
+    assert!(of.contains(&(4, "", "error")), "{of:?}");
+    assert!(of.contains(&(6, "review-late", "warning")), "{of:?}");
+    assert!(of.contains(&(10, "blame-language", "warning")), "{of:?}");
+    assert!(of.contains(&(13, "blame-language", "warning")), "{of:?}");
+    assert!(
+        of.contains(&(15, "single-contributing-factor", "warning")),
+        "{of:?}"
+    );
+}
