@@ -213,7 +213,7 @@ fn unknown_lint_keys_are_errors_with_a_hint() {
         .arg(&root)
         .assert()
         .code(1)
-        .stderr(predicates::str::contains("did you mean `vague-action`?"));
+        .stdout(predicates::str::contains("did you mean `vague-action`?"));
 }
 
 #[test]
