@@ -1248,7 +1248,7 @@ fn site_toml_unknown_keys_name_the_closest_key() {
     assert_eq!(
         ds[0].hint.as_deref(),
         Some(
-            "known keys: title, base_url, content_dir, output_dir, theme_dir, id_pattern, timezone, due_soon_days, allow_html, severity"
+            "known keys: title, base_url, content_dir, output_dir, theme_dir, id_pattern, timezone, due_soon_days, allow_html, publish_within_days, actions_within_days, severity, lint"
         )
     );
 }

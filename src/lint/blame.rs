@@ -917,10 +917,12 @@ fn verb_blame(toks: &[Token], e: usize, sure: Sure, people: &People) -> Option<S
             .iter()
             .any(|t| matches!(t.word.as_str(), "back" | "off"));
     let fixing = undone || remedy(w);
-    if !fixing && sure == Sure::Yes && is(MAKING_VERBS, w) {
-        if let Some(j2) = judgement_after(toks, j + 1) {
-            return Some(format!("{w} … {j2}"));
-        }
+    if !fixing
+        && sure == Sure::Yes
+        && is(MAKING_VERBS, w)
+        && let Some(j2) = judgement_after(toks, j + 1)
+    {
+        return Some(format!("{w} … {j2}"));
     }
     // Any verb: a mistaken direct object ("restarted the wrong cluster": right after the verb,
     // maybe after an article, never after a preposition as in "worked around the wrong
@@ -1193,13 +1195,12 @@ pub fn blame(sentence: &str, people: &People, extra: &[String]) -> Option<String
         {
             for k in e + 2..(e + 6).min(toks.len()) {
                 let w = toks[k].word.as_str();
-                if is(FAILURE_VERBS, w) && harmed_objects(w).is_none()
+                if (is(FAILURE_VERBS, w) && harmed_objects(w).is_none()
                     || (w == "failed" && toks.get(k + 1).is_some_and(|t| t.word == "to"))
-                    || (w == "did" && toks.get(k + 1).is_some_and(|t| t.word == "not"))
+                    || (w == "did" && toks.get(k + 1).is_some_and(|t| t.word == "not")))
+                    && let Some(why) = verb_blame(&toks, k, sure, people)
                 {
-                    if let Some(why) = verb_blame(&toks, k, sure, people) {
-                        return Some(why);
-                    }
+                    return Some(why);
                 }
                 if toks[k].punct {
                     break;
