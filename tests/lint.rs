@@ -287,6 +287,51 @@ fn dashboard_data_counts_rules_and_lists_overdue_writeups() {
 }
 
 #[test]
+fn the_dashboard_lists_overdue_writeups_and_counts_findings_per_rule() {
+    let (_d, root) = fixture("\n[lint]\ndue-before-incident = \"warning\"\n");
+    let page = |args: &[&str]| {
+        let _ = std::fs::remove_dir_all(root.join("public"));
+        pirsite()
+            .args(["build", "--today", "2024-05-01", "--root"])
+            .arg(&root)
+            .args(args)
+            .assert()
+            .code(0);
+        std::fs::read_to_string(root.join("public/actions/overdue/index.html")).unwrap()
+    };
+    let dashboard = page(&[]);
+    let section = dashboard
+        .split("id=\"reviews-overdue\"")
+        .nth(1)
+        .expect("a Reviews overdue section");
+    let section = section.split("</section>").next().unwrap();
+    // The draft is not built without --drafts: named, but not linked.
+    assert!(section.contains("INC-2024-003"), "{section}");
+    assert!(!section.contains("incidents/inc-2024-003/"), "{section}");
+    assert!(section.contains("16 days late"), "{section}");
+    assert!(section.contains("datetime=\"2024-04-15\""), "{section}");
+    let rules = dashboard
+        .split("id=\"review-quality-counts\"")
+        .nth(1)
+        .expect("a findings-per-rule section");
+    let row = |rule: &str| {
+        rules
+            .split(&format!("<code>{rule}</code>"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no row for {rule}"))
+            .split("</tr>")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert!(row("blame-language").contains("<td data-label=\"Findings\" class=\"num\">2</td>"));
+    assert!(row("vague-action").contains("<td data-label=\"Findings\" class=\"num\">1</td>"));
+    // With --drafts the overdue write-up links to its page.
+    let with_drafts = page(&["--drafts"]);
+    assert!(with_drafts.contains("href=\"../../incidents/inc-2024-003/\""));
+}
+
+#[test]
 fn new_reports_carry_guidance_that_never_reaches_the_page() {
     let (_d, root) = fixture("\n[lint]\ndue-before-incident = \"off\"\n");
     let out = pirsite()

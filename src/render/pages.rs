@@ -320,5 +320,54 @@ impl<'a> Renderer<'a> {
         cx.insert("due_soon_days", &self.config.due_soon_days);
         cx.insert("by_owner", &by_owner);
         cx.insert("by_priority", &by_priority);
+        let reviews: Vec<ReviewOverdueCx> = crate::lint::reviews_overdue(a)
+            .iter()
+            .map(|r| ReviewOverdueCx {
+                id: &r.id,
+                title: &r.title,
+                url: r
+                    .index
+                    .map(|i| format!("{root}incidents/{}/", a.incidents[i].slug)),
+                severity: self.sev(&r.severity, root),
+                date: ymd(r.date),
+                status: r.status.as_str(),
+                due: ymd(r.due),
+                days_late: r.days_late,
+            })
+            .collect();
+        cx.insert("reviews_overdue", &reviews);
+        let rules: Vec<RuleCountCx> = crate::lint::findings_by_rule(a, self.config)
+            .into_iter()
+            .map(|r| RuleCountCx {
+                rule: r.rule,
+                summary: r.summary,
+                count: r.count,
+                incidents: r.incidents,
+            })
+            .collect();
+        cx.insert("findings_by_rule", &rules);
     }
+}
+
+/// A write-up still draft or in review past its publish window, for the dashboard.
+#[derive(Serialize)]
+struct ReviewOverdueCx<'a> {
+    id: &'a str,
+    title: &'a str,
+    /// Link to the page, when the report is built (drafts only with `--drafts`).
+    url: Option<String>,
+    severity: SevCx,
+    date: String,
+    status: &'static str,
+    due: String,
+    days_late: i64,
+}
+
+/// Review-quality findings of one lint rule across the built incidents.
+#[derive(Serialize)]
+struct RuleCountCx {
+    rule: &'static str,
+    summary: &'static str,
+    count: usize,
+    incidents: usize,
 }
