@@ -300,6 +300,18 @@ fn the_dashboard_lists_overdue_writeups_and_counts_findings_per_rule() {
         std::fs::read_to_string(root.join("public/actions/overdue/index.html")).unwrap()
     };
     let dashboard = page(&[]);
+    let title = dashboard
+        .split("<title>")
+        .nth(1)
+        .unwrap()
+        .split("</title>")
+        .next()
+        .unwrap();
+    assert!(
+        title.starts_with("Overdue action items") && !title.contains('<'),
+        "{title}"
+    );
+    assert_eq!(dashboard.matches("id=\"reviews-overdue\"").count(), 1);
     let section = dashboard
         .split("id=\"reviews-overdue\"")
         .nth(1)
