@@ -6,6 +6,7 @@
 //! request path), so the preview also works behind a proxy and under a sub-path.
 
 use crate::diagnostics::{Diagnostic, Level};
+use crate::text::escape_html;
 
 /// Path of the WebSocket endpoint, relative to the served site's root.
 pub const WS_PATH: &str = "__pirsite/ws";
@@ -67,21 +68,6 @@ pub fn script(request_path: &str) -> String {
     )
 }
 
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The list of diagnostics: one item per finding, `path:line:col`, level, message and hint.
 fn list(diagnostics: &[Diagnostic]) -> String {
     let mut out = String::from(r#"<ol style="margin:.5em 0 0;padding-left:1.5em">"#);
@@ -93,19 +79,19 @@ fn list(diagnostics: &[Diagnostic]) -> String {
         };
         out.push_str(&format!(
             r#"<li style="margin:.35em 0"><code style="font:inherit;font-weight:600">{}:{}:{}</code> <span style="color:{colour};font-weight:600">{}:</span> {}"#,
-            escape(&d.path),
+            escape_html(&d.path),
             d.line.max(1),
             d.col.max(1),
             d.level.as_str(),
-            escape(&d.message),
+            escape_html(&d.message),
         ));
         if let Some(rule) = &d.rule {
-            out.push_str(&format!(" [{}]", escape(rule)));
+            out.push_str(&format!(" [{}]", escape_html(rule)));
         }
         if let Some(hint) = &d.hint {
             out.push_str(&format!(
                 r#"<br><span style="color:#444">hint: {}</span>"#,
-                escape(hint).replace('\n', "<br>")
+                escape_html(hint).replace('\n', "<br>")
             ));
         }
         out.push_str("</li>");
