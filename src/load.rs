@@ -27,14 +27,42 @@ pub struct ContentFiles {
 }
 
 /// Lists the reports and assets under `content` (sorted, so every run sees the same order).
+///
+/// Symbolic links are followed only while they stay inside the content folder: a link that
+/// leads out of it (to `/etc/passwd`, or to a folder elsewhere) is skipped with a warning, so a
+/// report's folder can never publish files from the machine that builds it.
 pub fn walk(root: &Path, content: &Path) -> ContentFiles {
     let mut found = ContentFiles::default();
-    let walker = WalkDir::new(content)
+    let content_real = std::fs::canonicalize(content).unwrap_or_else(|_| content.to_path_buf());
+    let mut walker = WalkDir::new(content)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
+        if let Ok(e) = &entry
+            && e.path_is_symlink()
+        {
+            let target = std::fs::canonicalize(e.path());
+            if !target.as_ref().is_ok_and(|t| t.starts_with(&content_real)) {
+                let to = target
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_else(|_| "nowhere".into());
+                found.problems.push(
+                    Diagnostic::warning(
+                        rel_path(root, e.path()),
+                        0,
+                        0,
+                        format!("symbolic link leads out of the content folder (to {to}); skipped"),
+                    )
+                    .with_hint("copy the file into the report's folder instead of linking to it"),
+                );
+                if e.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+                continue;
+            }
+        }
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {

@@ -414,3 +414,62 @@ fn the_script_detector_catches_what_it_looks_for() {
     .unwrap();
     assert_no_script(dir.path());
 }
+
+#[test]
+fn symbolic_links_out_of_the_content_folder_are_skipped_not_published() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "root:x:0:0").unwrap();
+    std::fs::create_dir(outside.path().join("etc")).unwrap();
+    std::fs::write(outside.path().join("etc/passwd"), "root:x:0:0").unwrap();
+    let site = TestSite::with(&[
+        ("content/incidents/a.md", &report("INC-2024-001", "x")),
+        (
+            "content/incidents/graph.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        ),
+    ]);
+    symlink(
+        outside.path().join("secret.txt"),
+        site.path("content/incidents/secret.txt"),
+    )
+    .unwrap();
+    symlink(
+        outside.path().join("etc"),
+        site.path("content/incidents/etc"),
+    )
+    .unwrap();
+    // A link that stays inside the content folder is followed.
+    symlink("graph.svg", site.path("content/incidents/chart.svg")).unwrap();
+    let run = build(&site, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for skipped in ["content/incidents/secret.txt", "content/incidents/etc"] {
+        assert!(
+            run.stderr.contains(&format!(
+                "{skipped}:1:1: warning: symbolic link leads out of the content folder"
+            )),
+            "{skipped}: {}",
+            run.stderr
+        );
+    }
+    let page_dir = site.path("public/incidents/inc-2024-001");
+    assert!(page_dir.join("chart.svg").is_file());
+    assert!(page_dir.join("graph.svg").is_file());
+    assert!(!page_dir.join("secret.txt").exists());
+    assert!(!page_dir.join("passwd").exists());
+    assert_no_file_contains(&site.path("public"), "root:x:0:0");
+}
+
+fn assert_no_file_contains(dir: &Path, needle: &str) {
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(needle),
+                "{}",
+                entry.path().display()
+            );
+        }
+    }
+}
