@@ -233,6 +233,42 @@ pub fn check(
     output_label: &str,
 ) -> Vec<Diagnostic> {
     let files = &files_under(root);
+    let (mut ds, reported) = check_markdown(reports, files, base_path);
+    for p in pages {
+        let dir = dir_of(&p.path);
+        for l in &p.links {
+            let target = resolve(&l.target, dir, base_path);
+            let broken = match &target {
+                Target::Skip => false,
+                Target::Outside => true,
+                Target::Local(t) => {
+                    !exists(t, files) && !reported.contains(&(p.path.clone(), t.clone()))
+                }
+            };
+            if broken {
+                let text = std::fs::read_to_string(root.join(&p.path)).unwrap_or_default();
+                let (line, col) = LineIndex::new(&text).line_col(l.offset.min(text.len()));
+                ds.push(Diagnostic::error(
+                    format!("{output_label}/{}", p.path),
+                    line,
+                    col,
+                    format!("link target `{}` does not exist", l.target),
+                ));
+            }
+        }
+    }
+    ds
+}
+
+/// The first pass alone: every link and image written in the reports' Markdown, resolved
+/// against each report's page, checked against `files` (the paths the site has or will have,
+/// relative to the output root). `check` runs it before any output exists. Returns the
+/// findings and the (page, target) pairs they cover.
+pub fn check_markdown(
+    reports: &[(&Report, String)],
+    files: &HashSet<String>,
+    base_path: &str,
+) -> (Vec<Diagnostic>, HashSet<(String, String)>) {
     let mut ds = Vec::new();
     // Targets already reported from Markdown, per page, so a page pass does not repeat them.
     let mut reported: HashSet<(String, String)> = HashSet::new();
@@ -261,30 +297,7 @@ pub fn check(
             }
         }
     }
-    for p in pages {
-        let dir = dir_of(&p.path);
-        for l in &p.links {
-            let target = resolve(&l.target, dir, base_path);
-            let broken = match &target {
-                Target::Skip => false,
-                Target::Outside => true,
-                Target::Local(t) => {
-                    !exists(t, files) && !reported.contains(&(p.path.clone(), t.clone()))
-                }
-            };
-            if broken {
-                let text = std::fs::read_to_string(root.join(&p.path)).unwrap_or_default();
-                let (line, col) = LineIndex::new(&text).line_col(l.offset.min(text.len()));
-                ds.push(Diagnostic::error(
-                    format!("{output_label}/{}", p.path),
-                    line,
-                    col,
-                    format!("link target `{}` does not exist", l.target),
-                ));
-            }
-        }
-    }
-    ds
+    (ds, reported)
 }
 
 fn hint(target: &Target, image: bool, files: &HashSet<String>) -> String {

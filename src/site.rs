@@ -384,35 +384,14 @@ impl Site {
             staging.write(name, bytes).map_err(BuildError::Write)?;
             files += 1;
         }
-        // Assets are copied beside the page of every built report in their folder.
-        let mut by_folder: HashMap<&str, Vec<&str>> = HashMap::new();
-        for inc in &archive.incidents {
-            by_folder
-                .entry(inc.report.folder.as_str())
-                .or_default()
-                .push(inc.slug.as_str());
-        }
-        for (abs, rel) in &checked.assets {
-            let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel.as_str()));
-            if name == "index.html" {
-                continue;
-            }
-            for slug in by_folder.get(folder).into_iter().flatten() {
-                staging
-                    .copy(abs, &format!("incidents/{slug}/{name}"))
-                    .map_err(BuildError::Write)?;
-                files += 1;
-            }
+        for (abs, dest) in asset_copies(archive, &checked.assets) {
+            staging.copy(abs, &dest).map_err(BuildError::Write)?;
+            files += 1;
         }
         // Every internal link must resolve in the staged output before it is swapped in.
-        let reports: Vec<(&Report, String)> = archive
-            .incidents
-            .iter()
-            .map(|inc| (&*inc.report, format!("incidents/{}/index.html", inc.slug)))
-            .collect();
         let broken = linkcheck::check(
             staging.path(),
-            &reports,
+            &report_pages(archive),
             &links,
             &linkcheck::base_path(base_url),
             &self.config.output_dir.display().to_string(),
@@ -425,6 +404,78 @@ impl Site {
         }
         Ok((pages.len(), files))
     }
+}
+
+impl Site {
+    /// The Markdown links of the reports `build` would publish, checked against the files the
+    /// build would write (pages, static files, copied assets), without rendering anything:
+    /// `check` runs this so a broken link fails the pull request, not only the publish step.
+    pub fn check_links(
+        &self,
+        checked: &Checked,
+        archive: &Archive,
+    ) -> Result<Vec<Diagnostic>, Diagnostic> {
+        let theme = Theme::load(&self.root, &self.config.theme_dir)?;
+        let base_url = self.config.base_url.as_str();
+        let renderer = Renderer {
+            config: &self.config,
+            archive,
+            theme: &theme,
+            base_url,
+        };
+        let mut files: std::collections::HashSet<String> = renderer
+            .pages()
+            .into_iter()
+            .map(|k| k.path(archive))
+            .collect();
+        files.extend(theme.statics.keys().cloned());
+        files.extend(
+            asset_copies(archive, &checked.assets)
+                .into_iter()
+                .map(|(_, dest)| dest),
+        );
+        let (ds, _) = linkcheck::check_markdown(
+            &report_pages(archive),
+            &files,
+            &linkcheck::base_path(base_url),
+        );
+        Ok(ds)
+    }
+}
+
+/// Each built report with the path of its page.
+fn report_pages(archive: &Archive) -> Vec<(&Report, String)> {
+    archive
+        .incidents
+        .iter()
+        .map(|inc| (&*inc.report, format!("incidents/{}/index.html", inc.slug)))
+        .collect()
+}
+
+/// Where each asset is copied: beside the page of every built report in its folder (an asset
+/// named `index.html` would replace the page, and is left out).
+pub fn asset_copies<'a>(
+    archive: &Archive,
+    assets: &'a [(PathBuf, String)],
+) -> Vec<(&'a Path, String)> {
+    let mut by_folder: HashMap<&str, Vec<&str>> = HashMap::new();
+    for inc in &archive.incidents {
+        by_folder
+            .entry(inc.report.folder.as_str())
+            .or_default()
+            .push(inc.slug.as_str());
+    }
+    let mut out = Vec::new();
+    for (abs, rel) in assets {
+        let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel.as_str()));
+        if name == "index.html" {
+            continue;
+        }
+        for slug in by_folder.get(folder).into_iter().flatten() {
+            out.push((abs.as_path(), format!("incidents/{slug}/{name}")));
+        }
+    }
+    out
 }
 
 /// Options of `pirsite build`.

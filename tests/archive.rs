@@ -730,4 +730,39 @@ fn a_broken_markdown_link_fails_the_build_at_its_line() {
     // The previous build is untouched.
     assert_eq!(read(&good, "index.html"), before);
     assert!(!read(&good, "incidents/inc-2025-003/index.html").contains("the old one"));
+    // `check` finds the same two links without writing anything.
+    let out = assert_cmd::Command::cargo_bin("pirsite")
+        .unwrap()
+        .args(["check", "--today", TODAY, "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(&format!(
+        "content/2025/INC-2025-003.md:{line}:5: error: link target `../inc-2025-999/` does not exist"
+    )), "{stdout}");
+    assert!(stdout.contains(&format!(
+        "content/2025/INC-2025-003.md:{line}:41: error: link target `missing.svg` does not exist"
+    )), "{stdout}");
+    // Links to pages and assets the build writes are fine for `check` too.
+    let mut text = fs::read_to_string(&path).unwrap();
+    text = text.replace(
+        "See [the old one](../inc-2025-999/) and ![graph](missing.svg).",
+        "See [the tags](../../tags/), [an incident](../inc-2025-001/) and [the data](../../incidents.json).",
+    );
+    fs::write(&path, text).unwrap();
+    let out = assert_cmd::Command::cargo_bin("pirsite")
+        .unwrap()
+        .args(["check", "--today", TODAY, "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string()
+        ),
+        (Some(0), "no problems in 6 reports\n".to_string())
+    );
 }
