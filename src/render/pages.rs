@@ -336,8 +336,10 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         cx.insert("reviews_overdue", &reviews);
+        // Rules with findings only: a table of zeros on a clean archive is noise.
         let rules: Vec<RuleCountCx> = crate::lint::findings_by_rule(a, self.config)
             .into_iter()
+            .filter(|r| r.count > 0)
             .map(|r| RuleCountCx {
                 rule: r.rule,
                 summary: r.summary,
@@ -346,6 +348,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         cx.insert("findings_by_rule", &rules);
+        cx.insert("review_quality_shown", &self.config.lint.show_on_site);
     }
 }
 
