@@ -115,13 +115,21 @@ pub fn main() -> ExitCode {
     ExitCode::from(run(cli))
 }
 
+/// `error: <where>: <message>` and the hint, for problems with the command rather than the content.
+fn eprint_usage_error(d: &crate::diagnostics::Diagnostic) {
+    eprintln!("error: {}: {}", d.path, d.message);
+    if let Some(hint) = &d.hint {
+        eprintln!("    hint: {hint}");
+    }
+}
+
 fn open(root: &std::path::Path) -> Result<Site, u8> {
     Site::open(root).map_err(|d| {
         if d.path == crate::config::CONFIG_FILE {
             eprintln!("{}", d.to_human());
             EXIT_INVALID
         } else {
-            eprintln!("error: {}: {}", d.path, d.message);
+            eprint_usage_error(&d);
             EXIT_USAGE
         }
     })
@@ -184,7 +192,7 @@ pub fn run(cli: Cli) -> u8 {
                     return EXIT_INVALID;
                 }
                 Err(d) => {
-                    eprintln!("error: {}: {}", d.path, d.message);
+                    eprint_usage_error(&d);
                     return EXIT_USAGE;
                 }
             };

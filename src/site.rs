@@ -123,9 +123,24 @@ impl Site {
                 "site folder does not exist",
             ));
         }
+        let config = Config::load(root)?;
+        // All keys of site.toml are optional, so a site may do without the file; a folder with
+        // neither it nor a content folder is not a site at all (a mistyped --root, most often).
+        if !root.join(CONFIG_FILE).is_file() && !root.join(&config.content_dir).is_dir() {
+            return Err(Diagnostic::error(
+                root.display().to_string(),
+                0,
+                0,
+                format!(
+                    "not a pirsite site: no {CONFIG_FILE} and no `{}` folder here",
+                    config.content_dir.display()
+                ),
+            )
+            .with_hint("run pirsite in the site's folder, or pass it with --root"));
+        }
         Ok(Site {
             root: root.to_path_buf(),
-            config: Config::load(root)?,
+            config,
             cache: HashMap::new(),
         })
     }

@@ -118,7 +118,7 @@ fn tag_and_service_pages_list_exactly_their_incidents() {
 
     // The index: most incidents first, then by name; first and last seen; recurring marked.
     let tags = read(&out, "tags/index.html");
-    let row = Regex::new(r#"(?s)<th scope="row"><a href="../tags/([a-z-]+)/">[^<]+</a>( <span class="badge recurring">recurring</span>)?</th>\s*<td class="num">(\d+)</td>\s*<td class="nowrap"><time datetime="([0-9-]+)">[^<]*</time></td>\s*<td class="nowrap"><time datetime="([0-9-]+)">"#).unwrap();
+    let row = Regex::new(r#"(?s)<th scope="row"><a href="../tags/([a-z-]+)/">[^<]+</a>( <span class="badge recurring">recurring</span>)?</th>\s*<td class="num" data-label="Incidents">(\d+)</td>\s*<td class="nowrap" data-label="First seen"><time datetime="([0-9-]+)">[^<]*</time></td>\s*<td class="nowrap" data-label="Last seen"><time datetime="([0-9-]+)">"#).unwrap();
     let rows: Vec<(String, bool, String, String, String)> = row
         .captures_iter(&tags)
         .map(|c| {

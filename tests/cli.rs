@@ -111,6 +111,21 @@ fn usage_errors_exit_2() {
         stderr(&o),
         "error: does/not/exist: site folder does not exist\n"
     );
+    // A folder with neither site.toml nor content/ is not a site: a mistyped --root.
+    let empty = tempfile::tempdir().unwrap();
+    for cmd in ["check", "build"] {
+        let o = run(site.cmd().args([cmd, "--root"]).arg(empty.path()));
+        assert_eq!(code(&o), 2, "{cmd}");
+        assert_eq!(
+            stderr(&o),
+            format!(
+                "error: {}: not a pirsite site: no site.toml and no `content` folder here\n    \
+                 hint: run pirsite in the site's folder, or pass it with --root\n",
+                empty.path().display()
+            )
+        );
+    }
+    assert_eq!(std::fs::read_dir(empty.path()).unwrap().count(), 0);
     let o = run(site
         .cmd()
         .arg("check")
