@@ -234,6 +234,26 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
     if let Some(sev) = &severity {
         check_sections(r, config, sev, &mut ds);
     }
+    // Script URLs never reach the page; say so, or the author wonders where the link went.
+    for l in r
+        .links
+        .iter()
+        .filter(|l| crate::render::markdown::is_unsafe_url(&l.dest))
+    {
+        let what = if l.image { "image" } else { "link" };
+        ds.push(
+            Diagnostic::warning(
+                path,
+                l.line,
+                l.col,
+                format!(
+                    "{what} with a script URL is removed from the page: `{}`",
+                    l.dest
+                ),
+            )
+            .with_hint("link to a page of the site or an https:// address"),
+        );
+    }
     for m in &r.misplaced_actions {
         let msg = if m.level == 3 {
             format!(

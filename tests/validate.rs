@@ -380,6 +380,34 @@ fn unknown_front_matter_keys_are_warnings_with_a_hint() {
 }
 
 #[test]
+fn script_urls_are_warnings_that_say_the_link_is_removed() {
+    let r = good_with(
+        "Similar to INC-2023-117.",
+        "Similar to INC-2023-117. See [the log](javascript:alert(1)) and ![chart](data:text/html,x).",
+    );
+    let line = line_of(&r, "See [the log]");
+    assert_eq!(
+        check(&r),
+        vec![
+            warning(
+                P,
+                line,
+                col_of(&r, "[the log]"),
+                "link with a script URL is removed from the page: `javascript:alert(1)`"
+            )
+            .with_hint("link to a page of the site or an https:// address"),
+            warning(
+                P,
+                line,
+                col_of(&r, "![chart]"),
+                "image with a script URL is removed from the page: `data:text/html,x`"
+            )
+            .with_hint("link to a page of the site or an https:// address"),
+        ]
+    );
+}
+
+#[test]
 fn values_of_the_wrong_shape() {
     let r = good_with("title: Checkout Service Outage", "title: [a, b]");
     let r = r.replace("tags: [deployment, canary-analysis]", "tags: {a: 1}");

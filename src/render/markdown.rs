@@ -54,6 +54,7 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
     let mut code: Option<(String, String)> = None;
     let mut link_depth = 0usize;
     let mut dropped_links: Vec<bool> = Vec::new();
+    let mut dropped_images: Vec<bool> = Vec::new();
     let mut heading: Option<(HeadingLevel, Vec<Event<'_>>, String)> = None;
     // For each open block quote, list and item: whether its tags are emitted.
     let mut nesting: Vec<bool> = Vec::new();
@@ -126,23 +127,28 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
                     out.push(Event::End(TagEnd::Link));
                 }
             }
+            // An image with a script URL is dropped; its alt text stays, as text.
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
-                let dest_url = if is_unsafe_url(&dest_url) {
-                    CowStr::from("")
-                } else {
-                    dest_url
-                };
-                out.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+                let unsafe_url = is_unsafe_url(&dest_url);
+                dropped_images.push(unsafe_url);
+                if !unsafe_url {
+                    out.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if dropped_images.pop() == Some(false) {
+                    out.push(Event::End(TagEnd::Image));
+                }
             }
             Event::Html(html) | Event::InlineHtml(html) if !cx.allow_html => {
                 out.push(Event::Text(html))
@@ -438,6 +444,11 @@ mod tests {
                 );
             }
         }
+        // A dropped image leaves its alt text and no `<img src="">` (invalid HTML).
+        assert_eq!(
+            render_with("![graph of errors](javascript:alert(1))", false),
+            "<p>graph of errors</p>\n"
+        );
     }
 
     #[test]
