@@ -65,15 +65,17 @@ pub fn next_id(site: &Site, year: i32) -> Result<String, String> {
     Ok(format!("{prefix}{:03}", max + 1))
 }
 
-/// Reports of the site that share a service or a tag with `services`/`tags` (compared by
-/// slug), most shared names first, then newest first; at most `limit`. Reports whose front
-/// matter cannot be read are skipped.
+/// Reports of the site dated on or before `until` that share a service or a tag with
+/// `services`/`tags` (compared by slug), most shared names first, then newest first; at most
+/// `limit`. Reports whose front matter cannot be read are skipped.
 pub fn related_hints(
     site: &Site,
     services: &[String],
     tags: &[String],
+    until: NaiveDate,
     limit: usize,
 ) -> Vec<RelatedHint> {
+    let until = until.format("%Y-%m-%d").to_string();
     let wanted: Vec<(String, &String)> = services
         .iter()
         .chain(tags)
@@ -93,6 +95,15 @@ pub fn related_hints(
         let (Some(id), Some(title)) = (&fm.id, &fm.title) else {
             continue;
         };
+        // "Has something similar happened before?": later incidents are not hints (ISO dates
+        // compare as text).
+        if fm
+            .date
+            .as_ref()
+            .is_some_and(|d| d.value.trim() > until.as_str())
+        {
+            continue;
+        }
         let theirs: Vec<String> = fm
             .services
             .iter()
@@ -169,7 +180,7 @@ pub fn create(site: &Site, new: &NewReport) -> Result<PathBuf, String> {
         return Err(format!("{} already exists", path.display()));
     }
     let policy = &site.config.severity[&level];
-    let related = related_hints(site, &new.services, &new.tags, 8);
+    let related = related_hints(site, &new.services, &new.tags, date, 8);
     let text = template(
         &id,
         &NewReport {

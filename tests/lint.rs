@@ -386,6 +386,26 @@ fn new_reports_carry_guidance_that_never_reaches_the_page() {
         !page.contains("surprised") && !page.contains("&lt;!--"),
         "{page}"
     );
+    // Only earlier incidents are hints: a report dated before INC-2024-001 gets none of it.
+    let out = pirsite()
+        .args([
+            "new",
+            "--date",
+            "2024-02-01",
+            "--service",
+            "checkout-api",
+            "Earlier one",
+            "--root",
+        ])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = std::fs::read_to_string(String::from_utf8(out.stdout).unwrap().trim()).unwrap();
+    assert!(
+        !text.contains("INC-2024-001 Checkout errors after a deploy"),
+        "{text}"
+    );
 }
 
 #[test]
