@@ -288,7 +288,7 @@ fn check_blame(r: &Report, people: &People, config: &Config, f: &mut Findings<'_
                     line,
                     col,
                     format!("blaming language in {}: \"{}\" (`{why}`)", section.title, clip(&s.text)),
-                    "describe the condition that allowed the failure, not the person: \"The deployment process allowed code to reach production without catching this failure mode\"",
+                    "describe the condition that allowed the failure, not the person: name the process, tool or signal that let it through (\"The renewal relied on a manual step with no reminder\", \"The deployment process allowed code to reach production without catching this failure mode\")",
                 );
             }
         }
