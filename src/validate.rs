@@ -625,7 +625,9 @@ fn check_timeline(
     ds: &mut Vec<Diagnostic>,
 ) -> Vec<TimelinePoint> {
     let mut out: Vec<TimelinePoint> = Vec::new();
-    let mut day = date;
+    // Without a valid `date` (already an error) the entries are still checked for order,
+    // from a stand-in day, so every problem shows in one run.
+    let mut day = date.or(NaiveDate::from_ymd_opt(2000, 1, 1));
     for e in entries {
         let Some(time) = parse_clock(&e.time) else {
             ds.push(

@@ -792,6 +792,22 @@ fn a_timeline_that_goes_back_in_time() {
 }
 
 #[test]
+fn a_bad_date_does_not_hide_timeline_problems() {
+    let r = good_with("- 14:38 Rollback complete", "- 14:20 Rollback complete")
+        .replace("date: 2024-03-15", "date: 2024-02-30");
+    let ds = check(&r);
+    assert_eq!(ds.len(), 2, "{ds:?}");
+    assert_eq!(ds[0].line, 5);
+    assert_eq!(
+        (ds[1].line, ds[1].message.as_str()),
+        (
+            line_of(&r, "14:20"),
+            "timeline goes back in time: 14:20 comes after 14:27"
+        )
+    );
+}
+
+#[test]
 fn the_midnight_rule() {
     // An entry after midnight with its date is fine ...
     let r = good_with(
