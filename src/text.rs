@@ -81,6 +81,67 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// A fast, non-cryptographic hasher for small keys (words, indices) in maps the process builds
+/// for itself: the multiply-rotate hash of rustc's `FxHasher`. Not for keys an attacker picks
+/// to collide, and not stable across versions: never written anywhere.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FastHasher {
+    hash: u64,
+}
+
+const FAST_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FastHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(FAST_SEED);
+    }
+}
+
+impl std::hash::Hasher for FastHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(last));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// Builds [`FastHasher`]s, for `HashMap` and `HashSet`.
+pub type FastBuild = std::hash::BuildHasherDefault<FastHasher>;
+
 /// A stable, lowercase ASCII slug: letters and digits kept, every other run becomes one `-`.
 /// Non-ASCII letters are dropped, so `Café` and `cafe` differ only by what remains.
 pub fn slugify(s: &str) -> String {
