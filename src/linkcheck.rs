@@ -221,10 +221,113 @@ fn dir_of(page: &str) -> &str {
     page.rfind('/').map(|p| &page[..=p]).unwrap_or("")
 }
 
-/// Checks the links of the built site in `root` (the staging folder).
+/// The link check of one build: the files the output will hold, and what the Markdown pass
+/// already reported.
 ///
-/// `reports` pairs each built report with the path of its page; `pages` are the links of every
-/// generated page; `output_label` names the output folder in diagnostics of generated pages.
+/// Built before the pages are rendered, from the list of files the build writes, so each page
+/// is checked as soon as it is rendered (in parallel, without keeping its links) and the output
+/// is never walked.
+pub struct Checker<'a> {
+    files: &'a HashSet<String>,
+    base_path: &'a str,
+    output_label: &'a str,
+    /// Targets already reported from Markdown, per page, so the page pass does not repeat them.
+    reported: HashSet<(String, String)>,
+}
+
+impl<'a> Checker<'a> {
+    /// Checks every link and image the `reports` write in Markdown (each paired with the path
+    /// of its page) against `files`, the paths of the built site (`/`-separated, relative to
+    /// the output root); returns the checker for the pages and the findings of this pass.
+    /// `output_label` names the output folder in findings of generated pages.
+    pub fn new(
+        files: &'a HashSet<String>,
+        reports: &[(&Report, String)],
+        base_path: &'a str,
+        output_label: &'a str,
+    ) -> (Checker<'a>, Vec<Diagnostic>) {
+        let mut ds = Vec::new();
+        let mut reported = HashSet::new();
+        for (report, page) in reports {
+            let dir = dir_of(page);
+            for l in &report.links {
+                let target = resolve(&l.dest, dir, base_path);
+                let broken = match &target {
+                    Target::Skip => false,
+                    Target::Outside => true,
+                    Target::Local(t) => !exists(t, files),
+                };
+                if broken {
+                    if let Target::Local(t) = &target {
+                        reported.insert((page.clone(), t.clone()));
+                    }
+                    ds.push(
+                        Diagnostic::error(
+                            &report.path,
+                            l.line,
+                            l.col,
+                            format!("link target `{}` does not exist", l.dest),
+                        )
+                        .with_hint(hint(&target, l.image, files)),
+                    );
+                }
+            }
+        }
+        let checker = Checker {
+            files,
+            base_path,
+            output_label,
+            reported,
+        };
+        (checker, ds)
+    }
+
+    /// Checks the `href` and `src` values of the generated page at `path` whose text is `html`.
+    pub fn page(&self, path: &str, html: &str) -> Vec<Diagnostic> {
+        self.links(&extract(path, html), || html.to_string())
+    }
+
+    /// Checks links extracted earlier from a page; `text` gives the page's text, read only to
+    /// place a broken link.
+    pub fn links(&self, page: &PageLinks, text: impl FnOnce() -> String) -> Vec<Diagnostic> {
+        let dir = dir_of(&page.path);
+        let mut broken = Vec::new();
+        for l in &page.links {
+            let target = resolve(&l.target, dir, self.base_path);
+            let is_broken = match &target {
+                Target::Skip => false,
+                Target::Outside => true,
+                Target::Local(t) => {
+                    !exists(t, self.files)
+                        && !self.reported.contains(&(page.path.clone(), t.clone()))
+                }
+            };
+            if is_broken {
+                broken.push(l);
+            }
+        }
+        if broken.is_empty() {
+            return Vec::new();
+        }
+        let text = text();
+        let lines = LineIndex::new(&text);
+        broken
+            .into_iter()
+            .map(|l| {
+                let (line, col) = lines.line_col(l.offset.min(text.len()));
+                Diagnostic::error(
+                    format!("{}/{}", self.output_label, page.path),
+                    line,
+                    col,
+                    format!("link target `{}` does not exist", l.target),
+                )
+            })
+            .collect()
+    }
+}
+
+/// Checks the links of the built site in `root` (a built output folder): the Markdown links
+/// of `reports` and the links of `pages`, whose text is read from `root`.
 pub fn check(
     root: &Path,
     reports: &[(&Report, String)],
@@ -232,57 +335,12 @@ pub fn check(
     base_path: &str,
     output_label: &str,
 ) -> Vec<Diagnostic> {
-    let files = &files_under(root);
-    let mut ds = Vec::new();
-    // Targets already reported from Markdown, per page, so a page pass does not repeat them.
-    let mut reported: HashSet<(String, String)> = HashSet::new();
-    for (report, page) in reports {
-        let dir = dir_of(page);
-        for l in &report.links {
-            let target = resolve(&l.dest, dir, base_path);
-            let broken = match &target {
-                Target::Skip => false,
-                Target::Outside => true,
-                Target::Local(t) => !exists(t, files),
-            };
-            if broken {
-                if let Target::Local(t) = &target {
-                    reported.insert((page.clone(), t.clone()));
-                }
-                ds.push(
-                    Diagnostic::error(
-                        &report.path,
-                        l.line,
-                        l.col,
-                        format!("link target `{}` does not exist", l.dest),
-                    )
-                    .with_hint(hint(&target, l.image, files)),
-                );
-            }
-        }
-    }
+    let files = files_under(root);
+    let (checker, mut ds) = Checker::new(&files, reports, base_path, output_label);
     for p in pages {
-        let dir = dir_of(&p.path);
-        for l in &p.links {
-            let target = resolve(&l.target, dir, base_path);
-            let broken = match &target {
-                Target::Skip => false,
-                Target::Outside => true,
-                Target::Local(t) => {
-                    !exists(t, files) && !reported.contains(&(p.path.clone(), t.clone()))
-                }
-            };
-            if broken {
-                let text = std::fs::read_to_string(root.join(&p.path)).unwrap_or_default();
-                let (line, col) = LineIndex::new(&text).line_col(l.offset.min(text.len()));
-                ds.push(Diagnostic::error(
-                    format!("{output_label}/{}", p.path),
-                    line,
-                    col,
-                    format!("link target `{}` does not exist", l.target),
-                ));
-            }
-        }
+        ds.extend(checker.links(p, || {
+            std::fs::read_to_string(root.join(&p.path)).unwrap_or_default()
+        }));
     }
     ds
 }

@@ -15,7 +15,7 @@ use crate::validate;
 use crate::write::{self, Staging, WriteError};
 use chrono::{NaiveDate, TimeZone};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -28,7 +28,7 @@ struct Cached {
     modified: Option<SystemTime>,
     hash: u64,
     report: Result<Arc<Report>, Diagnostic>,
-    incident: Option<Incident>,
+    incident: Option<Arc<Incident>>,
     diagnostics: Vec<Diagnostic>,
     /// The id written in a report that could not be read, so references to it are not
     /// reported a second time as unknown ids.
@@ -51,7 +51,7 @@ pub struct Checked {
     /// Number of report files.
     pub reports: usize,
     /// Incidents of the reports that have no errors, in file order.
-    pub incidents: Vec<Incident>,
+    pub incidents: Vec<Arc<Incident>>,
     /// Non-Markdown files under the content folder: (absolute path, content-relative path).
     pub assets: Vec<(PathBuf, String)>,
     /// Number of reports read from disk this time (the rest came from the cache).
@@ -104,6 +104,52 @@ pub fn today(arg: Option<NaiveDate>, config: &Config) -> Result<NaiveDate, Strin
         .timezone
         .from_utc_datetime(&now.naive_utc())
         .date_naive())
+}
+
+/// Prints how long each stage took to stderr when `PIRSITE_TIMINGS` is set (for profiling).
+pub(crate) struct Stages {
+    on: bool,
+    last: std::time::Instant,
+    cpu: u64,
+}
+
+impl Stages {
+    pub(crate) fn start() -> Stages {
+        let on = std::env::var_os("PIRSITE_TIMINGS").is_some();
+        Stages {
+            on,
+            last: std::time::Instant::now(),
+            cpu: if on { process_cpu_ms() } else { 0 },
+        }
+    }
+
+    pub(crate) fn mark(&mut self, stage: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            let cpu = process_cpu_ms();
+            let spent = cpu - self.cpu;
+            self.cpu = cpu;
+            eprintln!(
+                "[timing] {stage}: {} ms wall, {spent} ms cpu",
+                (now - self.last).as_millis()
+            );
+            self.last = now;
+        }
+    }
+}
+
+/// CPU time of every thread of the process so far, in ms (Linux; 0 elsewhere).
+fn process_cpu_ms() -> u64 {
+    std::fs::read_dir("/proc/self/task")
+        .into_iter()
+        .flatten()
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path().join("stat")).ok())
+        .filter_map(|s| {
+            let f: Vec<&str> = s.rsplit_once(')')?.1.split_whitespace().collect();
+            let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<u64>().ok());
+            Some((ticks(11)? + ticks(12)?) * 10)
+        })
+        .sum()
 }
 
 fn content_hash(bytes: &[u8]) -> u64 {
@@ -190,7 +236,9 @@ impl Site {
                 reread: 0,
             };
         }
+        let mut t = Stages::start();
         let files = load::walk(&self.root, &content);
+        t.mark("walk");
         diagnostics.extend(files.problems);
         let config = &self.config;
         let cache = &self.cache;
@@ -264,7 +312,7 @@ impl Site {
                         modified,
                         hash,
                         report,
-                        incident,
+                        incident: incident.map(Arc::new),
                         diagnostics: ds,
                         id_guess,
                     },
@@ -272,6 +320,7 @@ impl Site {
                 )
             })
             .collect();
+        t.mark("parse+validate");
         let mut reread = 0;
         let mut reports = Vec::new();
         let mut unreadable_ids = Vec::new();
@@ -296,8 +345,11 @@ impl Site {
             &unreadable_ids,
             &self.config,
         ));
+        t.mark("collect+archive checks");
         diagnostics.extend(crate::lint::archive(&reports, &self.config, today));
+        t.mark("lint");
         diagnostics.sort();
+        t.mark("sort");
         Checked {
             diagnostics,
             reports: files.reports.len(),
@@ -342,12 +394,17 @@ impl Site {
         )
         .map_err(BuildError::Write)?;
         let staging = Staging::new(&out).map_err(BuildError::Write)?;
+        let mut t = Stages::start();
         let (pages, files) = self.render_into(checked, archive, &theme, base_url, &staging)?;
+        t.mark("(render total)");
         staging.commit().map_err(BuildError::Write)?;
+        t.mark("commit");
         Ok((pages, files))
     }
 
-    /// Renders every page in parallel into `staging`, then copies assets and static files.
+    /// Renders every page in parallel into `staging`, then copies static files and assets;
+    /// checks every link against the list of files written, each page as soon as it is
+    /// rendered.
     pub fn render_into(
         &self,
         checked: &Checked,
@@ -362,28 +419,8 @@ impl Site {
             theme,
             base_url,
         };
+        let mut t = Stages::start();
         let pages = renderer.pages();
-        let links: Vec<linkcheck::PageLinks> = pages
-            .par_iter()
-            .map(|&kind| {
-                let page = renderer.render(kind).map_err(BuildError::Render)?;
-                staging
-                    .write(&page.path, page.html.as_bytes())
-                    .map_err(BuildError::Write)?;
-                Ok(page
-                    .path
-                    .ends_with(".html")
-                    .then(|| linkcheck::extract(&page.path, &page.html)))
-            })
-            .collect::<Result<Vec<_>, BuildError>>()?
-            .into_iter()
-            .flatten()
-            .collect();
-        let mut files = 0;
-        for (name, bytes) in &theme.statics {
-            staging.write(name, bytes).map_err(BuildError::Write)?;
-            files += 1;
-        }
         // Assets are copied beside the page of every built report in their folder.
         let mut by_folder: HashMap<&str, Vec<&str>> = HashMap::new();
         for inc in &archive.incidents {
@@ -392,38 +429,63 @@ impl Site {
                 .or_default()
                 .push(inc.slug.as_str());
         }
+        let mut copies: Vec<(&Path, String)> = Vec::new();
         for (abs, rel) in &checked.assets {
             let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel.as_str()));
             if name == "index.html" {
                 continue;
             }
             for slug in by_folder.get(folder).into_iter().flatten() {
-                staging
-                    .copy(abs, &format!("incidents/{slug}/{name}"))
-                    .map_err(BuildError::Write)?;
-                files += 1;
+                copies.push((abs.as_path(), format!("incidents/{slug}/{name}")));
             }
         }
-        // Every internal link must resolve in the staged output before it is swapped in.
+        // Every file of the output, for the link check.
+        let mut files: HashSet<String> = pages.iter().map(|k| k.path(archive)).collect();
+        files.insert(write::MARKER.to_string());
+        files.extend(theme.statics.keys().cloned());
+        files.extend(copies.iter().map(|(_, rel)| rel.clone()));
         let reports: Vec<(&Report, String)> = archive
             .incidents
             .iter()
             .map(|inc| (&*inc.report, format!("incidents/{}/index.html", inc.slug)))
             .collect();
-        let broken = linkcheck::check(
-            staging.path(),
-            &reports,
-            &links,
-            &linkcheck::base_path(base_url),
-            &self.config.output_dir.display().to_string(),
-        );
+        let base_path = linkcheck::base_path(base_url);
+        let label = self.config.output_dir.display().to_string();
+        let (checker, mut broken) = linkcheck::Checker::new(&files, &reports, &base_path, &label);
+        t.mark("plan + markdown link check");
+        let page_broken: Vec<Vec<Diagnostic>> = pages
+            .par_iter()
+            .map(|&kind| {
+                let page = renderer.render(kind).map_err(BuildError::Render)?;
+                staging
+                    .write(&page.path, page.html.as_bytes())
+                    .map_err(BuildError::Write)?;
+                Ok(if page.path.ends_with(".html") {
+                    checker.page(&page.path, &page.html)
+                } else {
+                    Vec::new()
+                })
+            })
+            .collect::<Result<_, BuildError>>()?;
+        broken.extend(page_broken.into_iter().flatten());
+        t.mark("render + write + page link check");
+        let mut written = 0;
+        for (name, bytes) in &theme.statics {
+            staging.write(name, bytes).map_err(BuildError::Write)?;
+            written += 1;
+        }
+        for (abs, rel) in &copies {
+            staging.copy(abs, rel).map_err(BuildError::Write)?;
+            written += 1;
+        }
+        t.mark("statics + assets");
         if !broken.is_empty() {
             let mut ds = checked.diagnostics.clone();
             ds.extend(broken);
             ds.sort();
             return Err(BuildError::Invalid(ds, checked.reports));
         }
-        Ok((pages.len(), files))
+        Ok((pages.len(), written))
     }
 }
 
@@ -448,7 +510,9 @@ pub fn build(site: &mut Site, opts: &BuildOptions) -> Result<Built, BuildError> 
     if checked.diagnostics.has_errors() {
         return Err(BuildError::Invalid(checked.diagnostics, checked.reports));
     }
+    let mut t = Stages::start();
     let archive = site.archive(&checked, opts.drafts, today);
+    t.mark("archive model");
     let output = opts
         .output
         .clone()
