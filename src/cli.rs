@@ -17,6 +17,9 @@ pub const EXIT_INVALID: u8 = 1;
 /// Exit status: bad usage or an I/O error.
 pub const EXIT_USAGE: u8 = 2;
 
+/// How long `build` waits, before exiting, for the replaced output to be removed.
+const REMOVAL_GRACE: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// A static site generator for an archive of post-incident reviews.
 #[derive(Parser, Debug)]
 #[command(name = "pirsite", version, about, long_about = None)]
@@ -150,7 +153,7 @@ pub fn run(cli: Cli) -> u8 {
                 Ok(s) => s,
                 Err(code) => return code,
             };
-            match site::build(
+            let built = site::build(
                 &mut site,
                 &BuildOptions {
                     output: output.clone(),
@@ -158,7 +161,11 @@ pub fn run(cli: Cli) -> u8 {
                     today,
                     drafts,
                 },
-            ) {
+            );
+            // The replaced output is removed in the background: wait for it only if that is
+            // quick; a removal cut short is finished by the next build.
+            crate::write::wait_for_removals(REMOVAL_GRACE);
+            match built {
                 Ok(built) => {
                     if !built.diagnostics.is_empty() {
                         eprint!("{}", built.diagnostics.render(Format::Human, built.reports));

@@ -14,10 +14,8 @@
 use crate::diagnostics::Diagnostic;
 use crate::load::Report;
 use crate::text::LineIndex;
-use regex::Regex;
 use std::collections::HashSet;
 use std::path::Path;
-use std::sync::OnceLock;
 use walkdir::WalkDir;
 
 /// A link found in a generated page: the attribute value as written, and its byte offset.
@@ -49,30 +47,43 @@ pub enum Target {
     Outside,
 }
 
-fn attr_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r#"\s(?:href|src)="[^"]*""#).expect("valid regex"))
-}
-
-fn scheme_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"^[a-zA-Z][a-zA-Z0-9+.-]*:").expect("valid regex"))
-}
-
-/// The `href` and `src` values of every tag of `html`, double-quoted as pirsite writes them.
-/// Text and attribute values never hold a raw `"` (it is escaped), so a match is an attribute.
+/// The `href` and `src` values of every tag of `html`, double-quoted as pirsite writes them:
+/// each `href="…"` or `src="…"` that follows a whitespace character. Text and attribute values
+/// never hold a raw `"` (it is escaped), so a match is an attribute.
 pub fn extract(path: &str, html: &str) -> PageLinks {
-    let links = attr_re()
-        .find_iter(html)
-        .map(|m| {
-            let s = m.as_str();
-            let open = s.find('"').expect("the pattern has a quote") + 1;
-            PageLink {
-                target: decode_entities(&s[open..s.len() - 1]),
-                offset: m.start() + open,
-            }
-        })
-        .collect();
+    let mut links = Vec::new();
+    let bytes = html.as_bytes();
+    let mut from = 0;
+    while let Some(rel) = html[from..].find("=\"") {
+        let eq = from + rel;
+        let name_start = if html[..eq].ends_with("href") {
+            Some(eq - 4)
+        } else if html[..eq].ends_with("src") {
+            Some(eq - 3)
+        } else {
+            None
+        };
+        let open = eq + 2;
+        from = open;
+        let Some(name_start) = name_start else {
+            continue;
+        };
+        if !html[..name_start]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_whitespace)
+        {
+            continue;
+        }
+        let Some(len) = bytes[open..].iter().position(|&b| b == b'"') else {
+            break;
+        };
+        links.push(PageLink {
+            target: decode_entities(&html[open..open + len]),
+            offset: open,
+        });
+        from = open + len + 1;
+    }
     PageLinks {
         path: path.to_string(),
         links,
@@ -123,9 +134,9 @@ fn decode_entities(s: &str) -> String {
 }
 
 /// Decodes `%XX` escapes (invalid ones are kept as written).
-fn percent_decode(s: &str) -> String {
+fn percent_decode(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.contains('%') {
-        return s.to_string();
+        return std::borrow::Cow::Borrowed(s);
     }
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
@@ -142,68 +153,136 @@ fn percent_decode(s: &str) -> String {
         out.push(b[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    std::borrow::Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 fn hex(c: u8) -> Option<u8> {
     (c as char).to_digit(16).map(|d| d as u8)
 }
 
-/// Resolves `link` written on the page in folder `page_dir` (`""` or `a/b/`, relative to the
-/// output root). `base_path` is the path part of `base_url` (`/` or `/sre/incidents/`).
-pub fn resolve(link: &str, page_dir: &str, base_path: &str) -> Target {
+/// What [`resolve_into`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Skip,
+    Outside,
+    Local,
+}
+
+/// `^[a-zA-Z][a-zA-Z0-9+.-]*:`: the link names a scheme.
+fn has_scheme(link: &str) -> bool {
+    let mut chars = link.chars();
+    if !chars.next().is_some_and(|c| c.is_ascii_alphabetic()) {
+        return false;
+    }
+    for c in chars {
+        match c {
+            ':' => return true,
+            c if c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-') => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// [`resolve`], writing a local target into `out` (cleared first) instead of a new string.
+fn resolve_into(link: &str, page_dir: &str, base_path: &str, out: &mut String) -> Kind {
+    out.clear();
     let link = link.trim();
     if link.is_empty()
         || link.starts_with('#')
         || link.starts_with("//")
-        || scheme_re().is_match(link)
+        || has_scheme(link)
         || crate::render::markdown::is_unsafe_url(link)
     {
-        return Target::Skip;
+        return Kind::Skip;
     }
     let path = link.split(['#', '?']).next().unwrap_or("");
     let path = percent_decode(path);
-    let joined = if let Some(abs) = path.strip_prefix('/') {
-        match ("/".to_string() + abs).strip_prefix(base_path) {
-            Some(under) => under.to_string(),
-            None if format!("/{abs}/") == base_path => String::new(),
-            None => return Target::Skip,
+    // The path to normalise, in up to two parts (the page's folder, then the link).
+    let (first, second): (&str, &str) = if let Some(abs) = path.strip_prefix('/') {
+        match base_path
+            .strip_prefix('/')
+            .and_then(|b| abs.strip_prefix(b))
+        {
+            Some(under) => ("", under),
+            None if base_path.len() == abs.len() + 2
+                && base_path.starts_with('/')
+                && base_path.ends_with('/')
+                && &base_path[1..base_path.len() - 1] == abs =>
+            {
+                ("", "")
+            }
+            None => return Kind::Skip,
         }
     } else if path.is_empty() {
         // `?query` only: the page itself.
-        return Target::Skip;
+        return Kind::Skip;
     } else {
-        format!("{page_dir}{path}")
+        (page_dir, &path)
     };
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in joined.split('/') {
+    for seg in first.split('/').chain(second.split('/')) {
         match seg {
             "" | "." => {}
             ".." => {
-                if parts.pop().is_none() {
-                    return Target::Outside;
+                if out.is_empty() {
+                    return Kind::Outside;
                 }
+                let cut = out.rfind('/').unwrap_or(0);
+                out.truncate(cut);
             }
-            s => parts.push(s),
+            s => {
+                if !out.is_empty() {
+                    out.push('/');
+                }
+                out.push_str(s);
+            }
         }
     }
-    let mut out = parts.join("/");
-    if joined.ends_with('/') && !out.is_empty() {
+    let ends_with_slash = if second.is_empty() {
+        first.ends_with('/')
+    } else {
+        second.ends_with('/')
+    };
+    if ends_with_slash && !out.is_empty() {
         out.push('/');
     }
-    Target::Local(out)
+    Kind::Local
+}
+
+/// Resolves `link` written on the page in folder `page_dir` (`""` or `a/b/`, relative to the
+/// output root). `base_path` is the path part of `base_url` (`/` or `/sre/incidents/`).
+pub fn resolve(link: &str, page_dir: &str, base_path: &str) -> Target {
+    let mut out = String::new();
+    match resolve_into(link, page_dir, base_path, &mut out) {
+        Kind::Skip => Target::Skip,
+        Kind::Outside => Target::Outside,
+        Kind::Local => Target::Local(out),
+    }
+}
+
+/// True when `target` (from [`resolve`]) names a file of `files`, or a folder with an
+/// `index.html` in it. `target` is left as it was.
+fn exists_in(target: &mut String, files: &HashSet<String>) -> bool {
+    let len = target.len();
+    let found = if target.is_empty() {
+        files.contains("index.html")
+    } else if target.ends_with('/') {
+        target.push_str("index.html");
+        files.contains(target.as_str())
+    } else if files.contains(target.as_str()) {
+        true
+    } else {
+        target.push_str("/index.html");
+        files.contains(target.as_str())
+    };
+    target.truncate(len);
+    found
 }
 
 /// True when `target` (from [`resolve`]) names a file of `files`, or a folder with an
 /// `index.html` in it.
 fn exists(target: &str, files: &HashSet<String>) -> bool {
-    if target.is_empty() {
-        return files.contains("index.html");
-    }
-    if let Some(dir) = target.strip_suffix('/') {
-        return files.contains(&format!("{dir}/index.html"));
-    }
-    files.contains(target) || files.contains(&format!("{target}/index.html"))
+    exists_in(&mut target.to_string(), files)
 }
 
 /// Every file under `root`, as `/`-separated paths relative to it.
@@ -221,10 +300,113 @@ fn dir_of(page: &str) -> &str {
     page.rfind('/').map(|p| &page[..=p]).unwrap_or("")
 }
 
-/// Checks the links of the built site in `root` (the staging folder).
+/// The link check of one build: the files the output will hold, and what the Markdown pass
+/// already reported.
 ///
-/// `reports` pairs each built report with the path of its page; `pages` are the links of every
-/// generated page; `output_label` names the output folder in diagnostics of generated pages.
+/// Built before the pages are rendered, from the list of files the build writes, so each page
+/// is checked as soon as it is rendered (in parallel, without keeping its links) and the output
+/// is never walked.
+pub struct Checker<'a> {
+    files: &'a HashSet<String>,
+    base_path: &'a str,
+    output_label: &'a str,
+    /// Targets already reported from Markdown, per page, so the page pass does not repeat them.
+    reported: HashSet<(String, String)>,
+}
+
+impl<'a> Checker<'a> {
+    /// Checks every link and image the `reports` write in Markdown (each paired with the path
+    /// of its page) against `files`, the paths of the built site (`/`-separated, relative to
+    /// the output root); returns the checker for the pages and the findings of this pass.
+    /// `output_label` names the output folder in findings of generated pages.
+    pub fn new(
+        files: &'a HashSet<String>,
+        reports: &[(&Report, String)],
+        base_path: &'a str,
+        output_label: &'a str,
+    ) -> (Checker<'a>, Vec<Diagnostic>) {
+        let mut ds = Vec::new();
+        let mut reported = HashSet::new();
+        for (report, page) in reports {
+            let dir = dir_of(page);
+            for l in &report.links {
+                let target = resolve(&l.dest, dir, base_path);
+                let broken = match &target {
+                    Target::Skip => false,
+                    Target::Outside => true,
+                    Target::Local(t) => !exists(t, files),
+                };
+                if broken {
+                    if let Target::Local(t) = &target {
+                        reported.insert((page.clone(), t.clone()));
+                    }
+                    ds.push(
+                        Diagnostic::error(
+                            &report.path,
+                            l.line,
+                            l.col,
+                            format!("link target `{}` does not exist", l.dest),
+                        )
+                        .with_hint(hint(&target, l.image, files)),
+                    );
+                }
+            }
+        }
+        let checker = Checker {
+            files,
+            base_path,
+            output_label,
+            reported,
+        };
+        (checker, ds)
+    }
+
+    /// Checks the `href` and `src` values of the generated page at `path` whose text is `html`.
+    pub fn page(&self, path: &str, html: &str) -> Vec<Diagnostic> {
+        self.links(&extract(path, html), || html.to_string())
+    }
+
+    /// Checks links extracted earlier from a page; `text` gives the page's text, read only to
+    /// place a broken link.
+    pub fn links(&self, page: &PageLinks, text: impl FnOnce() -> String) -> Vec<Diagnostic> {
+        let dir = dir_of(&page.path);
+        let mut broken = Vec::new();
+        let mut target = String::new();
+        for l in &page.links {
+            let is_broken = match resolve_into(&l.target, dir, self.base_path, &mut target) {
+                Kind::Skip => false,
+                Kind::Outside => true,
+                Kind::Local => {
+                    !exists_in(&mut target, self.files)
+                        && !self.reported.contains(&(page.path.clone(), target.clone()))
+                }
+            };
+            if is_broken {
+                broken.push(l);
+            }
+        }
+        if broken.is_empty() {
+            return Vec::new();
+        }
+        let text = text();
+        let lines = LineIndex::new(&text);
+        broken
+            .into_iter()
+            .map(|l| {
+                let (line, col) = lines.line_col(l.offset.min(text.len()));
+                Diagnostic::error(
+                    format!("{}/{}", self.output_label, page.path),
+                    line,
+                    col,
+                    format!("link target `{}` does not exist", l.target),
+                )
+            })
+            .collect()
+    }
+}
+
+/// Checks the links of the built site in `root` (a built output folder): the Markdown links
+/// of `reports` and the links of `pages`, whose text is read from `root`.
 pub fn check(
     root: &Path,
     reports: &[(&Report, String)],
@@ -232,72 +414,14 @@ pub fn check(
     base_path: &str,
     output_label: &str,
 ) -> Vec<Diagnostic> {
-    let files = &files_under(root);
-    let (mut ds, reported) = check_markdown(reports, files, base_path);
+    let files = files_under(root);
+    let (checker, mut ds) = Checker::new(&files, reports, base_path, output_label);
     for p in pages {
-        let dir = dir_of(&p.path);
-        for l in &p.links {
-            let target = resolve(&l.target, dir, base_path);
-            let broken = match &target {
-                Target::Skip => false,
-                Target::Outside => true,
-                Target::Local(t) => {
-                    !exists(t, files) && !reported.contains(&(p.path.clone(), t.clone()))
-                }
-            };
-            if broken {
-                let text = std::fs::read_to_string(root.join(&p.path)).unwrap_or_default();
-                let (line, col) = LineIndex::new(&text).line_col(l.offset.min(text.len()));
-                ds.push(Diagnostic::error(
-                    format!("{output_label}/{}", p.path),
-                    line,
-                    col,
-                    format!("link target `{}` does not exist", l.target),
-                ));
-            }
-        }
+        ds.extend(checker.links(p, || {
+            std::fs::read_to_string(root.join(&p.path)).unwrap_or_default()
+        }));
     }
     ds
-}
-
-/// The first pass alone: every link and image written in the reports' Markdown, resolved
-/// against each report's page, checked against `files` (the paths the site has or will have,
-/// relative to the output root). `check` runs it before any output exists. Returns the
-/// findings and the (page, target) pairs they cover.
-pub fn check_markdown(
-    reports: &[(&Report, String)],
-    files: &HashSet<String>,
-    base_path: &str,
-) -> (Vec<Diagnostic>, HashSet<(String, String)>) {
-    let mut ds = Vec::new();
-    // Targets already reported from Markdown, per page, so a page pass does not repeat them.
-    let mut reported: HashSet<(String, String)> = HashSet::new();
-    for (report, page) in reports {
-        let dir = dir_of(page);
-        for l in &report.links {
-            let target = resolve(&l.dest, dir, base_path);
-            let broken = match &target {
-                Target::Skip => false,
-                Target::Outside => true,
-                Target::Local(t) => !exists(t, files),
-            };
-            if broken {
-                if let Target::Local(t) = &target {
-                    reported.insert((page.clone(), t.clone()));
-                }
-                ds.push(
-                    Diagnostic::error(
-                        &report.path,
-                        l.line,
-                        l.col,
-                        format!("link target `{}` does not exist", l.dest),
-                    )
-                    .with_hint(hint(&target, l.image, files)),
-                );
-            }
-        }
-    }
-    (ds, reported)
 }
 
 fn hint(target: &Target, image: bool, files: &HashSet<String>) -> String {
@@ -352,6 +476,7 @@ pub fn base_path(base_url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use regex::Regex;
 
     fn files(list: &[&str]) -> HashSet<String> {
         list.iter().map(|s| s.to_string()).collect()
@@ -376,6 +501,15 @@ mod tests {
         );
         assert_eq!(resolve("/sre", d, "/sre/"), Target::Local(String::new()));
         assert_eq!(resolve("/grafana/d/1", d, "/sre/"), Target::Skip);
+        assert_eq!(
+            resolve("/sre/a/../b/", d, "/sre/"),
+            Target::Local("b/".into())
+        );
+        assert_eq!(resolve("/x", d, "/"), Target::Local("x".into()));
+        assert_eq!(resolve("./../.././", d, "/"), Target::Local(String::new()));
+        assert_eq!(resolve("a//b/./c", "", "/"), Target::Local("a/b/c".into()));
+        assert_eq!(resolve("JavaScript:alert(1)", d, "/"), Target::Skip);
+        assert_eq!(resolve(" java\tscript:x", d, "/"), Target::Skip);
         for skip in [
             "https://x.example/",
             "mailto:a@b",
@@ -385,6 +519,38 @@ mod tests {
             "?q",
         ] {
             assert_eq!(resolve(skip, d, "/"), Target::Skip, "{skip}");
+        }
+    }
+
+    #[test]
+    fn extraction_finds_what_the_attribute_pattern_finds() {
+        let pattern = Regex::new(r#"\s(?:href|src)="[^"]*""#).unwrap();
+        for html in [
+            "<a href=\"a\">x</a> <img src=\"b\" alt=\"\">",
+            "<a\nhref=\"a\"\tsrc=\"b\">",
+            "<a xhref=\"no\" data-src=\"no\" href=\"yes\">",
+            "\u{a0}href=\"nbsp\" \u{2003}src=\"em\"",
+            "href=\"at-start\" <a href=\"\">",
+            "<a href=\"x src=\"y\">",
+            "<a href=\"unterminated",
+            "<a href =\"spaced\" href=\"\" src=\"é&amp;\">",
+        ] {
+            let expected: Vec<(String, usize)> = pattern
+                .find_iter(html)
+                .map(|m| {
+                    let open = m.as_str().find('"').unwrap() + 1;
+                    (
+                        decode_entities(&m.as_str()[open..m.as_str().len() - 1]),
+                        m.start() + open,
+                    )
+                })
+                .collect();
+            let got: Vec<(String, usize)> = extract("p.html", html)
+                .links
+                .into_iter()
+                .map(|l| (l.target, l.offset))
+                .collect();
+            assert_eq!(got, expected, "{html}");
         }
     }
 

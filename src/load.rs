@@ -647,7 +647,12 @@ fn parse_fields(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec<A
     // After a thematic break, text up to the next field belongs to no field.
     let mut open = true;
     for (at, line) in lines_in(&r.body, range, code) {
-        if let Some(c) = field_re().captures(line) {
+        // Every field line has `**`: the others skip the regex.
+        if let Some(c) = line
+            .contains("**")
+            .then(|| field_re().captures(line))
+            .flatten()
+        {
             let name = c
                 .get(2)
                 .map(|m| m.as_str().trim().to_string())

@@ -349,7 +349,7 @@ pub struct Related {
 #[derive(Debug, Clone)]
 pub struct Archive {
     /// Incidents, newest first (date, then id, descending).
-    pub incidents: Vec<Incident>,
+    pub incidents: Vec<Arc<Incident>>,
     /// Index of each id in `incidents`.
     pub by_id: HashMap<String, usize>,
     /// For each incident, the incidents whose text references it (newest first).
@@ -380,7 +380,7 @@ impl Archive {
     /// Builds the archive from validated incidents. Incidents not `published` are kept only
     /// with `drafts`.
     pub fn new(
-        mut incidents: Vec<Incident>,
+        mut incidents: Vec<Arc<Incident>>,
         drafts: bool,
         today: NaiveDate,
         due_soon_days: u32,
@@ -460,7 +460,7 @@ impl Archive {
 
     /// The incident with `id`, if it is built.
     pub fn get(&self, id: &str) -> Option<&Incident> {
-        self.by_id.get(id).map(|&i| &self.incidents[i])
+        self.by_id.get(id).map(|&i| &*self.incidents[i])
     }
 
     /// The action an [`ActionRef`] points at.
@@ -482,10 +482,12 @@ fn term_ids(names: &[String], index: &HashMap<String, usize>) -> Vec<usize> {
     out
 }
 
-/// Related incidents of every incident, through the tag and service indexes: each incident
-/// visits only the incidents that share a term with it.
+/// Related incidents of every incident, through the tag and service indexes. The incident
+/// lists of an incident's terms are in archive order (newest first), so merging them finds the
+/// newest candidates first and stops as soon as enough are found: each incident looks at a few
+/// hundred entries at most, whatever the size of the archive.
 fn related(
-    incidents: &[Incident],
+    incidents: &[Arc<Incident>],
     by_id: &HashMap<String, usize>,
     tags: (&[Term], &HashMap<String, usize>),
     services: (&[Term], &HashMap<String, usize>),
@@ -499,76 +501,79 @@ fn related(
         .iter()
         .map(|i| term_ids(&i.services, services.1))
         .collect();
-    let n = incidents.len();
-    (0..n)
+    (0..incidents.len())
         .into_par_iter()
         .with_min_len(64)
-        .map_init(
-            || (vec![0u32; n], vec![false; n], Vec::new()),
-            |(shared, by_service, touched), i| {
-                for &t in &tag_ids[i] {
-                    for &j in &tags.0[t].incidents {
-                        if shared[j] == 0 && !by_service[j] {
-                            touched.push(j);
-                        }
-                        shared[j] += 1;
-                    }
-                }
-                for &s in &service_ids[i] {
-                    for &j in &services.0[s].incidents {
-                        if shared[j] == 0 && !by_service[j] {
-                            touched.push(j);
-                        }
-                        by_service[j] = true;
-                    }
-                }
-                let explicit: BTreeSet<usize> = incidents[i]
-                    .related
+        .map(|i| {
+            let explicit: BTreeSet<usize> = incidents[i]
+                .related
+                .iter()
+                .filter_map(|id| by_id.get(id).copied())
+                .filter(|&j| j != i)
+                .collect();
+            let wanted = RELATED_MAX.saturating_sub(explicit.len());
+            // One cursor per term list: (list, position, is a service).
+            let mut cursors: Vec<(&[usize], usize, bool)> = tag_ids[i]
+                .iter()
+                .map(|&t| (tags.0[t].incidents.as_slice(), 0, false))
+                .chain(
+                    service_ids[i]
+                        .iter()
+                        .map(|&s| (services.0[s].incidents.as_slice(), 0, true)),
+                )
+                .collect();
+            let mut inferred: Vec<usize> = Vec::with_capacity(wanted);
+            while inferred.len() < wanted {
+                let Some(j) = cursors
                     .iter()
-                    .filter_map(|id| by_id.get(id).copied())
-                    .filter(|&j| j != i)
-                    .collect();
-                let mut inferred: Vec<usize> = touched
-                    .iter()
+                    .filter_map(|(l, p, _)| l.get(*p))
+                    .min()
                     .copied()
-                    .filter(|&j| j != i && !explicit.contains(&j))
-                    .filter(|&j| shared[j] >= 2 || by_service[j])
-                    .collect();
-                for &j in touched.iter() {
-                    shared[j] = 0;
-                    by_service[j] = false;
+                else {
+                    break;
+                };
+                let (mut shared_tags, mut by_service) = (0, false);
+                for (list, pos, service) in cursors.iter_mut() {
+                    if list.get(*pos) == Some(&j) {
+                        *pos += 1;
+                        if *service {
+                            by_service = true;
+                        } else {
+                            shared_tags += 1;
+                        }
+                    }
                 }
-                touched.clear();
-                inferred.sort_unstable();
-                inferred.truncate(RELATED_MAX.saturating_sub(explicit.len()));
-                let mut chosen: Vec<usize> = explicit.iter().copied().chain(inferred).collect();
-                // Indices follow the archive order, so ascending is newest first.
-                chosen.sort_unstable();
-                chosen
-                    .into_iter()
-                    .map(|j| Related {
-                        incident: j,
-                        explicit: explicit.contains(&j),
-                        shared_tags: tag_ids[i]
-                            .iter()
-                            .copied()
-                            .filter(|t| tag_ids[j].contains(t))
-                            .collect(),
-                        shared_services: service_ids[i]
-                            .iter()
-                            .copied()
-                            .filter(|s| service_ids[j].contains(s))
-                            .collect(),
-                    })
-                    .collect()
-            },
-        )
+                if j != i && !explicit.contains(&j) && (shared_tags >= 2 || by_service) {
+                    inferred.push(j);
+                }
+            }
+            let mut chosen: Vec<usize> = explicit.iter().copied().chain(inferred).collect();
+            // Indices follow the archive order, so ascending is newest first.
+            chosen.sort_unstable();
+            chosen
+                .into_iter()
+                .map(|j| Related {
+                    incident: j,
+                    explicit: explicit.contains(&j),
+                    shared_tags: tag_ids[i]
+                        .iter()
+                        .copied()
+                        .filter(|t| tag_ids[j].contains(t))
+                        .collect(),
+                    shared_services: service_ids[i]
+                        .iter()
+                        .copied()
+                        .filter(|s| service_ids[j].contains(s))
+                        .collect(),
+                })
+                .collect()
+        })
         .collect()
 }
 
 /// Groups incidents by the names `names` returns, slugged; sorted by count, then name.
 fn terms(
-    incidents: &[Incident],
+    incidents: &[Arc<Incident>],
     names: impl Fn(&Incident) -> &Vec<String>,
     severity_order: &[String],
 ) -> Vec<Term> {
@@ -673,7 +678,13 @@ mod tests {
         }
         let order = vec!["SEV4".to_string()];
         let day = "2024-05-01".parse().unwrap();
-        let a = Archive::new(list, false, day, 7, &order);
+        let a = Archive::new(
+            list.into_iter().map(Arc::new).collect(),
+            false,
+            day,
+            7,
+            &order,
+        );
         let of = |id: &str| {
             a.related[a.by_id[id]]
                 .iter()

@@ -15,7 +15,7 @@ use crate::validate;
 use crate::write::{self, Staging, WriteError};
 use chrono::{NaiveDate, TimeZone};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -28,7 +28,7 @@ struct Cached {
     modified: Option<SystemTime>,
     hash: u64,
     report: Result<Arc<Report>, Diagnostic>,
-    incident: Option<Incident>,
+    incident: Option<Arc<Incident>>,
     diagnostics: Vec<Diagnostic>,
     /// The id written in a report that could not be read, so references to it are not
     /// reported a second time as unknown ids.
@@ -51,7 +51,7 @@ pub struct Checked {
     /// Number of report files.
     pub reports: usize,
     /// Incidents of the reports that have no errors, in file order.
-    pub incidents: Vec<Incident>,
+    pub incidents: Vec<Arc<Incident>>,
     /// Non-Markdown files under the content folder: (absolute path, content-relative path).
     pub assets: Vec<(PathBuf, String)>,
     /// Number of reports read from disk this time (the rest came from the cache).
@@ -104,6 +104,52 @@ pub fn today(arg: Option<NaiveDate>, config: &Config) -> Result<NaiveDate, Strin
         .timezone
         .from_utc_datetime(&now.naive_utc())
         .date_naive())
+}
+
+/// Prints how long each stage took to stderr when `PIRSITE_TIMINGS` is set (for profiling).
+pub(crate) struct Stages {
+    on: bool,
+    last: std::time::Instant,
+    cpu: u64,
+}
+
+impl Stages {
+    pub(crate) fn start() -> Stages {
+        let on = std::env::var_os("PIRSITE_TIMINGS").is_some();
+        Stages {
+            on,
+            last: std::time::Instant::now(),
+            cpu: if on { process_cpu_ms() } else { 0 },
+        }
+    }
+
+    pub(crate) fn mark(&mut self, stage: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            let cpu = process_cpu_ms();
+            let spent = cpu - self.cpu;
+            self.cpu = cpu;
+            eprintln!(
+                "[timing] {stage}: {} ms wall, {spent} ms cpu",
+                (now - self.last).as_millis()
+            );
+            self.last = now;
+        }
+    }
+}
+
+/// CPU time of every thread of the process so far, in ms (Linux; 0 elsewhere).
+fn process_cpu_ms() -> u64 {
+    std::fs::read_dir("/proc/self/task")
+        .into_iter()
+        .flatten()
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path().join("stat")).ok())
+        .filter_map(|s| {
+            let f: Vec<&str> = s.rsplit_once(')')?.1.split_whitespace().collect();
+            let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<u64>().ok());
+            Some((ticks(11)? + ticks(12)?) * 10)
+        })
+        .sum()
 }
 
 fn content_hash(bytes: &[u8]) -> u64 {
@@ -205,7 +251,9 @@ impl Site {
                 reread: 0,
             };
         }
+        let mut t = Stages::start();
         let files = load::walk(&self.root, &content);
+        t.mark("walk");
         diagnostics.extend(files.problems);
         let config = &self.config;
         let cache = &self.cache;
@@ -279,7 +327,7 @@ impl Site {
                         modified,
                         hash,
                         report,
-                        incident,
+                        incident: incident.map(Arc::new),
                         diagnostics: ds,
                         id_guess,
                     },
@@ -287,6 +335,7 @@ impl Site {
                 )
             })
             .collect();
+        t.mark("parse+validate");
         let mut reread = 0;
         let mut reports = Vec::new();
         let mut unreadable_ids = Vec::new();
@@ -311,8 +360,11 @@ impl Site {
             &unreadable_ids,
             &self.config,
         ));
+        t.mark("collect+archive checks");
         diagnostics.extend(crate::lint::archive(&reports, &self.config, today));
+        t.mark("lint");
         diagnostics.sort();
+        t.mark("sort");
         Checked {
             diagnostics,
             reports: files.reports.len(),
@@ -357,12 +409,17 @@ impl Site {
         )
         .map_err(BuildError::Write)?;
         let staging = Staging::new(&out).map_err(BuildError::Write)?;
+        let mut t = Stages::start();
         let (pages, files) = self.render_into(checked, archive, &theme, base_url, &staging)?;
+        t.mark("(render total)");
         staging.commit().map_err(BuildError::Write)?;
+        t.mark("commit");
         Ok((pages, files))
     }
 
-    /// Renders every page in parallel into `staging`, then copies assets and static files.
+    /// Renders every page in parallel into `staging`, then copies static files and assets;
+    /// checks every link against the list of files written, each page as soon as it is
+    /// rendered.
     pub fn render_into(
         &self,
         checked: &Checked,
@@ -377,47 +434,48 @@ impl Site {
             theme,
             base_url,
         };
+        let mut t = Stages::start();
         let pages = renderer.pages();
-        let links: Vec<linkcheck::PageLinks> = pages
+        let copies = asset_copies(archive, &checked.assets);
+        let files = planned_files(archive, &pages, theme, &copies);
+        let reports = report_pages(archive);
+        let base_path = linkcheck::base_path(base_url);
+        let label = self.config.output_dir.display().to_string();
+        let (checker, mut broken) = linkcheck::Checker::new(&files, &reports, &base_path, &label);
+        t.mark("plan + markdown link check");
+        let page_broken: Vec<Vec<Diagnostic>> = pages
             .par_iter()
             .map(|&kind| {
                 let page = renderer.render(kind).map_err(BuildError::Render)?;
                 staging
                     .write(&page.path, page.html.as_bytes())
                     .map_err(BuildError::Write)?;
-                Ok(page
-                    .path
-                    .ends_with(".html")
-                    .then(|| linkcheck::extract(&page.path, &page.html)))
+                Ok(if page.path.ends_with(".html") {
+                    checker.page(&page.path, &page.html)
+                } else {
+                    Vec::new()
+                })
             })
-            .collect::<Result<Vec<_>, BuildError>>()?
-            .into_iter()
-            .flatten()
-            .collect();
-        let mut files = 0;
+            .collect::<Result<_, BuildError>>()?;
+        broken.extend(page_broken.into_iter().flatten());
+        t.mark("render + write + page link check");
+        let mut written = 0;
         for (name, bytes) in &theme.statics {
             staging.write(name, bytes).map_err(BuildError::Write)?;
-            files += 1;
+            written += 1;
         }
-        for (abs, dest) in asset_copies(archive, &checked.assets) {
-            staging.copy(abs, &dest).map_err(BuildError::Write)?;
-            files += 1;
+        for (abs, rel) in &copies {
+            staging.copy(abs, rel).map_err(BuildError::Write)?;
+            written += 1;
         }
-        // Every internal link must resolve in the staged output before it is swapped in.
-        let broken = linkcheck::check(
-            staging.path(),
-            &report_pages(archive),
-            &links,
-            &linkcheck::base_path(base_url),
-            &self.config.output_dir.display().to_string(),
-        );
+        t.mark("statics + assets");
         if !broken.is_empty() {
             let mut ds = checked.diagnostics.clone();
             ds.extend(broken);
             ds.sort();
             return Err(BuildError::Invalid(ds, checked.reports));
         }
-        Ok((pages.len(), files))
+        Ok((pages.len(), written))
     }
 }
 
@@ -438,24 +496,27 @@ impl Site {
             theme: &theme,
             base_url,
         };
-        let mut files: std::collections::HashSet<String> = renderer
-            .pages()
-            .into_iter()
-            .map(|k| k.path(archive))
-            .collect();
-        files.extend(theme.statics.keys().cloned());
-        files.extend(
-            asset_copies(archive, &checked.assets)
-                .into_iter()
-                .map(|(_, dest)| dest),
-        );
-        let (ds, _) = linkcheck::check_markdown(
-            &report_pages(archive),
-            &files,
-            &linkcheck::base_path(base_url),
-        );
+        let copies = asset_copies(archive, &checked.assets);
+        let files = planned_files(archive, &renderer.pages(), &theme, &copies);
+        let base_path = linkcheck::base_path(base_url);
+        let (_, ds) = linkcheck::Checker::new(&files, &report_pages(archive), &base_path, "");
         Ok(ds)
     }
+}
+
+/// Every file a build writes, relative to the output root: pages, the marker, the theme's
+/// static files and the copied assets. The link check resolves links against it.
+fn planned_files(
+    archive: &Archive,
+    pages: &[crate::render::PageKind],
+    theme: &Theme,
+    copies: &[(&Path, String)],
+) -> HashSet<String> {
+    let mut files: HashSet<String> = pages.iter().map(|k| k.path(archive)).collect();
+    files.insert(write::MARKER.to_string());
+    files.extend(theme.statics.keys().cloned());
+    files.extend(copies.iter().map(|(_, rel)| rel.clone()));
+    files
 }
 
 /// Each built report with the path of its page.
@@ -514,7 +575,9 @@ pub fn build(site: &mut Site, opts: &BuildOptions) -> Result<Built, BuildError> 
     if checked.diagnostics.has_errors() {
         return Err(BuildError::Invalid(checked.diagnostics, checked.reports));
     }
+    let mut t = Stages::start();
     let archive = site.archive(&checked, opts.drafts, today);
+    t.mark("archive model");
     let output = opts
         .output
         .clone()

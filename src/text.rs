@@ -81,6 +81,128 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// `YYYY-MM-DD`, as chrono's `%Y-%m-%d` writes it, without parsing a format string each time
+/// (pages write hundreds of thousands of dates).
+pub fn ymd(d: chrono::NaiveDate) -> String {
+    let mut s = String::with_capacity(16);
+    push_ymd(&mut s, d);
+    s
+}
+
+/// `YYYY-MM-DD HH:MM` with `sep` between the date and the time (`' '` or `'T'`).
+pub fn ymd_hm(t: chrono::NaiveDateTime, sep: char) -> String {
+    let mut s = String::with_capacity(16);
+    push_ymd(&mut s, t.date());
+    s.push(sep);
+    push_hm(&mut s, t.time());
+    s
+}
+
+/// `HH:MM`.
+pub fn hm(t: chrono::NaiveTime) -> String {
+    let mut s = String::with_capacity(5);
+    push_hm(&mut s, t);
+    s
+}
+
+fn push_digits(s: &mut String, n: u32, width: usize) {
+    let mut buf = [b'0'; 10];
+    let mut v = n;
+    let mut len = 0;
+    while v > 0 || len == 0 {
+        buf[9 - len] = b'0' + (v % 10) as u8;
+        v /= 10;
+        len += 1;
+    }
+    for _ in len..width {
+        s.push('0');
+    }
+    s.push_str(std::str::from_utf8(&buf[10 - len..]).expect("ASCII digits"));
+}
+
+fn push_ymd(s: &mut String, d: chrono::NaiveDate) {
+    use chrono::Datelike;
+    let year = d.year();
+    if !(0..=9999).contains(&year) {
+        // Signed years: chrono's own form.
+        s.push_str(&d.format("%Y-%m-%d").to_string());
+        return;
+    }
+    push_digits(s, year as u32, 4);
+    s.push('-');
+    push_digits(s, d.month(), 2);
+    s.push('-');
+    push_digits(s, d.day(), 2);
+}
+
+fn push_hm(s: &mut String, t: chrono::NaiveTime) {
+    use chrono::Timelike;
+    push_digits(s, t.hour(), 2);
+    s.push(':');
+    push_digits(s, t.minute(), 2);
+}
+
+/// A fast, non-cryptographic hasher for small keys (words, indices) in maps the process builds
+/// for itself: the multiply-rotate hash of rustc's `FxHasher`. Not for keys an attacker picks
+/// to collide, and not stable across versions: never written anywhere.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FastHasher {
+    hash: u64,
+}
+
+const FAST_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FastHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(FAST_SEED);
+    }
+}
+
+impl std::hash::Hasher for FastHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(last));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// Builds [`FastHasher`]s, for `HashMap` and `HashSet`.
+pub type FastBuild = std::hash::BuildHasherDefault<FastHasher>;
+
 /// A stable, lowercase ASCII slug: letters and digits kept, every other run becomes one `-`.
 /// Non-ASCII letters are dropped, so `Café` and `cafe` differ only by what remains.
 pub fn slugify(s: &str) -> String {
@@ -122,6 +244,22 @@ mod tests {
         assert_eq!(idx.char_line_col(text, 6), (2, 3));
         assert_eq!(char_col("é x", 3), 3);
         assert_eq!(char_col("é x", 1), 1);
+    }
+
+    #[test]
+    fn dates_read_as_chrono_writes_them() {
+        for d in ["2024-03-05", "0001-01-01", "9999-12-31", "1970-10-20"] {
+            let day: chrono::NaiveDate = d.parse().unwrap();
+            assert_eq!(ymd(day), day.format("%Y-%m-%d").to_string());
+            let t = day.and_hms_opt(7, 5, 59).unwrap();
+            assert_eq!(ymd_hm(t, 'T'), t.format("%Y-%m-%dT%H:%M").to_string());
+            assert_eq!(ymd_hm(t, ' '), t.format("%Y-%m-%d %H:%M").to_string());
+            assert_eq!(hm(t.time()), t.format("%H:%M").to_string());
+        }
+        let far = chrono::NaiveDate::from_ymd_opt(12345, 6, 7).unwrap();
+        assert_eq!(ymd(far), far.format("%Y-%m-%d").to_string());
+        let before = chrono::NaiveDate::from_ymd_opt(-44, 3, 15).unwrap();
+        assert_eq!(ymd(before), before.format("%Y-%m-%d").to_string());
     }
 
     #[test]

@@ -136,10 +136,102 @@ pub fn check_output(
 
 /// A staging folder beside the output; files written into it appear together on [`commit`].
 ///
+/// When the output already exists, a file whose bytes are the same as the output's file at the
+/// same path is hard-linked from it instead of written again: no new file, no new data, and on
+/// commit the previous tree's removal frees almost nothing but folders.
+///
 /// [`commit`]: Staging::commit
 pub struct Staging {
     dir: tempfile::TempDir,
     output: PathBuf,
+    previous: Option<PathBuf>,
+}
+
+/// Prefix of the name a replaced output gets while it is being removed.
+fn old_prefix(output: &Path) -> String {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!(".{name}.pirsite-old-")
+}
+
+/// Removals of replaced outputs still running in the background.
+static REMOVALS: std::sync::Mutex<Vec<std::thread::JoinHandle<()>>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Removes `dir` on a background thread, so the new output is in place without waiting for
+/// the old one to be deleted (which takes seconds for a large site on a slow disk).
+fn remove_in_background(dir: PathBuf) {
+    let path = dir.clone();
+    let spawned = std::thread::Builder::new()
+        .name("pirsite-remove".into())
+        .spawn(move || {
+            let _ = fs::remove_dir_all(&path);
+        });
+    if let Ok(handle) = spawned {
+        REMOVALS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(handle);
+    } else {
+        let _ = fs::remove_dir_all(&dir);
+    }
+}
+
+/// Waits up to `limit` for background removals to finish; returns whether they all did. A
+/// removal still running when the process exits is finished by the next build into the same
+/// output, which removes every leftover `.<output>.pirsite-old-*` folder it finds.
+pub fn wait_for_removals(limit: std::time::Duration) -> bool {
+    let start = std::time::Instant::now();
+    let mut handles = std::mem::take(&mut *REMOVALS.lock().unwrap_or_else(|e| e.into_inner()));
+    while !handles.is_empty() {
+        handles.retain(|h| !h.is_finished());
+        if handles.is_empty() {
+            break;
+        }
+        if start.elapsed() >= limit {
+            REMOVALS
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(handles);
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    true
+}
+
+/// True when the file at `path` (not a link) holds exactly `bytes`.
+fn same_file(path: &Path, bytes: &[u8]) -> bool {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
+            fs::read(path).is_ok_and(|old| old == bytes)
+        }
+        _ => false,
+    }
+}
+
+/// Writes `bytes` to a new file at `path`, replacing (never writing through) a file there.
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    use std::io::Write;
+    let create = || {
+        fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    let mut file = match create() {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            // Written twice (a static file over a page): the first may be a link into the
+            // previous output, which must not change.
+            fs::remove_file(path).map_err(io_err(path))?;
+            create()
+        }
+        other => other,
+    }
+    .map_err(io_err(path))?;
+    file.write_all(bytes).map_err(io_err(path))
 }
 
 impl Staging {
@@ -158,9 +250,22 @@ impl Staging {
             .tempdir_in(parent)
             .map_err(io_err(parent))?;
         fs::write(dir.path().join(MARKER), MARKER_TEXT).map_err(io_err(dir.path()))?;
+        // Finish removing outputs that earlier builds replaced but could not wait for.
+        let prefix = old_prefix(output);
+        for entry in fs::read_dir(parent).into_iter().flatten().flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix)
+                && entry.file_type().is_ok_and(|t| t.is_dir())
+            {
+                remove_in_background(entry.path());
+            }
+        }
+        let previous = fs::symlink_metadata(output)
+            .is_ok_and(|m| m.is_dir())
+            .then(|| output.to_path_buf());
         Ok(Staging {
             dir,
             output: output.to_path_buf(),
+            previous,
         })
     }
 
@@ -169,22 +274,26 @@ impl Staging {
         self.dir.path()
     }
 
-    /// Writes `bytes` at `rel` (a `/`-separated path) inside the staging folder.
+    /// Writes `bytes` at `rel` (a `/`-separated path) inside the staging folder, or links the
+    /// previous output's file there when it holds the same bytes.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
         let path = self.target(rel)?;
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(io_err(parent))?;
         }
-        fs::write(&path, bytes).map_err(io_err(&path))
+        if let Some(previous) = &self.previous {
+            let old = previous.join(rel);
+            if same_file(&old, bytes) && fs::hard_link(&old, &path).is_ok() {
+                return Ok(());
+            }
+        }
+        write_new(&path, bytes)
     }
 
     /// Copies the file at `from` to `rel` inside the staging folder.
     pub fn copy(&self, from: &Path, rel: &str) -> Result<(), WriteError> {
-        let path = self.target(rel)?;
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(io_err(parent))?;
-        }
-        fs::copy(from, &path).map(|_| ()).map_err(io_err(from))
+        let bytes = fs::read(from).map_err(io_err(from))?;
+        self.write(rel, &bytes)
     }
 
     fn target(&self, rel: &str) -> Result<PathBuf, WriteError> {
@@ -200,8 +309,9 @@ impl Staging {
         Ok(self.dir.path().join(rel))
     }
 
-    /// Swaps the staging folder in as the output. The previous output (if any) is removed
-    /// after its root dot-files have been moved into the new one.
+    /// Swaps the staging folder in as the output. The previous output (if any) is renamed
+    /// aside, its root dot-files are moved into the new one, and it is removed in the
+    /// background (see [`wait_for_removals`]).
     pub fn commit(self) -> Result<(), WriteError> {
         let staging = self.dir.keep();
         let output = self.output;
@@ -216,7 +326,7 @@ impl Staging {
         }
         let parent = output.parent().unwrap_or(Path::new("."));
         let old = tempfile::Builder::new()
-            .prefix(".pirsite-old-")
+            .prefix(&old_prefix(&output))
             .tempdir_in(parent)
             .map_err(io_err(parent))
             .map_err(cleanup_staging)?
@@ -233,30 +343,47 @@ impl Staging {
             return Err(cleanup_staging(WriteError::Io(output, e)));
         }
         // Carry dot-files (not our marker) from the previous output into the new one.
-        let entries = fs::read_dir(&old).map_err(io_err(&old))?;
-        for entry in entries.filter_map(|e| e.ok()) {
-            let name = entry.file_name();
-            let n = name.to_string_lossy();
-            if n.starts_with('.') && n != MARKER {
-                let dest = output.join(&name);
-                if dest.exists() {
-                    continue;
+        let carry = || -> io::Result<()> {
+            for entry in fs::read_dir(&old)?.filter_map(|e| e.ok()) {
+                let name = entry.file_name();
+                let n = name.to_string_lossy();
+                if n.starts_with('.') && n != MARKER {
+                    let dest = output.join(&name);
+                    if !dest.exists() {
+                        fs::rename(entry.path(), &dest)?;
+                    }
                 }
-                fs::rename(entry.path(), &dest).map_err(|e| {
-                    WriteError::Io(
-                        entry.path(),
-                        io::Error::new(
-                            e.kind(),
-                            format!(
-                                "could not carry over; the previous build is kept in {}: {e}",
-                                old.display()
-                            ),
-                        ),
-                    )
-                })?;
             }
+            Ok(())
+        };
+        if let Err(e) = carry() {
+            // Keep the previous build under a name no later build removes.
+            let kept = old.with_file_name(
+                old.file_name()
+                    .map(|n| {
+                        n.to_string_lossy()
+                            .replace(".pirsite-old-", ".pirsite-kept-")
+                    })
+                    .unwrap_or_default(),
+            );
+            let kept = if fs::rename(&old, &kept).is_ok() {
+                kept
+            } else {
+                old
+            };
+            return Err(WriteError::Io(
+                kept.clone(),
+                io::Error::new(
+                    e.kind(),
+                    format!(
+                        "could not carry over dot-files; the previous build is kept in {}: {e}",
+                        kept.display()
+                    ),
+                ),
+            ));
         }
-        fs::remove_dir_all(&old).map_err(io_err(&old))
+        remove_in_background(old);
+        Ok(())
     }
 }
 
@@ -314,6 +441,7 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "new");
         assert_eq!(fs::read_to_string(out.join(".git/HEAD")).unwrap(), "ref");
         assert!(out.join(MARKER).is_file());
+        assert!(wait_for_removals(std::time::Duration::from_secs(60)));
         let leftovers: Vec<_> = fs::read_dir(t.path())
             .unwrap()
             .filter_map(|e| e.ok())

@@ -21,7 +21,9 @@ use super::{DUE_BEFORE_INCIDENT, DUE_TOO_FAR, Facts, Findings, OWNER_PLACEHOLDER
 use crate::config::Config;
 use crate::load::{ActionBlock, ActionField, Report};
 use crate::model::Priority;
+use crate::text::FastBuild;
 use regex::Regex;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Owner values that name nobody in particular.
@@ -444,13 +446,43 @@ fn content(ws: &[&str]) -> usize {
         .count()
 }
 
+/// The first of [`VAGUE_PHRASES`] (in list order), then of `extra`, that `ws` contains as a run
+/// of whole words.
 fn has_phrase(ws: &[&str], extra: &[String]) -> Option<String> {
-    let norm = format!(" {} ", ws.join(" "));
-    VAGUE_PHRASES
+    // Each phrase's words, indexed by its first word.
+    type Index = HashMap<&'static str, Vec<(usize, Vec<&'static str>)>, FastBuild>;
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index = Index::default();
+        for (n, p) in VAGUE_PHRASES.iter().enumerate() {
+            let words: Vec<&'static str> = p.split(' ').collect();
+            index.entry(words[0]).or_default().push((n, words));
+        }
+        index
+    });
+    let at = |k: usize, words: &[&str]| ws[k..].starts_with(words);
+    let first = ws
         .iter()
-        .map(|p| p.to_string())
-        .chain(extra.iter().map(|e| words(&tokenize(e)).join(" ")))
-        .find(|p| !p.is_empty() && norm.contains(&format!(" {p} ")))
+        .enumerate()
+        .filter_map(|(k, w)| {
+            index
+                .get(w)?
+                .iter()
+                .filter(|(_, words)| at(k, words))
+                .map(|(n, _)| *n)
+                .min()
+        })
+        .min();
+    if let Some(n) = first {
+        return Some(VAGUE_PHRASES[n].to_string());
+    }
+    extra
+        .iter()
+        .map(|e| words(&tokenize(e)).join(" "))
+        .find(|p| {
+            let words: Vec<&str> = p.split(' ').collect();
+            !p.is_empty() && (0..ws.len()).any(|k| at(k, &words))
+        })
 }
 
 /// Leading words that are not the head verb ("We should", "Need to", "[P1]", "Action:").

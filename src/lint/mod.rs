@@ -166,10 +166,11 @@ impl<'a> Findings<'a> {
 /// The people of the archive: every on-call and owner name written in `reports`, valid or
 /// not (owners that name nobody in particular are left out).
 pub fn people(reports: &[Arc<Report>], config: &Config) -> People {
-    let mut p = People::new();
+    // The same few names recur across thousands of reports: read each once.
+    let mut names: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for r in reports {
         if let Some(n) = &r.front.on_call {
-            p.add(&n.value);
+            names.insert(&n.value);
         }
         for block in &r.actions {
             for owner in block
@@ -177,10 +178,22 @@ pub fn people(reports: &[Arc<Report>], config: &Config) -> People {
                 .iter()
                 .filter(|x| x.name.eq_ignore_ascii_case("Owner"))
             {
-                if !actions::is_placeholder_owner(&owner.value, &config.lint.placeholder_owners) {
-                    p.add(&owner.value);
-                }
+                names.insert(&owner.value);
             }
+        }
+    }
+    let mut p = People::new();
+    let mut on_call: Vec<&str> = reports
+        .iter()
+        .filter_map(|r| r.front.on_call.as_ref().map(|n| n.value.as_str()))
+        .collect();
+    on_call.sort_unstable();
+    on_call.dedup();
+    for n in names {
+        if on_call.binary_search(&n).is_ok()
+            || !actions::is_placeholder_owner(n, &config.lint.placeholder_owners)
+        {
+            p.add(n);
         }
     }
     p
@@ -195,10 +208,12 @@ pub fn archive(reports: &[Arc<Report>], config: &Config, today: NaiveDate) -> Ve
     } else {
         People::new()
     };
-    reports
-        .iter()
-        .flat_map(|r| report(r, &people, config, today))
-        .collect()
+    use rayon::prelude::*;
+    let per_report: Vec<Vec<Diagnostic>> = reports
+        .par_iter()
+        .map(|r| report(r, &people, config, today))
+        .collect();
+    per_report.into_iter().flatten().collect()
 }
 
 /// Runs every rule on one report.
@@ -390,7 +405,7 @@ pub struct ReviewQuality {
 pub fn attach(
     archive: &mut Archive,
     diagnostics: &[Diagnostic],
-    all: &[Incident],
+    all: &[Arc<Incident>],
     config: &Config,
 ) {
     let by_path: HashMap<&str, usize> = archive

@@ -1,26 +1,34 @@
 //! Text helpers of the lints: sentences of a Markdown section with their offsets, and words
 //! normalised for matching (lowercase, typographic quotes folded, contractions expanded).
 
+use crate::text::FastBuild;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use regex::Regex;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// True when `w` is in the word list `list`. Long lists are looked up through a hash set built
-/// once per list (keyed by the list's address, so lists are `static`s), short ones directly.
+/// once per list and thread (keyed by the list's address, so lists are `static`s), short ones
+/// directly.
 pub fn is(list: &'static [&'static str], w: &str) -> bool {
     if list.len() <= 16 {
         return list.contains(&w);
     }
+    type Sets = HashMap<usize, HashSet<&'static str, FastBuild>, FastBuild>;
     thread_local! {
-        static SETS: RefCell<HashMap<usize, HashSet<&'static str>>> = RefCell::new(HashMap::new());
+        static SETS: RefCell<Sets> = RefCell::new(HashMap::default());
     }
     SETS.with(|sets| {
-        sets.borrow_mut()
-            .entry(list.as_ptr() as usize)
-            .or_insert_with(|| list.iter().copied().collect())
-            .contains(w)
+        let key = list.as_ptr() as usize;
+        if let Some(set) = sets.borrow().get(&key) {
+            return set.contains(w);
+        }
+        let set: HashSet<&'static str, FastBuild> = list.iter().copied().collect();
+        let found = set.contains(w);
+        sets.borrow_mut().insert(key, set);
+        found
     })
 }
 
@@ -39,8 +47,22 @@ pub struct Token {
 
 /// Folds typographic quotes and expands contractions: "didn’t" becomes "did not",
 /// "should’ve" "should have", "John’s" "John 's".
-pub fn normalize(s: &str) -> String {
+pub fn normalize(s: &str) -> Cow<'_, str> {
     static RE: OnceLock<[(Regex, &'static str); 5]> = OnceLock::new();
+    let folded = |c: char| match c {
+        '\u{2019}' | '\u{2018}' | '`' => Some('\''),
+        '\u{201c}' | '\u{201d}' => Some('"'),
+        '\u{2013}' | '\u{2014}' => Some('-'),
+        _ => None,
+    };
+    let mut out: Cow<'_, str> = if s.chars().any(|c| folded(c).is_some()) {
+        Cow::Owned(s.chars().map(|c| folded(c).unwrap_or(c)).collect())
+    } else {
+        Cow::Borrowed(s)
+    };
+    if !out.contains('\'') && !out.contains("annot") {
+        return out;
+    }
     let res = RE.get_or_init(|| {
         [
             (Regex::new(r"(?i)\b(can)not\b").unwrap(), "$1 not"),
@@ -50,55 +72,55 @@ pub fn normalize(s: &str) -> String {
             (Regex::new(r"(?i)\b([a-z]+)'s\b").unwrap(), "$1 's"),
         ]
     });
-    let mut out: String = s
-        .chars()
-        .map(|c| match c {
-            '\u{2019}' | '\u{2018}' | '`' => '\'',
-            '\u{201c}' | '\u{201d}' => '"',
-            '\u{2013}' | '\u{2014}' => '-',
-            c => c,
-        })
-        .collect();
-    if !out.contains('\'') && !out.contains("annot") {
-        return out;
-    }
     for (re, with) in res.iter() {
-        out = re.replace_all(&out, *with).into_owned();
+        if let Cow::Owned(replaced) = re.replace_all(&out, *with) {
+            out = Cow::Owned(replaced);
+        }
     }
-    out.replace("ca not", "can not")
+    if out.contains("ca not") {
+        out = Cow::Owned(out.replace("ca not", "can not"));
+    }
+    out
 }
 
 /// Splits normalised text into words and punctuation marks. Hyphens, dots, underscores and
 /// slashes inside a word keep it whole (`on-call`, `v2.4.1`, `cert_manager`).
 pub fn tokenize(s: &str) -> Vec<Token> {
     let s = normalize(s);
+    let s: &str = &s;
     let mut out = Vec::new();
-    let chars: Vec<char> = s.chars().collect();
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let byte = |i: usize| chars.get(i).map(|&(b, _)| b).unwrap_or(s.len());
+    let ch = |i: usize| chars.get(i).map(|&(_, c)| c);
     let mut i = 0;
     let inner = |c: char| matches!(c, '-' | '.' | '_' | '/' | '\'');
     while i < chars.len() {
-        let c = chars[i];
+        let c = chars[i].1;
         if c.is_alphanumeric() {
             let start = i;
             while i < chars.len()
-                && (chars[i].is_alphanumeric()
-                    || (inner(chars[i])
-                        && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric())
-                        && !(chars[i] == '\'' && i > start + 1 && chars[i + 1] == 's')))
+                && (chars[i].1.is_alphanumeric()
+                    || (inner(chars[i].1)
+                        && ch(i + 1).is_some_and(|n| n.is_alphanumeric())
+                        && !(chars[i].1 == '\'' && i > start + 1 && ch(i + 1) == Some('s'))))
             {
                 i += 1;
             }
-            let w: String = chars[start..i].iter().collect();
+            let w = &s[byte(start)..byte(i)];
             let mut cs = w.chars();
             let first = cs.next().unwrap_or(' ');
             let second = cs.next();
             out.push(Token {
                 titlecase: first.is_uppercase() && second.is_none_or(|c| c.is_lowercase()),
                 inner_caps: w.chars().skip(1).any(|c| c.is_uppercase()),
-                word: w.to_lowercase(),
+                word: if w.is_ascii() {
+                    w.to_ascii_lowercase()
+                } else {
+                    w.to_lowercase()
+                },
                 punct: false,
             });
-        } else if c == '\'' && chars.get(i + 1) == Some(&'s') {
+        } else if c == '\'' && ch(i + 1) == Some('s') {
             out.push(Token {
                 word: "'s".into(),
                 titlecase: false,

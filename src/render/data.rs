@@ -14,11 +14,11 @@ use serde::Serialize;
 pub const SCHEMA_VERSION: u32 = 1;
 
 fn ymd(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    crate::text::ymd(d)
 }
 
 fn ymd_hm(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%dT%H:%M").to_string()
+    crate::text::ymd_hm(t, 'T')
 }
 
 #[derive(Serialize)]

@@ -9,8 +9,8 @@ use crate::text::escape_html;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, OnceLock, RwLock};
-use syntect::html::{ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::SyntaxSet;
+use syntect::html::{ClassStyle, line_tokens_to_classed_spans};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 /// Class prefix of highlighted tokens.
@@ -70,20 +70,86 @@ fn highlight(code: &str, lang: &str) -> String {
     let Some(syntax) = set.find_syntax_by_token(alias) else {
         return plain();
     };
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+    let mut state = ParseState::new(syntax);
+    let mut stack = ScopeStack::new();
+    let mut open_spans: isize = 0;
+    let mut html = String::with_capacity(code.len() * 3);
     for line in LinesWithEndings::from(code) {
-        if generator
-            .parse_html_for_line_which_includes_newline(line)
-            .is_err()
-        {
+        let Some(done) = highlight_line(syntax, line, &state, &stack) else {
             return plain();
-        }
+        };
+        html.push_str(&done.html);
+        open_spans += done.delta;
+        state = done.state.clone();
+        stack = done.stack.clone();
+    }
+    for _ in 0..open_spans {
+        html.push_str("</span>");
     }
     format!(
-        "<pre class=\"hl\"><code class=\"language-{}\">{}</code></pre>\n",
+        "<pre class=\"hl\"><code class=\"language-{}\">{html}</code></pre>\n",
         escape_html(lang),
-        generator.finalize()
     )
+}
+
+/// One highlighted line: its HTML, the spans it opens (or closes, when negative) and the
+/// parser state after it.
+struct Line {
+    html: String,
+    delta: isize,
+    state: ParseState,
+    stack: ScopeStack,
+}
+
+/// Lines seen before, by syntax and text, each with the states it was highlighted from.
+type LineCache =
+    RwLock<HashMap<usize, HashMap<Box<str>, Vec<(ParseState, ScopeStack, Arc<Line>)>>>>;
+
+fn line_cache() -> &'static LineCache {
+    static CACHE: OnceLock<LineCache> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// Highlights one line (with its newline) from `state` and `stack`, exactly as
+/// `ClassedHTMLGenerator` does. Parsing a line depends only on the line and the state before
+/// it, so a line seen before in the same state is taken from the cache: code blocks of an
+/// archive repeat many lines (commands, keys, headers), and each is parsed once.
+fn highlight_line(
+    syntax: &SyntaxReference,
+    line: &str,
+    state: &ParseState,
+    stack: &ScopeStack,
+) -> Option<Arc<Line>> {
+    // The syntax set lives for the whole process: a syntax is known by its address.
+    let syntax_key = std::ptr::from_ref(syntax) as usize;
+    if let Ok(cache) = line_cache().read()
+        && let Some(seen) = cache.get(&syntax_key).and_then(|lines| lines.get(line))
+        && let Some((_, _, done)) = seen.iter().find(|(p, s, _)| p == state && s == stack)
+    {
+        return Some(Arc::clone(done));
+    }
+    let mut next_state = state.clone();
+    let mut next_stack = stack.clone();
+    let ops = next_state.parse_line(line, syntaxes()).ok()?;
+    let (html, delta) =
+        line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut next_stack).ok()?;
+    let done = Arc::new(Line {
+        html,
+        delta,
+        state: next_state,
+        stack: next_stack,
+    });
+    if let Ok(mut cache) = line_cache().write() {
+        let seen = cache
+            .entry(syntax_key)
+            .or_default()
+            .entry(line.into())
+            .or_default();
+        if seen.len() < 8 {
+            seen.push((state.clone(), stack.clone(), Arc::clone(&done)));
+        }
+    }
+    Some(done)
 }
 
 #[cfg(test)]

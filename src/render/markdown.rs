@@ -36,15 +36,20 @@ pub fn options() -> Options {
 /// True for URLs a page must never emit: `javascript:`, `vbscript:`, `data:` (whitespace and
 /// control characters ignored, as browsers do).
 pub fn is_unsafe_url(url: &str) -> bool {
-    let cleaned: String = url
+    let mut cleaned = ['\0'; 16];
+    let mut len = 0;
+    for c in url
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())
         .take(16)
-        .collect::<String>()
-        .to_ascii_lowercase();
+    {
+        cleaned[len] = c.to_ascii_lowercase();
+        len += 1;
+    }
+    let cleaned = &cleaned[..len];
     ["javascript:", "vbscript:", "data:"]
         .iter()
-        .any(|s| cleaned.starts_with(s))
+        .any(|s| cleaned.len() >= s.len() && s.chars().zip(cleaned).all(|(a, &b)| a == b))
 }
 
 /// Renders `markdown` to HTML. `anchors` collects heading ids already used on the page, so they

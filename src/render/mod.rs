@@ -262,7 +262,7 @@ pub fn due_text(state: DueState, days: i64) -> String {
 }
 
 fn ymd(d: chrono::NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    crate::text::ymd(d)
 }
 
 /// "22 minutes", "1 h 05 min", "2 d 3 h".
@@ -276,9 +276,9 @@ pub fn human_minutes(m: i64) -> String {
 
 fn clock(t: &NaiveDateTime, date: chrono::NaiveDate) -> String {
     if t.date() == date {
-        t.format("%H:%M").to_string()
+        crate::text::hm(t.time())
     } else {
-        t.format("%Y-%m-%d %H:%M").to_string()
+        crate::text::ymd_hm(*t, ' ')
     }
 }
 
@@ -381,7 +381,7 @@ impl<'a> Renderer<'a> {
                     url: format!("{root}severity/{}/", level_slug(k)),
                 })
                 .collect(),
-            today: self.archive.today.format("%Y-%m-%d").to_string(),
+            today: ymd(self.archive.today),
         };
         cx.insert("site", &site);
         cx.insert("root", root);
@@ -504,7 +504,7 @@ impl<'a> Renderer<'a> {
                     description: md(&a.description, &mut anchors),
                     definition_of_done: md(&a.definition_of_done, &mut anchors),
                     reason: a.reason.as_ref().map(|r| md(r, &mut anchors)),
-                    completed: a.completed.map(|d| d.format("%Y-%m-%d").to_string()),
+                    completed: a.completed.map(ymd),
                     ticket: a.ticket.as_deref().filter(|t| !markdown::is_unsafe_url(t)),
                     tracks: (a.tracks != inc.id).then(|| LinkCx {
                         name: a.tracks.clone(),
@@ -528,7 +528,7 @@ impl<'a> Renderer<'a> {
             severity: &inc.severity,
             severity_url: format!("{root}severity/{}/", inc.severity.to_lowercase()),
             severity_slug: inc.severity.to_lowercase(),
-            date: inc.date.format("%Y-%m-%d").to_string(),
+            date: ymd(inc.date),
             status: inc.status.as_str(),
             started: inc.started.as_ref().map(|t| clock(t, inc.date)),
             resolved: inc.resolved.as_ref().map(|t| clock(t, inc.date)),
@@ -537,8 +537,8 @@ impl<'a> Renderer<'a> {
             time_to_mitigate: inc.time_to_mitigate_minutes.map(human_minutes),
             impact: inc.impact.as_deref(),
             on_call: inc.on_call.as_deref(),
-            review_date: inc.review_date.map(|d| d.format("%Y-%m-%d").to_string()),
-            published: inc.published.map(|d| d.format("%Y-%m-%d").to_string()),
+            review_date: inc.review_date.map(ymd),
+            published: inc.published.map(ymd),
             services: links(&inc.services, "services"),
             tags: links(&inc.tags, "tags"),
             extra: &inc.extra,
