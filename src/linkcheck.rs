@@ -18,6 +18,9 @@ use std::collections::HashSet;
 use std::path::Path;
 use walkdir::WalkDir;
 
+/// The files of a built site: `/`-separated paths relative to its root.
+pub type FileSet = HashSet<String, crate::text::FastBuild>;
+
 /// A link found in a generated page: the attribute value as written, and its byte offset.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageLink {
@@ -262,7 +265,7 @@ pub fn resolve(link: &str, page_dir: &str, base_path: &str) -> Target {
 
 /// True when `target` (from [`resolve`]) names a file of `files`, or a folder with an
 /// `index.html` in it. `target` is left as it was.
-fn exists_in(target: &mut String, files: &HashSet<String>) -> bool {
+fn exists_in(target: &mut String, files: &FileSet) -> bool {
     let len = target.len();
     let found = if target.is_empty() {
         files.contains("index.html")
@@ -281,12 +284,12 @@ fn exists_in(target: &mut String, files: &HashSet<String>) -> bool {
 
 /// True when `target` (from [`resolve`]) names a file of `files`, or a folder with an
 /// `index.html` in it.
-fn exists(target: &str, files: &HashSet<String>) -> bool {
+fn exists(target: &str, files: &FileSet) -> bool {
     exists_in(&mut target.to_string(), files)
 }
 
 /// Every file under `root`, as `/`-separated paths relative to it.
-pub fn files_under(root: &Path) -> HashSet<String> {
+pub fn files_under(root: &Path) -> FileSet {
     WalkDir::new(root)
         .into_iter()
         .filter_map(|e| e.ok())
@@ -307,7 +310,7 @@ fn dir_of(page: &str) -> &str {
 /// is checked as soon as it is rendered (in parallel, without keeping its links) and the output
 /// is never walked.
 pub struct Checker<'a> {
-    files: &'a HashSet<String>,
+    files: &'a FileSet,
     base_path: &'a str,
     output_label: &'a str,
     /// Targets already reported from Markdown, per page, so the page pass does not repeat them.
@@ -320,7 +323,7 @@ impl<'a> Checker<'a> {
     /// the output root); returns the checker for the pages and the findings of this pass.
     /// `output_label` names the output folder in findings of generated pages.
     pub fn new(
-        files: &'a HashSet<String>,
+        files: &'a FileSet,
         reports: &[(&Report, String)],
         base_path: &'a str,
         output_label: &'a str,
@@ -424,7 +427,7 @@ pub fn check(
     ds
 }
 
-fn hint(target: &Target, image: bool, files: &HashSet<String>) -> String {
+fn hint(target: &Target, image: bool, files: &FileSet) -> String {
     let incident = |t: &str| {
         let mut parts = t.split('/');
         match (parts.next(), parts.next(), parts.next()) {
@@ -478,7 +481,7 @@ mod tests {
     use super::*;
     use regex::Regex;
 
-    fn files(list: &[&str]) -> HashSet<String> {
+    fn files(list: &[&str]) -> FileSet {
         list.iter().map(|s| s.to_string()).collect()
     }
 

@@ -71,6 +71,80 @@ pub fn walk(root: &Path, content: &Path) -> ContentFiles {
     found
 }
 
+/// The walk of `content` after the files `changed` (absolute paths) were written, created or
+/// deleted, from the walk before (`files`, updated in place): what [`walk`] would list now,
+/// without reading every folder again. Returns `false`, leaving `files` as it may be, when a
+/// full walk is needed: a folder or a link changed, the walk had problems, or a path is not
+/// plainly a file or a deleted file.
+pub fn rewalk(files: &mut ContentFiles, changed: &[PathBuf], root: &Path, content: &Path) -> bool {
+    if !files.problems.is_empty()
+        || std::fs::symlink_metadata(content).map_or(true, |m| !m.file_type().is_dir())
+    {
+        return false;
+    }
+    for p in changed {
+        if p.as_os_str().is_empty() {
+            return false; // events were lost
+        }
+        let Ok(rel) = p.strip_prefix(content) else {
+            continue; // not content: the theme, site.toml
+        };
+        let names: Vec<&std::ffi::OsStr> = rel.iter().collect();
+        let Some((name, folders)) = names.split_last() else {
+            return false; // the content folder itself
+        };
+        if names.iter().any(|n| is_hidden(n)) {
+            continue; // the walk never looks there
+        }
+        // Every folder on the way must be a plain folder (the walk follows links).
+        let mut dir = content.to_path_buf();
+        for f in folders {
+            dir.push(f);
+            match std::fs::symlink_metadata(&dir) {
+                Ok(m) if m.file_type().is_dir() => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return false,
+                _ => return false,
+            }
+        }
+        let is_report = p.extension().is_some_and(|x| x == "md");
+        let list = if is_report {
+            &mut files.reports
+        } else {
+            &mut files.assets
+        };
+        let at = list.binary_search_by(|(abs, _)| abs.as_path().cmp(p));
+        match std::fs::symlink_metadata(p) {
+            Ok(m) if m.file_type().is_file() => {
+                if is_editor_file(&name.to_string_lossy()) {
+                    continue;
+                }
+                if let Err(i) = at {
+                    let rel = if is_report {
+                        rel_path(root, p)
+                    } else {
+                        rel_path(content, p)
+                    };
+                    list.insert(i, (p.clone(), rel));
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => match at {
+                Ok(i) => {
+                    list.remove(i);
+                }
+                Err(_) => {
+                    // A folder that held listed files is gone: walk again.
+                    let under = |l: &[(PathBuf, String)]| l.iter().any(|(a, _)| a.starts_with(p));
+                    if under(&files.reports) || under(&files.assets) {
+                        return false;
+                    }
+                }
+            },
+            _ => return false, // a folder or a link
+        }
+    }
+    true
+}
+
 /// True for the temporary, swap, lock and backup files editors leave beside the file being
 /// edited (`.x.md.swp`, `x.md~`, `#x.md#`, `4913`, `x.md.tmp`, `x.md.bak`, JetBrains'
 /// `___jb_tmp___`...): they are neither reports nor assets, and `serve` ignores their changes.
@@ -228,6 +302,10 @@ pub struct Report {
     pub links: Vec<LinkRef>,
     /// Index of body lines (offsets relative to `body`).
     pub lines: LineIndex,
+    /// Hash of the file's bytes, its path and its folder: equal for two reports read from the
+    /// same bytes at the same place (what the report, and the incident made from it, depend on
+    /// besides the configuration).
+    pub source_hash: u64,
 }
 
 impl Report {
@@ -292,6 +370,12 @@ pub fn parse_report(
         }
     };
     let front = frontmatter::parse(rel, fm_text, 2)?;
+    let source_hash = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (bytes, rel, folder).hash(&mut h);
+        h.finish()
+    };
     let body = body.to_string();
     let mut report = Report {
         path: rel.to_string(),
@@ -307,6 +391,7 @@ pub fn parse_report(
         loose_fields: Vec::new(),
         mentions: Vec::new(),
         links: Vec::new(),
+        source_hash,
     };
     structure(&mut report, id_finder);
     Ok(report)

@@ -56,6 +56,17 @@ impl People {
         self.names.contains(word)
     }
 
+    /// A key that is the same for two sets of the same names: what lint findings that read
+    /// the set are kept for.
+    pub fn key(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut names: Vec<&String> = self.names.iter().collect();
+        names.sort_unstable();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        names.hash(&mut h);
+        h.finish()
+    }
+
     /// Number of name parts known.
     pub fn len(&self) -> usize {
         self.names.len()
