@@ -678,11 +678,13 @@ fn lines_in<'a>(
     })
 }
 
-/// `**Field:** value` (also `**Field**: value`), optionally as a list item.
+/// `**Field:** value` (also `**Field**: value`), optionally as a list item; the value is the
+/// rest of the line after the match (leaving `(.*)$` out of the pattern keeps the capture
+/// search to the start of the line).
 fn field_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^\s*(?:[-*+]\s+)?(\*\*)([^*:]+?)\s*(?::\s*\*\*|\*\*\s*:)\s*(.*)$").unwrap()
+        Regex::new(r"^\s*(?:[-*+]\s+)?(\*\*)([^*:]+?)\s*(?::\s*\*\*|\*\*\s*:)\s*").unwrap()
     })
 }
 
@@ -714,8 +716,8 @@ fn parse_fields(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec<A
                 .get(2)
                 .map(|m| m.as_str().trim().to_string())
                 .unwrap_or_default();
-            let value = c.get(3).map(|m| m.as_str()).unwrap_or("");
-            let vstart = c.get(3).map(|m| m.start()).unwrap_or(0);
+            let vstart = c.get(0).map(|m| m.end()).unwrap_or(0);
+            let value = &line[vstart..];
             let nstart = c.get(1).map(|m| m.start()).unwrap_or(0);
             let (line_no, _) = r.file_line_col(at);
             fields.push(ActionField {
@@ -743,7 +745,8 @@ fn parse_fields(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec<A
 
 /// A timeline entry: `HH:MM` or `YYYY-MM-DD HH:MM` at the start of a line, list item or
 /// table row, optionally in bold, italics, backticks or brackets and followed by `AM`/`PM`
-/// and `UTC`/`Z`; in a table the date and the time may be two cells.
+/// and `UTC`/`Z`; in a table the date and the time may be two cells. The entry's text is the
+/// rest of the line after the match.
 fn timeline_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -751,7 +754,7 @@ fn timeline_re() -> &'static Regex {
             r"^\s*(?:[-*+]|\d+[.)]|\|)?\s*(?:\[[ xX]\]\s+)?[*_`\[]{0,2}",
             r"(?:(\d{4}-\d{1,2}-\d{1,2})[*_`]{0,2}(?:[ T]|\s*[|,]\s*)[*_`]{0,2})?",
             r"(\d{1,2}:\d{2})(?::\d{2})?(?:\s*([AaPp])\.?[Mm]\b\.?|Z\b|\b)",
-            r"\s*(?:UTC\b)?[*_`\]]{0,2}\s*(?:UTC\b)?\s*[-–—:|]?\s*(.*)$"
+            r"\s*(?:UTC\b)?[*_`\]]{0,2}\s*(?:UTC\b)?\s*[-–—:|]?\s*"
         ))
         .unwrap()
     })
@@ -769,10 +772,11 @@ fn parse_timeline(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec
         out.push(TimelineEntry {
             date: c.get(1).map(|d| d.as_str().to_string()),
             time: twenty_four_hour(time.as_str(), c.get(3).map(|m| m.as_str())),
-            text: c
-                .get(4)
-                .map(|t| t.as_str().trim().trim_end_matches('|').trim().to_string())
-                .unwrap_or_default(),
+            text: line[c.get(0).map(|m| m.end()).unwrap_or(line.len())..]
+                .trim()
+                .trim_end_matches('|')
+                .trim()
+                .to_string(),
             line: line_no,
             col,
         });

@@ -16,6 +16,15 @@
 //! dates), [`blame`] (blameless language), [`deadlines`] (review, publication and follow-up
 //! windows); the contributing-factor count is here.
 
+/// `word_in!(LIST, word)`: whether `word` is in the static word list `LIST`. Long lists are
+/// looked up through a hash set built once, for each place the macro is written.
+macro_rules! word_in {
+    ($list:expr, $word:expr) => {{
+        static SET: std::sync::OnceLock<crate::lint::text::WordSet> = std::sync::OnceLock::new();
+        crate::lint::text::in_list(&SET, $list, $word)
+    }};
+}
+
 pub mod actions;
 pub mod blame;
 pub mod deadlines;
