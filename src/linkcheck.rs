@@ -54,49 +54,55 @@ pub enum Target {
 /// each `href="…"` or `src="…"` that follows a whitespace character. Text and attribute values
 /// never hold a raw `"` (it is escaped), so a match is an attribute.
 pub fn extract(path: &str, html: &str) -> PageLinks {
-    let mut links = Vec::new();
-    let bytes = html.as_bytes();
-    let mut from = 0;
-    while let Some(rel) = html[from..].find("=\"") {
-        let eq = from + rel;
-        let name_start = if html[..eq].ends_with("href") {
-            Some(eq - 4)
-        } else if html[..eq].ends_with("src") {
-            Some(eq - 3)
-        } else {
-            None
-        };
-        let open = eq + 2;
-        from = open;
-        let Some(name_start) = name_start else {
-            continue;
-        };
-        if !html[..name_start]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_whitespace)
-        {
-            continue;
-        }
-        let Some(len) = bytes[open..].iter().position(|&b| b == b'"') else {
-            break;
-        };
-        links.push(PageLink {
-            target: decode_entities(&html[open..open + len]),
-            offset: open,
-        });
-        from = open + len + 1;
-    }
     PageLinks {
         path: path.to_string(),
-        links,
+        links: attributes(html)
+            .map(|(value, offset)| PageLink {
+                target: decode_entities(value).into_owned(),
+                offset,
+            })
+            .collect(),
     }
 }
 
+/// The raw values of [`extract`] (entities not decoded), each with its byte offset.
+fn attributes(html: &str) -> impl Iterator<Item = (&str, usize)> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(rel) = html.get(from..)?.find('"') {
+            let quote = from + rel;
+            from = quote + 1;
+            let Some(before) = html[..quote].strip_suffix('=') else {
+                continue;
+            };
+            let name = if before.ends_with("href") {
+                4
+            } else if before.ends_with("src") {
+                3
+            } else {
+                continue;
+            };
+            let name_start = before.len() - name;
+            if !html[..name_start]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_whitespace)
+            {
+                continue;
+            }
+            let open = quote + 1;
+            let len = html[open..].find('"')?;
+            from = open + len + 1;
+            return Some((&html[open..open + len], open));
+        }
+        None
+    })
+}
+
 /// Decodes the entities pirsite and its libraries write in attribute values.
-fn decode_entities(s: &str) -> String {
+fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.contains('&') {
-        return s.to_string();
+        return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -133,7 +139,7 @@ fn decode_entities(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Decodes `%XX` escapes (invalid ones are kept as written).
@@ -366,39 +372,66 @@ impl<'a> Checker<'a> {
 
     /// Checks the `href` and `src` values of the generated page at `path` whose text is `html`.
     pub fn page(&self, path: &str, html: &str) -> Vec<Diagnostic> {
-        self.links(&extract(path, html), || html.to_string())
+        let dir = dir_of(path);
+        let mut target = String::new();
+        let broken: Vec<PageLink> = attributes(html)
+            .filter_map(|(raw, offset)| {
+                let link = decode_entities(raw);
+                self.is_broken(path, dir, &link, &mut target)
+                    .then(|| PageLink {
+                        target: link.into_owned(),
+                        offset,
+                    })
+            })
+            .collect();
+        self.report(path, broken.iter(), html)
     }
 
     /// Checks links extracted earlier from a page; `text` gives the page's text, read only to
     /// place a broken link.
     pub fn links(&self, page: &PageLinks, text: impl FnOnce() -> String) -> Vec<Diagnostic> {
         let dir = dir_of(&page.path);
-        let mut broken = Vec::new();
         let mut target = String::new();
-        for l in &page.links {
-            let is_broken = match resolve_into(&l.target, dir, self.base_path, &mut target) {
-                Kind::Skip => false,
-                Kind::Outside => true,
-                Kind::Local => {
-                    !exists_in(&mut target, self.files)
-                        && !self.reported.contains(&(page.path.clone(), target.clone()))
-                }
-            };
-            if is_broken {
-                broken.push(l);
-            }
-        }
+        let broken: Vec<&PageLink> = page
+            .links
+            .iter()
+            .filter(|l| self.is_broken(&page.path, dir, &l.target, &mut target))
+            .collect();
         if broken.is_empty() {
             return Vec::new();
         }
-        let text = text();
-        let lines = LineIndex::new(&text);
+        self.report(&page.path, broken.into_iter(), &text())
+    }
+
+    /// Whether `link`, on the page at `path` in folder `dir`, is broken and not already
+    /// reported from Markdown (`target` is a buffer).
+    fn is_broken(&self, path: &str, dir: &str, link: &str, target: &mut String) -> bool {
+        match resolve_into(link, dir, self.base_path, target) {
+            Kind::Skip => false,
+            Kind::Outside => true,
+            Kind::Local => {
+                !exists_in(target, self.files)
+                    && !self.reported.contains(&(path.to_string(), target.clone()))
+            }
+        }
+    }
+
+    /// One error per broken link of the page at `path` whose text is `text`.
+    fn report<'l>(
+        &self,
+        path: &str,
+        broken: impl ExactSizeIterator<Item = &'l PageLink>,
+        text: &str,
+    ) -> Vec<Diagnostic> {
+        if broken.len() == 0 {
+            return Vec::new();
+        }
+        let lines = LineIndex::new(text);
         broken
-            .into_iter()
             .map(|l| {
                 let (line, col) = lines.line_col(l.offset.min(text.len()));
                 Diagnostic::error(
-                    format!("{}/{}", self.output_label, page.path),
+                    format!("{}/{}", self.output_label, path),
                     line,
                     col,
                     format!("link target `{}` does not exist", l.target),
@@ -543,7 +576,7 @@ mod tests {
                 .map(|m| {
                     let open = m.as_str().find('"').unwrap() + 1;
                     (
-                        decode_entities(&m.as_str()[open..m.as_str().len() - 1]),
+                        decode_entities(&m.as_str()[open..m.as_str().len() - 1]).into_owned(),
                         m.start() + open,
                     )
                 })

@@ -22,9 +22,46 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 /// Names of the people of the archive (lowercase name parts: first names and surnames).
+///
+/// It also remembers the verdict of every sentence [`blame`] judged against it: a verdict
+/// depends only on the sentence, these names and the site's blame words, and archives repeat
+/// sentences (timeline entries like "Rollback started"), so each is judged once.
 #[derive(Debug, Default, Clone)]
 pub struct People {
     names: HashSet<String>,
+    verdicts: std::sync::Arc<Verdicts>,
+}
+
+/// Verdicts of [`blame`] by sentence, for one set of blame words; sharded so threads judging
+/// reports in parallel rarely wait for each other.
+struct Verdicts {
+    extra: OnceLock<Vec<String>>,
+    shards: Vec<std::sync::Mutex<VerdictMap>>,
+}
+
+type VerdictMap = std::collections::HashMap<Box<str>, Option<String>, crate::text::FastBuild>;
+
+impl Default for Verdicts {
+    fn default() -> Self {
+        Verdicts {
+            extra: OnceLock::new(),
+            shards: (0..16).map(|_| Default::default()).collect(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Verdicts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Verdicts")
+    }
+}
+
+impl Verdicts {
+    fn shard(&self, sentence: &str) -> std::sync::MutexGuard<'_, VerdictMap> {
+        use std::hash::BuildHasher;
+        let n = crate::text::FastBuild::default().hash_one(sentence) as usize % self.shards.len();
+        self.shards[n].lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 impl People {
@@ -36,6 +73,7 @@ impl People {
     /// Adds a person's name as written in an owner or on-call field ("Sarah Chen"). Values
     /// that name a group or nobody ("Platform Team", "TBD") add nothing.
     pub fn add(&mut self, name: &str) {
+        self.verdicts = Default::default();
         let toks = tokenize(name);
         if toks.is_empty()
             || toks
@@ -1067,6 +1105,21 @@ fn absolute_re() -> &'static Regex {
 /// Why `sentence` puts a failure on a person, if it does: the words that show it. `extra` are
 /// the site's own blame words (`blame_words` in `[lint]`), matched like the built-in list.
 pub fn blame(sentence: &str, people: &People, extra: &[String]) -> Option<String> {
+    let memo = &people.verdicts;
+    if memo.extra.get_or_init(|| extra.to_vec()) != extra {
+        return judge(sentence, people, extra);
+    }
+    if let Some(verdict) = memo.shard(sentence).get(sentence) {
+        return verdict.clone();
+    }
+    let verdict = judge(sentence, people, extra);
+    memo.shard(sentence)
+        .insert(sentence.into(), verdict.clone());
+    verdict
+}
+
+/// [`blame`], without remembering.
+fn judge(sentence: &str, people: &People, extra: &[String]) -> Option<String> {
     let toks = tokenize(sentence);
     if toks.is_empty() {
         return None;
