@@ -1,26 +1,32 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of pirsite and Hugo on the same synthetic archive.
 #
-#   bench/run.sh [--sizes "1000 10000"] [--runs 5] [--work DIR]
+#   bench/run.sh [--sizes "1000 10000"] [--runs 5] [--work DIR] [--edits 5]
 #
 # For each size N it generates the archive with ../shared/bench/gen_archive.py (the same reports
 # for both tools, seed 1), then measures with hyperfine (median of --runs runs, wall time) and
 # GNU time (peak resident memory, median of the same number of runs):
-#   pirsite build into a new folder, pirsite build over the previous output, pirsite check,
-#   hugo into a new folder, and the floor: reading every Markdown file and copying the output tree.
-# Prints one Markdown table per size. Needs: cargo, python3, hyperfine, hugo, GNU time
-# (Debian: apt-get install hyperfine hugo time).
+#   pirsite build into a new folder; pirsite build over the previous output (the replaced tree
+#   is removed in the background), and the same with its removal waited for; pirsite check;
+#   hugo into a new folder and over its previous output; and the floor: reading every Markdown
+#   file and copying the output tree.
+# Then the edit latency of `pirsite serve` (examples/serve_latency.rs: median of --edits edits
+# from the write to the updated page, and a check that the served site equals a fresh build).
+# Prints one Markdown table per size and the ratios the targets are stated in. Needs: cargo,
+# python3, hyperfine, hugo, GNU time (Debian: apt-get install hyperfine hugo time).
 set -euo pipefail
 
 sizes="1000 10000"
 runs=5
+edits=5
 work="${TMPDIR:-/tmp}/pirsite-bench"
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
-    *) echo "usage: bench/run.sh [--sizes \"1000 10000\"] [--runs 5] [--work DIR]" >&2; exit 2 ;;
+    --edits) edits="$2"; shift 2 ;;
+    *) echo "usage: bench/run.sh [--sizes \"1000 10000\"] [--runs 5] [--work DIR] [--edits 5]" >&2; exit 2 ;;
   esac
 done
 
@@ -31,9 +37,12 @@ for tool in hyperfine hugo python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install hyperfine hugo time)" >&2; exit 2; }
 done
 
-cargo build --release --locked --quiet --manifest-path "$here/Cargo.toml"
-pirsite="$here/target/release/pirsite"
+cargo build --release --locked --quiet --manifest-path "$here/Cargo.toml" --bin pirsite --example serve_latency
+target="${CARGO_TARGET_DIR:-$here/target}"
+pirsite="$target/release/pirsite"
+latency="$target/release/examples/serve_latency"
 mkdir -p "$work"
+work="$(cd "$work" && pwd)"
 today=2026-11-27
 
 # median_kb CMD...: median peak RSS (KB) of $runs runs of CMD.
@@ -46,46 +55,82 @@ median_kb() {
   printf '%s\n' "${samples[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
 
-# median_s JSON: median seconds from a hyperfine export.
+# median_s NAME: median seconds from the hyperfine export $work/NAME.json.
 median_s() {
-  python3 -c 'import json,sys; print("%.2f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$1"
+  python3 -c 'import json,sys; print("%.2f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$work/$1.json"
 }
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+# ratio A B [DIGITS]: A / B to one decimal (or DIGITS).
+ratio() {
+  python3 -c 'import sys; print("%.*f" % (int(sys.argv[3]), float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2" "${3:-1}"
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "pirsite $("$pirsite" --version | awk '{print $2}'), $(hugo version | awk '{print $1, $2}'), runs per figure: $runs"
 
+declare -A new_s
 for n in $sizes; do
   p="$work/pirsite-$n"; h="$work/hugo-$n"
   python3 "$gen" --n "$n" --seed 1 --flavor pirsite --out "$p" --force >/dev/null
   python3 "$gen" --n "$n" --seed 1 --flavor hugo --out "$h" --force >/dev/null
-  out="$work/out-$n"; fresh="$work/out-fresh-$n"; hout="$work/hugo-out-$n"; floor="$work/floor-$n"
-  rm -rf "$out" "$fresh" "$hout" "$floor"
-  "$pirsite" build --root "$p" --today "$today" --output "$out" >/dev/null
+  out="$work/out-$n"; fresh="$work/out-fresh-$n"; hout="$work/hugo-out-$n"; hover="$work/hugo-over-$n"
+  floor="$work/floor-$n"
+  rm -rf "$out" "$fresh" "$hout" "$hover" "$floor" "$work"/.out-"$n".pirsite-old-*
+  "$pirsite" build --root "$p" --today "$today" --output "$out" >/dev/null 2>&1
+  hugo --source "$h" --destination "$hover" --quiet >/dev/null
 
   build_new="$pirsite build --root $p --today $today --output $fresh"
   build_over="$pirsite build --root $p --today $today --output $out"
+  build_over_wait="sh -c '$pirsite build --root $p --today $today --output $out && rm -rf $work/.out-$n.pirsite-old-*'"
   check="$pirsite check --root $p --today $today"
-  hugo_cmd="hugo --source $h --destination $hout --quiet"
+  hugo_new="hugo --source $h --destination $hout --quiet"
+  hugo_over="hugo --source $h --destination $hover --quiet"
   floor_cmd="sh -c 'find $p/content -name \"*.md\" -exec cat {} + >/dev/null && cp -r $out $floor'"
 
-  hyperfine --style none --runs "$runs" --export-json "$work/new-$n.json" --prepare "rm -rf $fresh" "$build_new" >/dev/null
-  hyperfine --style none --runs "$runs" --export-json "$work/over-$n.json" "$build_over" >/dev/null
-  hyperfine --style none --runs "$runs" --export-json "$work/check-$n.json" "$check" >/dev/null
-  hyperfine --style none --runs "$runs" --export-json "$work/hugo-$n.json" --prepare "rm -rf $hout" "$hugo_cmd" >/dev/null
-  hyperfine --style none --runs "$runs" --export-json "$work/floor-$n.json" --prepare "rm -rf $floor" "$floor_cmd" >/dev/null
+  hf() { hyperfine --style none --runs "$runs" --export-json "$work/$1.json" "${@:2}" >/dev/null 2>&1; }
+  hf new-$n --prepare "rm -rf $fresh" "$build_new"
+  hf over-$n "$build_over"
+  hf wait-$n "$build_over_wait"
+  hf check-$n "$check"
+  hf hugo-$n --prepare "rm -rf $hout" "$hugo_new"
+  hf hugo-over-$n "$hugo_over"
+  hf floor-$n --prepare "rm -rf $floor" "$floor_cmd"
+  rm -rf "$floor"
 
   mem_new=$(median_kb sh -c "rm -rf $fresh && exec $pirsite build --root $p --today $today --output $fresh")
   mem_check=$(median_kb $pirsite check --root "$p" --today "$today")
   mem_hugo=$(median_kb sh -c "rm -rf $hout && exec hugo --source $h --destination $hout --quiet")
 
+  serve_line="(not measured)"
+  if [ "$edits" -gt 0 ]; then
+    serve_out=$("$latency" --root "$p" --edits "$edits" --pirsite "$pirsite")
+    serve_line=$(echo "$serve_out" | awk '/median edit latency/ {print $(NF-1), $NF}')
+    serve_same=$(echo "$serve_out" | awk -F': ' '/served site after the edits/ {print $2}')
+  fi
+
+  t_new=$(median_s new-$n); t_over=$(median_s over-$n); t_wait=$(median_s wait-$n)
+  t_check=$(median_s check-$n); t_hugo=$(median_s hugo-$n); t_hover=$(median_s hugo-over-$n)
+  new_s[$n]=$t_new
   echo
   echo "### $n reports ($(du -sh "$p/content" | cut -f1) of Markdown, output $(du -sh "$out" | cut -f1))"
   echo
-  echo "| command | median wall time (s) | peak memory (MB) |"
-  echo "| --- | ---: | ---: |"
-  echo "| pirsite build, new folder | $(median_s "$work/new-$n.json") | $((mem_new / 1024)) |"
-  echo "| pirsite build, over previous output | $(median_s "$work/over-$n.json") | |"
-  echo "| pirsite check | $(median_s "$work/check-$n.json") | $((mem_check / 1024)) |"
-  echo "| hugo, new folder | $(median_s "$work/hugo-$n.json") | $((mem_hugo / 1024)) |"
-  echo "| floor: read Markdown + copy output | $(median_s "$work/floor-$n.json") | |"
+  echo "| command | median wall time (s) | peak memory (MB) | Hugo / pirsite |"
+  echo "| --- | ---: | ---: | ---: |"
+  echo "| pirsite build, new folder | $t_new | $((mem_new / 1024)) | $(ratio "$t_hugo" "$t_new") |"
+  echo "| pirsite build, over previous output | $t_over | | $(ratio "$t_hover" "$t_over") |"
+  echo "| pirsite build, over previous output, old tree removed before exit | $t_wait | | $(ratio "$t_hover" "$t_wait") |"
+  echo "| pirsite check | $t_check | $((mem_check / 1024)) | |"
+  echo "| hugo, new folder | $t_hugo | $((mem_hugo / 1024)) | |"
+  echo "| hugo, over previous output | $t_hover | | |"
+  echo "| floor: read Markdown + copy output | $(median_s floor-$n) | | |"
+  echo
+  echo "check / build: $(ratio "$t_check" "$t_new" 2);" \
+    "serve edit latency: median $serve_line${serve_same:+, served site $serve_same}"
 done
+
+set -- $sizes
+if [ $# -ge 2 ]; then
+  first=$1; last=${!#}
+  echo
+  echo "build time ratio $last / $first reports: $(ratio "${new_s[$last]}" "${new_s[$first]}")"
+fi

@@ -18,6 +18,9 @@ use std::collections::HashSet;
 use std::path::Path;
 use walkdir::WalkDir;
 
+/// The files of a built site: `/`-separated paths relative to its root.
+pub type FileSet = HashSet<String, crate::text::FastBuild>;
+
 /// A link found in a generated page: the attribute value as written, and its byte offset.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageLink {
@@ -51,49 +54,55 @@ pub enum Target {
 /// each `href="…"` or `src="…"` that follows a whitespace character. Text and attribute values
 /// never hold a raw `"` (it is escaped), so a match is an attribute.
 pub fn extract(path: &str, html: &str) -> PageLinks {
-    let mut links = Vec::new();
-    let bytes = html.as_bytes();
-    let mut from = 0;
-    while let Some(rel) = html[from..].find("=\"") {
-        let eq = from + rel;
-        let name_start = if html[..eq].ends_with("href") {
-            Some(eq - 4)
-        } else if html[..eq].ends_with("src") {
-            Some(eq - 3)
-        } else {
-            None
-        };
-        let open = eq + 2;
-        from = open;
-        let Some(name_start) = name_start else {
-            continue;
-        };
-        if !html[..name_start]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_whitespace)
-        {
-            continue;
-        }
-        let Some(len) = bytes[open..].iter().position(|&b| b == b'"') else {
-            break;
-        };
-        links.push(PageLink {
-            target: decode_entities(&html[open..open + len]),
-            offset: open,
-        });
-        from = open + len + 1;
-    }
     PageLinks {
         path: path.to_string(),
-        links,
+        links: attributes(html)
+            .map(|(value, offset)| PageLink {
+                target: decode_entities(value).into_owned(),
+                offset,
+            })
+            .collect(),
     }
 }
 
+/// The raw values of [`extract`] (entities not decoded), each with its byte offset.
+fn attributes(html: &str) -> impl Iterator<Item = (&str, usize)> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(rel) = html.get(from..)?.find('"') {
+            let quote = from + rel;
+            from = quote + 1;
+            let Some(before) = html[..quote].strip_suffix('=') else {
+                continue;
+            };
+            let name = if before.ends_with("href") {
+                4
+            } else if before.ends_with("src") {
+                3
+            } else {
+                continue;
+            };
+            let name_start = before.len() - name;
+            if !html[..name_start]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_whitespace)
+            {
+                continue;
+            }
+            let open = quote + 1;
+            let len = html[open..].find('"')?;
+            from = open + len + 1;
+            return Some((&html[open..open + len], open));
+        }
+        None
+    })
+}
+
 /// Decodes the entities pirsite and its libraries write in attribute values.
-fn decode_entities(s: &str) -> String {
+fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.contains('&') {
-        return s.to_string();
+        return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -130,7 +139,7 @@ fn decode_entities(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Decodes `%XX` escapes (invalid ones are kept as written).
@@ -262,7 +271,7 @@ pub fn resolve(link: &str, page_dir: &str, base_path: &str) -> Target {
 
 /// True when `target` (from [`resolve`]) names a file of `files`, or a folder with an
 /// `index.html` in it. `target` is left as it was.
-fn exists_in(target: &mut String, files: &HashSet<String>) -> bool {
+fn exists_in(target: &mut String, files: &FileSet) -> bool {
     let len = target.len();
     let found = if target.is_empty() {
         files.contains("index.html")
@@ -281,12 +290,12 @@ fn exists_in(target: &mut String, files: &HashSet<String>) -> bool {
 
 /// True when `target` (from [`resolve`]) names a file of `files`, or a folder with an
 /// `index.html` in it.
-fn exists(target: &str, files: &HashSet<String>) -> bool {
+fn exists(target: &str, files: &FileSet) -> bool {
     exists_in(&mut target.to_string(), files)
 }
 
 /// Every file under `root`, as `/`-separated paths relative to it.
-pub fn files_under(root: &Path) -> HashSet<String> {
+pub fn files_under(root: &Path) -> FileSet {
     WalkDir::new(root)
         .into_iter()
         .filter_map(|e| e.ok())
@@ -307,7 +316,7 @@ fn dir_of(page: &str) -> &str {
 /// is checked as soon as it is rendered (in parallel, without keeping its links) and the output
 /// is never walked.
 pub struct Checker<'a> {
-    files: &'a HashSet<String>,
+    files: &'a FileSet,
     base_path: &'a str,
     output_label: &'a str,
     /// Targets already reported from Markdown, per page, so the page pass does not repeat them.
@@ -320,7 +329,7 @@ impl<'a> Checker<'a> {
     /// the output root); returns the checker for the pages and the findings of this pass.
     /// `output_label` names the output folder in findings of generated pages.
     pub fn new(
-        files: &'a HashSet<String>,
+        files: &'a FileSet,
         reports: &[(&Report, String)],
         base_path: &'a str,
         output_label: &'a str,
@@ -363,39 +372,66 @@ impl<'a> Checker<'a> {
 
     /// Checks the `href` and `src` values of the generated page at `path` whose text is `html`.
     pub fn page(&self, path: &str, html: &str) -> Vec<Diagnostic> {
-        self.links(&extract(path, html), || html.to_string())
+        let dir = dir_of(path);
+        let mut target = String::new();
+        let broken: Vec<PageLink> = attributes(html)
+            .filter_map(|(raw, offset)| {
+                let link = decode_entities(raw);
+                self.is_broken(path, dir, &link, &mut target)
+                    .then(|| PageLink {
+                        target: link.into_owned(),
+                        offset,
+                    })
+            })
+            .collect();
+        self.report(path, broken.iter(), html)
     }
 
     /// Checks links extracted earlier from a page; `text` gives the page's text, read only to
     /// place a broken link.
     pub fn links(&self, page: &PageLinks, text: impl FnOnce() -> String) -> Vec<Diagnostic> {
         let dir = dir_of(&page.path);
-        let mut broken = Vec::new();
         let mut target = String::new();
-        for l in &page.links {
-            let is_broken = match resolve_into(&l.target, dir, self.base_path, &mut target) {
-                Kind::Skip => false,
-                Kind::Outside => true,
-                Kind::Local => {
-                    !exists_in(&mut target, self.files)
-                        && !self.reported.contains(&(page.path.clone(), target.clone()))
-                }
-            };
-            if is_broken {
-                broken.push(l);
-            }
-        }
+        let broken: Vec<&PageLink> = page
+            .links
+            .iter()
+            .filter(|l| self.is_broken(&page.path, dir, &l.target, &mut target))
+            .collect();
         if broken.is_empty() {
             return Vec::new();
         }
-        let text = text();
-        let lines = LineIndex::new(&text);
+        self.report(&page.path, broken.into_iter(), &text())
+    }
+
+    /// Whether `link`, on the page at `path` in folder `dir`, is broken and not already
+    /// reported from Markdown (`target` is a buffer).
+    fn is_broken(&self, path: &str, dir: &str, link: &str, target: &mut String) -> bool {
+        match resolve_into(link, dir, self.base_path, target) {
+            Kind::Skip => false,
+            Kind::Outside => true,
+            Kind::Local => {
+                !exists_in(target, self.files)
+                    && !self.reported.contains(&(path.to_string(), target.clone()))
+            }
+        }
+    }
+
+    /// One error per broken link of the page at `path` whose text is `text`.
+    fn report<'l>(
+        &self,
+        path: &str,
+        broken: impl ExactSizeIterator<Item = &'l PageLink>,
+        text: &str,
+    ) -> Vec<Diagnostic> {
+        if broken.len() == 0 {
+            return Vec::new();
+        }
+        let lines = LineIndex::new(text);
         broken
-            .into_iter()
             .map(|l| {
                 let (line, col) = lines.line_col(l.offset.min(text.len()));
                 Diagnostic::error(
-                    format!("{}/{}", self.output_label, page.path),
+                    format!("{}/{}", self.output_label, path),
                     line,
                     col,
                     format!("link target `{}` does not exist", l.target),
@@ -424,7 +460,7 @@ pub fn check(
     ds
 }
 
-fn hint(target: &Target, image: bool, files: &HashSet<String>) -> String {
+fn hint(target: &Target, image: bool, files: &FileSet) -> String {
     let incident = |t: &str| {
         let mut parts = t.split('/');
         match (parts.next(), parts.next(), parts.next()) {
@@ -478,7 +514,7 @@ mod tests {
     use super::*;
     use regex::Regex;
 
-    fn files(list: &[&str]) -> HashSet<String> {
+    fn files(list: &[&str]) -> FileSet {
         list.iter().map(|s| s.to_string()).collect()
     }
 
@@ -540,7 +576,7 @@ mod tests {
                 .map(|m| {
                     let open = m.as_str().find('"').unwrap() + 1;
                     (
-                        decode_entities(&m.as_str()[open..m.as_str().len() - 1]),
+                        decode_entities(&m.as_str()[open..m.as_str().len() - 1]).into_owned(),
                         m.start() + open,
                     )
                 })

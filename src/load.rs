@@ -99,6 +99,80 @@ pub fn walk(root: &Path, content: &Path) -> ContentFiles {
     found
 }
 
+/// The walk of `content` after the files `changed` (absolute paths) were written, created or
+/// deleted, from the walk before (`files`, updated in place): what [`walk`] would list now,
+/// without reading every folder again. Returns `false`, leaving `files` as it may be, when a
+/// full walk is needed: a folder or a link changed, the walk had problems, or a path is not
+/// plainly a file or a deleted file.
+pub fn rewalk(files: &mut ContentFiles, changed: &[PathBuf], root: &Path, content: &Path) -> bool {
+    if !files.problems.is_empty()
+        || std::fs::symlink_metadata(content).map_or(true, |m| !m.file_type().is_dir())
+    {
+        return false;
+    }
+    for p in changed {
+        if p.as_os_str().is_empty() {
+            return false; // events were lost
+        }
+        let Ok(rel) = p.strip_prefix(content) else {
+            continue; // not content: the theme, site.toml
+        };
+        let names: Vec<&std::ffi::OsStr> = rel.iter().collect();
+        let Some((name, folders)) = names.split_last() else {
+            return false; // the content folder itself
+        };
+        if names.iter().any(|n| is_hidden(n)) {
+            continue; // the walk never looks there
+        }
+        // Every folder on the way must be a plain folder (the walk follows links).
+        let mut dir = content.to_path_buf();
+        for f in folders {
+            dir.push(f);
+            match std::fs::symlink_metadata(&dir) {
+                Ok(m) if m.file_type().is_dir() => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return false,
+                _ => return false,
+            }
+        }
+        let is_report = p.extension().is_some_and(|x| x == "md");
+        let list = if is_report {
+            &mut files.reports
+        } else {
+            &mut files.assets
+        };
+        let at = list.binary_search_by(|(abs, _)| abs.as_path().cmp(p));
+        match std::fs::symlink_metadata(p) {
+            Ok(m) if m.file_type().is_file() => {
+                if is_editor_file(&name.to_string_lossy()) {
+                    continue;
+                }
+                if let Err(i) = at {
+                    let rel = if is_report {
+                        rel_path(root, p)
+                    } else {
+                        rel_path(content, p)
+                    };
+                    list.insert(i, (p.clone(), rel));
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => match at {
+                Ok(i) => {
+                    list.remove(i);
+                }
+                Err(_) => {
+                    // A folder that held listed files is gone: walk again.
+                    let under = |l: &[(PathBuf, String)]| l.iter().any(|(a, _)| a.starts_with(p));
+                    if under(&files.reports) || under(&files.assets) {
+                        return false;
+                    }
+                }
+            },
+            _ => return false, // a folder or a link
+        }
+    }
+    true
+}
+
 /// True for the temporary, swap, lock and backup files editors leave beside the file being
 /// edited (`.x.md.swp`, `x.md~`, `#x.md#`, `4913`, `x.md.tmp`, `x.md.bak`, JetBrains'
 /// `___jb_tmp___`...): they are neither reports nor assets, and `serve` ignores their changes.
@@ -256,6 +330,10 @@ pub struct Report {
     pub links: Vec<LinkRef>,
     /// Index of body lines (offsets relative to `body`).
     pub lines: LineIndex,
+    /// Hash of the file's bytes, its path and its folder: equal for two reports read from the
+    /// same bytes at the same place (what the report, and the incident made from it, depend on
+    /// besides the configuration).
+    pub source_hash: u64,
 }
 
 impl Report {
@@ -320,6 +398,12 @@ pub fn parse_report(
         }
     };
     let front = frontmatter::parse(rel, fm_text, 2)?;
+    let source_hash = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (bytes, rel, folder).hash(&mut h);
+        h.finish()
+    };
     let body = body.to_string();
     let mut report = Report {
         path: rel.to_string(),
@@ -335,6 +419,7 @@ pub fn parse_report(
         loose_fields: Vec::new(),
         mentions: Vec::new(),
         links: Vec::new(),
+        source_hash,
     };
     structure(&mut report, id_finder);
     Ok(report)
@@ -621,11 +706,13 @@ fn lines_in<'a>(
     })
 }
 
-/// `**Field:** value` (also `**Field**: value`), optionally as a list item.
+/// `**Field:** value` (also `**Field**: value`), optionally as a list item; the value is the
+/// rest of the line after the match (leaving `(.*)$` out of the pattern keeps the capture
+/// search to the start of the line).
 fn field_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^\s*(?:[-*+]\s+)?(\*\*)([^*:]+?)\s*(?::\s*\*\*|\*\*\s*:)\s*(.*)$").unwrap()
+        Regex::new(r"^\s*(?:[-*+]\s+)?(\*\*)([^*:]+?)\s*(?::\s*\*\*|\*\*\s*:)\s*").unwrap()
     })
 }
 
@@ -657,8 +744,8 @@ fn parse_fields(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec<A
                 .get(2)
                 .map(|m| m.as_str().trim().to_string())
                 .unwrap_or_default();
-            let value = c.get(3).map(|m| m.as_str()).unwrap_or("");
-            let vstart = c.get(3).map(|m| m.start()).unwrap_or(0);
+            let vstart = c.get(0).map(|m| m.end()).unwrap_or(0);
+            let value = &line[vstart..];
             let nstart = c.get(1).map(|m| m.start()).unwrap_or(0);
             let (line_no, _) = r.file_line_col(at);
             fields.push(ActionField {
@@ -686,7 +773,8 @@ fn parse_fields(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec<A
 
 /// A timeline entry: `HH:MM` or `YYYY-MM-DD HH:MM` at the start of a line, list item or
 /// table row, optionally in bold, italics, backticks or brackets and followed by `AM`/`PM`
-/// and `UTC`/`Z`; in a table the date and the time may be two cells.
+/// and `UTC`/`Z`; in a table the date and the time may be two cells. The entry's text is the
+/// rest of the line after the match.
 fn timeline_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -694,7 +782,7 @@ fn timeline_re() -> &'static Regex {
             r"^\s*(?:[-*+]|\d+[.)]|\|)?\s*(?:\[[ xX]\]\s+)?[*_`\[]{0,2}",
             r"(?:(\d{4}-\d{1,2}-\d{1,2})[*_`]{0,2}(?:[ T]|\s*[|,]\s*)[*_`]{0,2})?",
             r"(\d{1,2}:\d{2})(?::\d{2})?(?:\s*([AaPp])\.?[Mm]\b\.?|Z\b|\b)",
-            r"\s*(?:UTC\b)?[*_`\]]{0,2}\s*(?:UTC\b)?\s*[-–—:|]?\s*(.*)$"
+            r"\s*(?:UTC\b)?[*_`\]]{0,2}\s*(?:UTC\b)?\s*[-–—:|]?\s*"
         ))
         .unwrap()
     })
@@ -712,10 +800,11 @@ fn parse_timeline(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec
         out.push(TimelineEntry {
             date: c.get(1).map(|d| d.as_str().to_string()),
             time: twenty_four_hour(time.as_str(), c.get(3).map(|m| m.as_str())),
-            text: c
-                .get(4)
-                .map(|t| t.as_str().trim().trim_end_matches('|').trim().to_string())
-                .unwrap_or_default(),
+            text: line[c.get(0).map(|m| m.end()).unwrap_or(line.len())..]
+                .trim()
+                .trim_end_matches('|')
+                .trim()
+                .to_string(),
             line: line_no,
             col,
         });

@@ -9,7 +9,7 @@ use crate::load::Report;
 use crate::text::slugify;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// Where a report is in its life.
@@ -346,27 +346,31 @@ pub struct Related {
 }
 
 /// The incidents being built and everything computed across them.
+///
+/// The cross-incident facts (`by_id` to `severities`) are shared (`Arc`): they depend only on
+/// which incidents are built and on their ids, dates, statuses, severities, tags, services and
+/// references ([`Shape`]), so a rebuild after an edit that changes none of these reuses them.
 #[derive(Debug, Clone)]
 pub struct Archive {
     /// Incidents, newest first (date, then id, descending).
     pub incidents: Vec<Arc<Incident>>,
     /// Index of each id in `incidents`.
-    pub by_id: HashMap<String, usize>,
+    pub by_id: Arc<Index>,
     /// For each incident, the incidents whose text references it (newest first).
-    pub referenced_by: Vec<Vec<usize>>,
+    pub referenced_by: Arc<Vec<Vec<usize>>>,
     /// Tags, most incidents first, then by name.
-    pub tags: Vec<Term>,
+    pub tags: Arc<Vec<Term>>,
     /// Services, most incidents first, then by name.
-    pub services: Vec<Term>,
+    pub services: Arc<Vec<Term>>,
     /// Index of each tag slug in `tags`.
-    pub tag_by_slug: HashMap<String, usize>,
+    pub tag_by_slug: Arc<Index>,
     /// Index of each service slug in `services`.
-    pub service_by_slug: HashMap<String, usize>,
+    pub service_by_slug: Arc<Index>,
     /// For each incident, its related incidents, newest first (see [`RELATED_MAX`]).
-    pub related: Vec<Vec<Related>>,
+    pub related: Arc<Vec<Vec<Related>>>,
     /// Every severity level of the site in level order, with its incidents (newest first);
     /// levels without incidents are listed too.
-    pub severities: Vec<(String, Vec<usize>)>,
+    pub severities: Arc<Vec<(String, Vec<usize>)>>,
     /// Every action item of every incident, in incident order.
     pub actions: Vec<ActionRef>,
     /// "Today" for due states.
@@ -374,59 +378,107 @@ pub struct Archive {
     /// Review-quality findings per incident and overdue write-ups (filled by
     /// [`crate::lint::attach`]; empty until then).
     pub review: crate::lint::ReviewQuality,
+    /// The incidents the shared facts were computed from.
+    shape_of: Arc<Vec<Arc<Incident>>>,
+}
+
+/// The cross-incident facts of an archive, kept to build the next archive of the same site
+/// ([`Archive::new_reusing`]).
+#[derive(Debug, Clone)]
+pub struct Shape {
+    of: Arc<Vec<Arc<Incident>>>,
+    by_id: Arc<Index>,
+    referenced_by: Arc<Vec<Vec<usize>>>,
+    tags: Arc<Vec<Term>>,
+    services: Arc<Vec<Term>>,
+    tag_by_slug: Arc<Index>,
+    service_by_slug: Arc<Index>,
+    related: Arc<Vec<Vec<Related>>>,
+    severities: Arc<Vec<(String, Vec<usize>)>>,
+}
+
+/// True when two lists of built incidents (in archive order) give the same cross-incident
+/// facts: the same incidents, or incidents with the same id, date, status, severity, tags,
+/// services, related and references, one for one.
+fn same_shape(a: &[Arc<Incident>], b: &[Arc<Incident>]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            Arc::ptr_eq(x, y)
+                || (x.id == y.id
+                    && x.date == y.date
+                    && x.status == y.status
+                    && x.severity == y.severity
+                    && x.tags == y.tags
+                    && x.services == y.services
+                    && x.related == y.related
+                    && x.references == y.references)
+        })
 }
 
 impl Archive {
     /// Builds the archive from validated incidents. Incidents not `published` are kept only
     /// with `drafts`.
     pub fn new(
-        mut incidents: Vec<Arc<Incident>>,
+        incidents: Vec<Arc<Incident>>,
         drafts: bool,
         today: NaiveDate,
         due_soon_days: u32,
         severity_order: &[String],
     ) -> Archive {
+        Self::new_reusing(
+            incidents,
+            drafts,
+            today,
+            due_soon_days,
+            severity_order,
+            None,
+        )
+    }
+
+    /// The cross-incident facts of this archive, to build the next one from.
+    pub fn shape(&self) -> Shape {
+        Shape {
+            of: Arc::clone(&self.shape_of),
+            by_id: Arc::clone(&self.by_id),
+            referenced_by: Arc::clone(&self.referenced_by),
+            tags: Arc::clone(&self.tags),
+            services: Arc::clone(&self.services),
+            tag_by_slug: Arc::clone(&self.tag_by_slug),
+            service_by_slug: Arc::clone(&self.service_by_slug),
+            related: Arc::clone(&self.related),
+            severities: Arc::clone(&self.severities),
+        }
+    }
+
+    /// [`Archive::new`], taking the cross-incident facts from `previous` when they were
+    /// computed from the same incident facts (see [`Shape`]).
+    pub fn new_reusing(
+        mut incidents: Vec<Arc<Incident>>,
+        drafts: bool,
+        today: NaiveDate,
+        due_soon_days: u32,
+        severity_order: &[String],
+        previous: Option<&Shape>,
+    ) -> Archive {
         incidents.retain(|i| drafts || i.status == ReportStatus::Published);
         incidents.sort_by(|a, b| (b.date, &b.id).cmp(&(a.date, &a.id)));
-        let by_id: HashMap<String, usize> = incidents
-            .iter()
-            .enumerate()
-            .map(|(i, inc)| (inc.id.clone(), i))
-            .collect();
-        let mut referenced_by = vec![Vec::new(); incidents.len()];
-        for (i, inc) in incidents.iter().enumerate() {
-            for r in &inc.references {
-                if let Some(&t) = by_id.get(r) {
-                    referenced_by[t].push(i);
+        let shape = match previous {
+            Some(shape)
+                if shape.severities.len() == severity_order.len()
+                    && shape
+                        .severities
+                        .iter()
+                        .zip(severity_order)
+                        .all(|(s, o)| s.0 == *o)
+                    && same_shape(&shape.of, &incidents) =>
+            {
+                Shape {
+                    of: Arc::new(incidents.clone()),
+                    ..shape.clone()
                 }
             }
-        }
-        let tags = terms(&incidents, |i| &i.tags, severity_order);
-        let services = terms(&incidents, |i| &i.services, severity_order);
-        let slug_index = |terms: &[Term]| -> HashMap<String, usize> {
-            terms
-                .iter()
-                .enumerate()
-                .map(|(i, t)| (t.slug.clone(), i))
-                .collect()
+            _ => Self::compute_shape(&incidents, severity_order),
         };
-        let tag_by_slug = slug_index(&tags);
-        let service_by_slug = slug_index(&services);
-        let related = related(
-            &incidents,
-            &by_id,
-            (&tags, &tag_by_slug),
-            (&services, &service_by_slug),
-        );
-        let mut severities: Vec<(String, Vec<usize>)> = severity_order
-            .iter()
-            .map(|s| (s.clone(), Vec::new()))
-            .collect();
-        for (i, inc) in incidents.iter().enumerate() {
-            if let Some(level) = severities.iter_mut().find(|(s, _)| *s == inc.severity) {
-                level.1.push(i);
-            }
-        }
         let actions = incidents
             .iter()
             .enumerate()
@@ -444,17 +496,80 @@ impl Archive {
             .collect();
         Archive {
             incidents,
-            by_id,
-            referenced_by,
-            tags,
-            services,
-            tag_by_slug,
-            service_by_slug,
-            related,
-            severities,
+            by_id: shape.by_id,
+            referenced_by: shape.referenced_by,
+            tags: shape.tags,
+            services: shape.services,
+            tag_by_slug: shape.tag_by_slug,
+            service_by_slug: shape.service_by_slug,
+            related: shape.related,
+            severities: shape.severities,
             actions,
             today,
             review: Default::default(),
+            shape_of: shape.of,
+        }
+    }
+
+    fn compute_shape(incidents: &[Arc<Incident>], severity_order: &[String]) -> Shape {
+        let by_id: Index = incidents
+            .iter()
+            .enumerate()
+            .map(|(i, inc)| (inc.id.clone(), i))
+            .collect();
+        let mut referenced_by = vec![Vec::new(); incidents.len()];
+        for (i, inc) in incidents.iter().enumerate() {
+            for r in &inc.references {
+                if let Some(&t) = by_id.get(r) {
+                    referenced_by[t].push(i);
+                }
+            }
+        }
+        // Thousands of incidents name the same few tags and services: slug each name once.
+        let mut slugs = Slugs::default();
+        for inc in incidents {
+            for n in inc.tags.iter().chain(&inc.services) {
+                slugs.entry(n.as_str()).or_insert_with(|| slugify(n));
+            }
+        }
+        let tags = terms(incidents, |i| &i.tags, severity_order, &slugs);
+        let services = terms(incidents, |i| &i.services, severity_order, &slugs);
+        let slug_index = |terms: &[Term]| -> Index {
+            terms
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.slug.clone(), i))
+                .collect()
+        };
+        let tag_by_slug = slug_index(&tags);
+        let service_by_slug = slug_index(&services);
+        let related = related(
+            incidents,
+            &by_id,
+            (&tags, &tag_by_slug),
+            (&services, &service_by_slug),
+            &slugs,
+        );
+        drop(slugs);
+        let mut severities: Vec<(String, Vec<usize>)> = severity_order
+            .iter()
+            .map(|s| (s.clone(), Vec::new()))
+            .collect();
+        for (i, inc) in incidents.iter().enumerate() {
+            if let Some(level) = severities.iter_mut().find(|(s, _)| *s == inc.severity) {
+                level.1.push(i);
+            }
+        }
+        Shape {
+            of: Arc::new(incidents.to_vec()),
+            by_id: Arc::new(by_id),
+            referenced_by: Arc::new(referenced_by),
+            tags: Arc::new(tags),
+            services: Arc::new(services),
+            tag_by_slug: Arc::new(tag_by_slug),
+            service_by_slug: Arc::new(service_by_slug),
+            related: Arc::new(related),
+            severities: Arc::new(severities),
         }
     }
 
@@ -469,11 +584,21 @@ impl Archive {
     }
 }
 
+/// Position of each id or slug in its list.
+pub type Index = HashMap<String, usize, crate::text::FastBuild>;
+
+/// The slug of each tag and service name of the archive.
+type Slugs<'a> = HashMap<&'a str, String, crate::text::FastBuild>;
+
 /// Term indices of `names` (deduplicated, in written order).
-fn term_ids(names: &[String], index: &HashMap<String, usize>) -> Vec<usize> {
+fn term_ids(names: &[String], index: &Index, slugs: &Slugs<'_>) -> Vec<usize> {
     let mut out: Vec<usize> = Vec::with_capacity(names.len());
     for n in names {
-        if let Some(&t) = index.get(&slugify(n))
+        let slug = match slugs.get(n.as_str()) {
+            Some(slug) => std::borrow::Cow::Borrowed(slug.as_str()),
+            None => std::borrow::Cow::Owned(slugify(n)),
+        };
+        if let Some(&t) = index.get(slug.as_ref())
             && !out.contains(&t)
         {
             out.push(t);
@@ -488,18 +613,19 @@ fn term_ids(names: &[String], index: &HashMap<String, usize>) -> Vec<usize> {
 /// hundred entries at most, whatever the size of the archive.
 fn related(
     incidents: &[Arc<Incident>],
-    by_id: &HashMap<String, usize>,
-    tags: (&[Term], &HashMap<String, usize>),
-    services: (&[Term], &HashMap<String, usize>),
+    by_id: &Index,
+    tags: (&[Term], &Index),
+    services: (&[Term], &Index),
+    slugs: &Slugs<'_>,
 ) -> Vec<Vec<Related>> {
     use rayon::prelude::*;
     let tag_ids: Vec<Vec<usize>> = incidents
         .iter()
-        .map(|i| term_ids(&i.tags, tags.1))
+        .map(|i| term_ids(&i.tags, tags.1, slugs))
         .collect();
     let service_ids: Vec<Vec<usize>> = incidents
         .iter()
-        .map(|i| term_ids(&i.services, services.1))
+        .map(|i| term_ids(&i.services, services.1, slugs))
         .collect();
     (0..incidents.len())
         .into_par_iter()
@@ -576,40 +702,51 @@ fn terms(
     incidents: &[Arc<Incident>],
     names: impl Fn(&Incident) -> &Vec<String>,
     severity_order: &[String],
+    slugs: &Slugs<'_>,
 ) -> Vec<Term> {
-    let mut by_slug: BTreeMap<String, Term> = BTreeMap::new();
-    let mut sevs: HashMap<String, BTreeSet<usize>> = HashMap::new();
+    let mut by_slug: HashMap<&str, (Term, BTreeSet<usize>), crate::text::FastBuild> =
+        HashMap::default();
     let rank = |s: &str| {
         severity_order
             .iter()
             .position(|x| x == s)
             .unwrap_or(usize::MAX)
     };
+    let mut seen: Vec<&str> = Vec::new();
     for (i, inc) in incidents.iter().enumerate() {
-        let mut seen = BTreeSet::new();
+        seen.clear();
         for name in names(inc) {
-            let slug = slugify(name);
-            if slug.is_empty() || !seen.insert(slug.clone()) {
+            let Some(slug) = slugs.get(name.as_str()) else {
+                continue;
+            };
+            let slug = slug.as_str();
+            if slug.is_empty() || seen.contains(&slug) {
                 continue;
             }
-            let t = by_slug.entry(slug.clone()).or_insert_with(|| Term {
-                name: name.clone(),
-                slug: slug.clone(),
-                incidents: Vec::new(),
-                first_seen: inc.date,
-                last_seen: inc.date,
-                severities: Vec::new(),
+            seen.push(slug);
+            let (t, sevs) = by_slug.entry(slug).or_insert_with(|| {
+                (
+                    Term {
+                        name: name.clone(),
+                        slug: slug.to_string(),
+                        incidents: Vec::new(),
+                        first_seen: inc.date,
+                        last_seen: inc.date,
+                        severities: Vec::new(),
+                    },
+                    BTreeSet::new(),
+                )
             });
             t.incidents.push(i);
             t.first_seen = t.first_seen.min(inc.date);
             t.last_seen = t.last_seen.max(inc.date);
-            sevs.entry(slug).or_default().insert(rank(&inc.severity));
+            sevs.insert(rank(&inc.severity));
         }
     }
     let mut out: Vec<Term> = by_slug
         .into_values()
-        .map(|mut t| {
-            t.severities = sevs[&t.slug]
+        .map(|(mut t, sevs)| {
+            t.severities = sevs
                 .iter()
                 .filter_map(|&r| severity_order.get(r).cloned())
                 .collect();
@@ -725,7 +862,7 @@ mod tests {
                 "INC-2024-006"
             ]
         );
-        assert_eq!(a.severities, vec![("SEV4".to_string(), (0..10).collect())]);
+        assert_eq!(*a.severities, vec![("SEV4".to_string(), (0..10).collect())]);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::linkcheck;
 use crate::load::{self, Report};
 use crate::model::{Archive, Incident};
-use crate::render::{Renderer, theme::Theme};
+use crate::render::{PageKind, Renderer, fingerprint, theme::Theme};
 use crate::validate;
 use crate::write::{self, Staging, WriteError};
 use chrono::{NaiveDate, TimeZone};
@@ -22,7 +22,6 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 /// What a report file gave, cached until its bytes change.
-#[derive(Clone)]
 struct Cached {
     len: u64,
     modified: Option<SystemTime>,
@@ -33,6 +32,25 @@ struct Cached {
     /// The id written in a report that could not be read, so references to it are not
     /// reported a second time as unknown ids.
     id_guess: Option<String>,
+    /// Lint findings (in order, see [`crate::lint::in_order`]), with what they were found
+    /// for: the people of the archive and the day.
+    lint: Option<(LintKey, Arc<Vec<Diagnostic>>)>,
+    /// The `Owner` values of the report's action items (for the people of the archive).
+    owners: Vec<String>,
+}
+
+/// What a report's lint findings depend on besides the report: the people of the archive
+/// (see [`crate::lint::blame::People::key`]) and "today".
+type LintKey = (u64, NaiveDate);
+
+/// What [`Site::check_at`] found for one report file.
+enum Outcome {
+    /// Size and time stamp as cached: the cached entry stands.
+    Same,
+    /// New time stamp, same bytes: the cached entry stands with these.
+    Touched(u64, Option<SystemTime>),
+    /// Read and parsed again.
+    Read(Box<Cached>),
 }
 
 /// A site: its root, its configuration, and the cache of its reports.
@@ -42,6 +60,12 @@ pub struct Site {
     /// Parsed `site.toml`.
     pub config: Config,
     cache: HashMap<PathBuf, Cached>,
+    references: validate::ArchiveMemo,
+    shape: Option<crate::model::Shape>,
+    /// The last walk of the content folder.
+    walked: Option<load::ContentFiles>,
+    /// Files changed since the last check, when the caller knows them (`serve`).
+    changes: Option<Vec<PathBuf>>,
 }
 
 /// The result of loading and validating every report.
@@ -56,6 +80,8 @@ pub struct Checked {
     pub assets: Vec<(PathBuf, String)>,
     /// Number of reports read from disk this time (the rest came from the cache).
     pub reread: usize,
+    /// The lint findings of each report that could be read.
+    pub lints: Vec<(Arc<Report>, Arc<Vec<Diagnostic>>)>,
 }
 
 /// Why a build stopped.
@@ -72,8 +98,10 @@ pub enum BuildError {
 /// What a finished build did.
 #[derive(Debug, Clone)]
 pub struct Built {
-    /// Pages rendered.
+    /// Pages of the site.
     pub pages: usize,
+    /// Pages rendered (all of them, except when a build was brought up to date in place).
+    pub rendered: usize,
     /// Files copied (assets, static files).
     pub files: usize,
     /// Warnings found while validating.
@@ -188,6 +216,10 @@ impl Site {
             root: root.to_path_buf(),
             config,
             cache: HashMap::new(),
+            references: validate::ArchiveMemo::default(),
+            shape: None,
+            walked: None,
+            changes: None,
         })
     }
 
@@ -195,6 +227,9 @@ impl Site {
     pub fn reload_config(&mut self) -> Result<(), Diagnostic> {
         self.config = Config::load(&self.root)?;
         self.cache.clear();
+        self.references = validate::ArchiveMemo::default();
+        self.shape = None;
+        self.walked = None;
         Ok(())
     }
 
@@ -206,6 +241,16 @@ impl Site {
     pub fn forget(&mut self, paths: &[PathBuf]) {
         self.cache
             .retain(|cached, _| !paths.iter().any(|p| cached.starts_with(p)));
+    }
+
+    /// Tells the next [`check`] which paths changed since the last one (files and folders
+    /// written, created or deleted, as a file watcher reports them): when they are all plain
+    /// files, the check updates its list of files instead of walking the content folder, and
+    /// looks at no other file. Without it, every check walks and looks at every file.
+    ///
+    /// [`check`]: Site::check
+    pub fn changed(&mut self, paths: &[PathBuf]) {
+        self.changes = Some(paths.to_vec());
     }
 
     /// Folder of the reports.
@@ -249,63 +294,75 @@ impl Site {
                 incidents: Vec::new(),
                 assets: Vec::new(),
                 reread: 0,
+                lints: Vec::new(),
             };
         }
         let mut t = Stages::start();
-        let files = load::walk(&self.root, &content);
+        let changes = self.changes.take();
+        let (files, known) = match (changes, self.walked.take()) {
+            (Some(changed), Some(mut files)) => {
+                if load::rewalk(&mut files, &changed, &self.root, &content) {
+                    (files, Some(changed))
+                } else {
+                    (load::walk(&self.root, &content), None)
+                }
+            }
+            _ => (load::walk(&self.root, &content), None),
+        };
+        // Files the caller says did not change are taken as cached without looking at them.
+        let changed: Option<HashSet<&Path>> = known
+            .as_ref()
+            .map(|c| c.iter().map(PathBuf::as_path).collect());
         t.mark("walk");
-        diagnostics.extend(files.problems);
+        diagnostics.extend(files.problems.iter().cloned());
         let config = &self.config;
         let cache = &self.cache;
         let root = &self.root;
-        let results: Vec<(PathBuf, Cached, bool)> = files
+        // For each report: unchanged (kept as cached), touched (same bytes, new time stamp)
+        // or read again.
+        let outcomes: Vec<Outcome> = files
             .reports
             .par_iter()
             .map(|(abs, rel)| {
+                if changed
+                    .as_ref()
+                    .is_some_and(|c| !c.contains(abs.as_path()) && cache.contains_key(abs))
+                {
+                    return Outcome::Same;
+                }
                 let meta = std::fs::metadata(abs).ok();
                 let (len, modified) = (
                     meta.as_ref().map(|m| m.len()).unwrap_or(0),
                     meta.and_then(|m| m.modified().ok()),
                 );
-                if let Some(c) = cache.get(abs)
+                let cached = cache.get(abs);
+                if let Some(c) = cached
                     && c.len == len
                     && c.modified == modified
                     && modified.is_some()
                 {
-                    return (abs.clone(), c.clone(), false);
+                    return Outcome::Same;
                 }
                 let bytes = match std::fs::read(abs) {
                     Ok(b) => b,
                     Err(e) => {
                         let d = Diagnostic::error(rel.clone(), 0, 0, format!("cannot read: {e}"));
-                        return (
-                            abs.clone(),
-                            Cached {
-                                len,
-                                modified,
-                                hash: 0,
-                                report: Err(d),
-                                incident: None,
-                                diagnostics: Vec::new(),
-                                id_guess: None,
-                            },
-                            true,
-                        );
+                        return Outcome::Read(Box::new(Cached {
+                            len,
+                            modified,
+                            hash: 0,
+                            report: Err(d),
+                            incident: None,
+                            diagnostics: Vec::new(),
+                            id_guess: None,
+                            lint: None,
+                            owners: Vec::new(),
+                        }));
                     }
                 };
                 let hash = content_hash(&bytes);
-                if let Some(c) = cache.get(abs)
-                    && c.hash == hash
-                {
-                    return (
-                        abs.clone(),
-                        Cached {
-                            len,
-                            modified,
-                            ..c.clone()
-                        },
-                        false,
-                    );
+                if cached.is_some_and(|c| c.hash == hash) {
+                    return Outcome::Touched(len, modified);
                 }
                 let folder = load::rel_path(&content, abs.parent().unwrap_or(root));
                 let folder = if abs.parent() == Some(content.as_path()) {
@@ -320,29 +377,50 @@ impl Site {
                     Ok(r) => validate::report(r, config),
                     Err(_) => (None, Vec::new()),
                 };
-                (
-                    abs.clone(),
-                    Cached {
-                        len,
-                        modified,
-                        hash,
-                        report,
-                        incident: incident.map(Arc::new),
-                        diagnostics: ds,
-                        id_guess,
-                    },
-                    true,
-                )
+                let owners = match &report {
+                    Ok(r) => crate::lint::owners_of(r)
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect(),
+                    Err(_) => Vec::new(),
+                };
+                Outcome::Read(Box::new(Cached {
+                    len,
+                    modified,
+                    hash,
+                    report,
+                    incident: incident.map(Arc::new),
+                    diagnostics: ds,
+                    id_guess,
+                    lint: None,
+                    owners,
+                }))
             })
             .collect();
         t.mark("parse+validate");
         let mut reread = 0;
+        let mut old = std::mem::take(&mut self.cache);
+        let mut entries: Vec<(PathBuf, Cached)> = Vec::with_capacity(outcomes.len());
+        for ((abs, _), outcome) in files.reports.iter().zip(outcomes) {
+            let c = match outcome {
+                Outcome::Same => old.remove(abs).expect("cached above"),
+                Outcome::Touched(len, modified) => Cached {
+                    len,
+                    modified,
+                    ..old.remove(abs).expect("cached above")
+                },
+                Outcome::Read(c) => {
+                    reread += 1;
+                    *c
+                }
+            };
+            entries.push((abs.clone(), c));
+        }
+        drop(old);
         let mut reports = Vec::new();
         let mut unreadable_ids = Vec::new();
         let mut incidents = Vec::new();
-        let mut cache = HashMap::with_capacity(results.len());
-        for (abs, c, fresh) in results {
-            reread += usize::from(fresh);
+        for (_, c) in &entries {
             match &c.report {
                 Ok(r) => reports.push(Arc::clone(r)),
                 Err(d) => {
@@ -352,54 +430,101 @@ impl Site {
             }
             diagnostics.extend(c.diagnostics.iter().cloned());
             incidents.extend(c.incident.clone());
-            cache.insert(abs, c);
         }
-        self.cache = cache;
-        diagnostics.extend(validate::archive_with(
+        diagnostics.extend(validate::archive_memo(
             &reports,
             &unreadable_ids,
             &self.config,
+            &mut self.references,
         ));
         t.mark("collect+archive checks");
-        diagnostics.extend(crate::lint::archive(&reports, &self.config, today));
+        // Review-quality lints, per report, kept until the report, the people of the archive
+        // (which blame detection reads) or the day changes.
+        let people = if crate::lint::level(&self.config, crate::lint::BLAME_LANGUAGE).is_some() {
+            crate::lint::people_of(
+                reports
+                    .iter()
+                    .filter_map(|r| r.front.on_call.as_ref().map(|n| n.value.as_str())),
+                entries
+                    .iter()
+                    .flat_map(|(_, c)| c.owners.iter().map(String::as_str)),
+                &self.config,
+            )
+        } else {
+            crate::lint::blame::People::new()
+        };
+        let lint_key = (people.key(), today);
+        let linted: Vec<Option<Arc<Vec<Diagnostic>>>> = entries
+            .par_iter()
+            .map(|(_, c)| match (&c.report, &c.lint) {
+                (Ok(_), Some((key, _))) if *key == lint_key => None,
+                (Ok(r), _) => Some(Arc::new(crate::lint::in_order(crate::lint::report(
+                    r,
+                    &people,
+                    &self.config,
+                    today,
+                )))),
+                (Err(_), _) => None,
+            })
+            .collect();
+        let mut lints = Vec::with_capacity(entries.len());
+        for ((_, c), fresh) in entries.iter_mut().zip(linted) {
+            if let Some(found) = fresh {
+                c.lint = Some((lint_key, found));
+            }
+            if let (Ok(r), Some((_, found))) = (&c.report, &c.lint) {
+                diagnostics.extend(found.iter().cloned());
+                lints.push((Arc::clone(r), Arc::clone(found)));
+            }
+        }
+        self.cache = entries.into_iter().collect();
         t.mark("lint");
         diagnostics.sort();
         t.mark("sort");
-        Checked {
+        let checked = Checked {
             diagnostics,
             reports: files.reports.len(),
             incidents,
-            assets: files.assets,
+            assets: files.assets.clone(),
             reread,
-        }
+            lints,
+        };
+        self.walked = Some(files);
+        checked
     }
 
-    /// Builds the archive model of checked content, with each incident's lint findings.
-    pub fn archive(&self, checked: &Checked, drafts: bool, today: NaiveDate) -> Archive {
+    /// Builds the archive model of checked content, with each incident's lint findings
+    /// (reusing what the previous archive of this site computed across incidents, when the
+    /// facts it was computed from are the same).
+    pub fn archive(&mut self, checked: &Checked, drafts: bool, today: NaiveDate) -> Archive {
         let order: Vec<String> = self.config.severity.keys().cloned().collect();
-        let mut archive = Archive::new(
+        let mut archive = Archive::new_reusing(
             checked.incidents.clone(),
             drafts,
             today,
             self.config.due_soon_days,
             &order,
+            self.shape.as_ref(),
         );
+        self.shape = Some(archive.shape());
         crate::lint::attach(
             &mut archive,
-            checked.diagnostics.items(),
+            &checked.lints,
             &checked.incidents,
             &self.config,
         );
         archive
     }
 
-    /// Renders `archive` and writes it into `output` atomically.
+    /// Renders `archive` and writes it into `output` atomically. With `memo`, remembers what
+    /// was written there, for [`Site::update_into`].
     pub fn build_into(
         &self,
         checked: &Checked,
         archive: &Archive,
         output: &Path,
         base_url: &str,
+        memo: Option<&mut Memo>,
     ) -> Result<(usize, usize), BuildError> {
         let theme = Theme::load(&self.root, &self.config.theme_dir).map_err(BuildError::Render)?;
         let out = write::check_output(
@@ -410,16 +535,23 @@ impl Site {
         .map_err(BuildError::Write)?;
         let staging = Staging::new(&out).map_err(BuildError::Write)?;
         let mut t = Stages::start();
-        let (pages, files) = self.render_into(checked, archive, &theme, base_url, &staging)?;
+        let mut fresh = memo.is_some().then(Memo::default);
+        let (pages, files) =
+            self.render_into(checked, archive, &theme, base_url, &staging, fresh.as_mut())?;
         t.mark("(render total)");
         staging.commit().map_err(BuildError::Write)?;
         t.mark("commit");
+        if let (Some(memo), Some(mut fresh)) = (memo, fresh) {
+            fresh.folder = out;
+            fresh.hashes = std::mem::take(&mut memo.hashes);
+            *memo = fresh;
+        }
         Ok((pages, files))
     }
 
     /// Renders every page in parallel into `staging`, then copies static files and assets;
     /// checks every link against the list of files written, each page as soon as it is
-    /// rendered.
+    /// rendered. With `memo`, records every page's fingerprint and the files written.
     pub fn render_into(
         &self,
         checked: &Checked,
@@ -427,6 +559,7 @@ impl Site {
         theme: &Theme,
         base_url: &str,
         staging: &Staging,
+        memo: Option<&mut Memo>,
     ) -> Result<(usize, usize), BuildError> {
         let renderer = Renderer {
             config: &self.config,
@@ -436,28 +569,35 @@ impl Site {
         };
         let mut t = Stages::start();
         let pages = renderer.pages();
+        let paths: Vec<String> = pages.iter().map(|k| k.path(archive)).collect();
         let copies = asset_copies(archive, &checked.assets);
-        let files = planned_files(archive, &pages, theme, &copies);
+        let files = planned_files(&paths, theme, &copies);
         let reports = report_pages(archive);
         let base_path = linkcheck::base_path(base_url);
         let label = self.config.output_dir.display().to_string();
         let (checker, mut broken) = linkcheck::Checker::new(&files, &reports, &base_path, &label);
         t.mark("plan + markdown link check");
-        let page_broken: Vec<Vec<Diagnostic>> = pages
+        let record = memo.is_some();
+        let rendered: Vec<(Vec<Diagnostic>, Vec<String>)> = pages
             .par_iter()
             .map(|&kind| {
                 let page = renderer.render(kind).map_err(BuildError::Render)?;
                 staging
                     .write(&page.path, page.html.as_bytes())
                     .map_err(BuildError::Write)?;
-                Ok(if page.path.ends_with(".html") {
+                let found = if page.path.ends_with(".html") {
                     checker.page(&page.path, &page.html)
                 } else {
                     Vec::new()
-                })
+                };
+                Ok((found, if record { page.asked } else { Vec::new() }))
             })
             .collect::<Result<_, BuildError>>()?;
-        broken.extend(page_broken.into_iter().flatten());
+        let mut asked = Vec::with_capacity(if record { rendered.len() } else { 0 });
+        for (found, a) in rendered {
+            broken.extend(found);
+            asked.push(a);
+        }
         t.mark("render + write + page link check");
         let mut written = 0;
         for (name, bytes) in &theme.statics {
@@ -475,7 +615,194 @@ impl Site {
             ds.sort();
             return Err(BuildError::Invalid(ds, checked.reports));
         }
+        if let Some(memo) = memo {
+            let global = fingerprint::global(&renderer);
+            let hashes = memo.hashes.hashes(archive);
+            memo.pages = pages
+                .par_iter()
+                .zip(paths)
+                .zip(asked)
+                .map(|((&kind, path), asked)| {
+                    let fp = fingerprint::page(&renderer, kind, &path, global, &hashes, &asked);
+                    (path, (fp, asked))
+                })
+                .collect();
+            memo.files = files;
+            t.mark("fingerprints");
+        }
         Ok((pages.len(), written))
+    }
+
+    /// Brings the build described by `memo` up to date in place: renders only the pages whose
+    /// fingerprint changed (or that are new), checks the links, and only then writes those
+    /// pages (each replaced atomically), changed static files and assets, and removes the
+    /// files no longer built. Writes nothing when the content or a link has errors. Returns
+    /// `Ok(None)` when so many pages changed that a full build is the better way; otherwise
+    /// the number of pages, of pages rendered, and of other files written.
+    pub fn update_into(
+        &self,
+        checked: &Checked,
+        archive: &Archive,
+        base_url: &str,
+        memo: &mut Memo,
+    ) -> Result<Option<(usize, usize, usize)>, BuildError> {
+        let theme = Theme::load(&self.root, &self.config.theme_dir).map_err(BuildError::Render)?;
+        let renderer = Renderer {
+            config: &self.config,
+            archive,
+            theme: &theme,
+            base_url,
+        };
+        let mut t = Stages::start();
+        let pages = renderer.pages();
+        let global = fingerprint::global(&renderer);
+        let hashes = memo.hashes.hashes(archive);
+        let known = &memo.pages;
+        // (page, its fingerprint when it need not be rendered again)
+        let plan: Vec<(PageKind, String, Option<u64>)> = pages
+            .par_iter()
+            .map(|&kind| {
+                let path = kind.path(archive);
+                let same = known.get(&path).and_then(|(fp, asked)| {
+                    let now = fingerprint::page(&renderer, kind, &path, global, &hashes, asked);
+                    (now == *fp).then_some(now)
+                });
+                (kind, path, same)
+            })
+            .collect();
+        let changed = plan.iter().filter(|(_, _, same)| same.is_none()).count();
+        t.mark("fingerprints");
+        if changed > (pages.len() / 4).max(64) {
+            return Ok(None);
+        }
+        let paths: Vec<String> = plan.iter().map(|(_, path, _)| path.clone()).collect();
+        let copies = asset_copies(archive, &checked.assets);
+        let files = planned_files(&paths, &theme, &copies);
+        let reports = report_pages(archive);
+        let base_path = linkcheck::base_path(base_url);
+        let label = self.config.output_dir.display().to_string();
+        let (checker, mut broken) = linkcheck::Checker::new(&files, &reports, &base_path, &label);
+        let fresh: Vec<(usize, crate::render::Page, Vec<Diagnostic>)> = plan
+            .par_iter()
+            .enumerate()
+            .filter(|(_, (_, _, same))| same.is_none())
+            .map(|(n, (kind, _, _))| {
+                let page = renderer.render(*kind).map_err(BuildError::Render)?;
+                let found = if page.path.ends_with(".html") {
+                    checker.page(&page.path, &page.html)
+                } else {
+                    Vec::new()
+                };
+                Ok((n, page, found))
+            })
+            .collect::<Result<_, BuildError>>()?;
+        for (_, _, found) in &fresh {
+            broken.extend(found.iter().cloned());
+        }
+        // Pages kept as they are passed the check against the previous files; a file that is
+        // gone may break them.
+        let gone: Vec<&String> = memo.files.iter().filter(|f| !files.contains(*f)).collect();
+        if !gone.is_empty() {
+            let folder = &memo.folder;
+            let kept: Vec<Vec<Diagnostic>> = plan
+                .par_iter()
+                .filter(|(_, path, same)| same.is_some() && path.ends_with(".html"))
+                .map(|(_, path, _)| {
+                    let text = std::fs::read_to_string(folder.join(path)).unwrap_or_default();
+                    checker.page(path, &text)
+                })
+                .collect();
+            broken.extend(kept.into_iter().flatten());
+        }
+        t.mark("render + link check");
+        if !broken.is_empty() {
+            let mut ds = checked.diagnostics.clone();
+            ds.extend(broken);
+            ds.sort();
+            return Err(BuildError::Invalid(ds, checked.reports));
+        }
+        let folder = memo.folder.clone();
+        let written = (|| -> Result<usize, WriteError> {
+            let mut written = 0;
+            for (_, page, _) in &fresh {
+                write::replace(&folder, &page.path, page.html.as_bytes())?;
+                written += 1;
+            }
+            for (name, bytes) in &theme.statics {
+                written += usize::from(write::update(&folder, name, bytes)?);
+            }
+            for (abs, rel) in &copies {
+                let bytes = std::fs::read(abs).map_err(|e| WriteError::Io(abs.to_path_buf(), e))?;
+                written += usize::from(write::update(&folder, rel, &bytes)?);
+            }
+            for path in &gone {
+                write::remove(&folder, path)?;
+            }
+            Ok(written)
+        })();
+        let written = match written {
+            Ok(n) => n,
+            Err(e) => {
+                // The folder is half updated: the next build starts afresh.
+                memo.pages.clear();
+                return Err(BuildError::Write(e));
+            }
+        };
+        t.mark("write");
+        let rendered = fresh.len();
+        let mut fresh: HashMap<usize, Vec<String>> = fresh
+            .into_iter()
+            .map(|(n, page, _)| (n, page.asked))
+            .collect();
+        let mut old = std::mem::take(&mut memo.pages);
+        memo.pages = plan
+            .into_iter()
+            .enumerate()
+            .map(|(n, (kind, path, same))| {
+                let entry = match (same, fresh.remove(&n)) {
+                    (Some(fp), _) => (fp, old.remove(&path).map(|x| x.1).unwrap_or_default()),
+                    (None, asked) => {
+                        let asked = asked.unwrap_or_default();
+                        let fp = fingerprint::page(&renderer, kind, &path, global, &hashes, &asked);
+                        (fp, asked)
+                    }
+                };
+                (path, entry)
+            })
+            .collect();
+        memo.files = files;
+        Ok(Some((pages.len(), rendered, written)))
+    }
+}
+
+/// Each built report that writes links, with the path of its page.
+fn report_pages(archive: &Archive) -> Vec<(&Report, String)> {
+    archive
+        .incidents
+        .iter()
+        .filter(|inc| !inc.report.links.is_empty())
+        .map(|inc| (&*inc.report, format!("incidents/{}/index.html", inc.slug)))
+        .collect()
+}
+
+/// What the last good build wrote, kept between builds of the same site (by `serve`) so the
+/// next build renders only the pages whose inputs changed ([`Site::update_into`]).
+#[derive(Default)]
+pub struct Memo {
+    /// The folder the build is in.
+    pub folder: PathBuf,
+    /// Every page by path: its fingerprint and the ids it asked about.
+    pages: HashMap<String, (u64, Vec<String>), crate::text::FastBuild>,
+    /// Every file of the build.
+    files: linkcheck::FileSet,
+    /// Incident hashes, kept while incidents do not change.
+    hashes: fingerprint::HashCache,
+}
+
+impl Memo {
+    /// True when the memo describes a build (after a first good build into a folder).
+    pub fn is_ready(&self) -> bool {
+        !self.pages.is_empty()
     }
 }
 
@@ -497,7 +824,8 @@ impl Site {
             base_url,
         };
         let copies = asset_copies(archive, &checked.assets);
-        let files = planned_files(archive, &renderer.pages(), &theme, &copies);
+        let paths: Vec<String> = renderer.pages().iter().map(|k| k.path(archive)).collect();
+        let files = planned_files(&paths, &theme, &copies);
         let base_path = linkcheck::base_path(base_url);
         let (_, ds) = linkcheck::Checker::new(&files, &report_pages(archive), &base_path, "");
         Ok(ds)
@@ -507,25 +835,15 @@ impl Site {
 /// Every file a build writes, relative to the output root: pages, the marker, the theme's
 /// static files and the copied assets. The link check resolves links against it.
 fn planned_files(
-    archive: &Archive,
-    pages: &[crate::render::PageKind],
+    paths: &[String],
     theme: &Theme,
     copies: &[(&Path, String)],
-) -> HashSet<String> {
-    let mut files: HashSet<String> = pages.iter().map(|k| k.path(archive)).collect();
+) -> linkcheck::FileSet {
+    let mut files: linkcheck::FileSet = paths.iter().cloned().collect();
     files.insert(write::MARKER.to_string());
     files.extend(theme.statics.keys().cloned());
     files.extend(copies.iter().map(|(_, rel)| rel.clone()));
     files
-}
-
-/// Each built report with the path of its page.
-fn report_pages(archive: &Archive) -> Vec<(&Report, String)> {
-    archive
-        .incidents
-        .iter()
-        .map(|inc| (&*inc.report, format!("incidents/{}/index.html", inc.slug)))
-        .collect()
 }
 
 /// Where each asset is copied: beside the page of every built report in its folder (an asset
@@ -569,6 +887,18 @@ pub struct BuildOptions {
 
 /// Validates the site and, when it has no errors, writes it: the whole of `pirsite build`.
 pub fn build(site: &mut Site, opts: &BuildOptions) -> Result<Built, BuildError> {
+    build_with(site, opts, None)
+}
+
+/// [`build`], keeping `memo` of what was written: when `memo` describes an earlier build,
+/// that build's folder is brought up to date in place (re-rendering only the pages whose
+/// inputs changed) instead of writing `opts.output`, unless so many pages changed that a full
+/// build into `opts.output` is quicker. `memo.folder` says where the site is afterwards.
+pub fn build_with(
+    site: &mut Site,
+    opts: &BuildOptions,
+    mut memo: Option<&mut Memo>,
+) -> Result<Built, BuildError> {
     let today = today(opts.today, &site.config)
         .map_err(|e| BuildError::Render(Diagnostic::error("(environment)", 0, 0, e)))?;
     let checked = site.check_at(today);
@@ -589,12 +919,34 @@ pub fn build(site: &mut Site, opts: &BuildOptions) -> Result<Built, BuildError> 
     if !base_url.ends_with('/') {
         base_url.push('/');
     }
-    let (pages, files) = site.build_into(&checked, &archive, &output, &base_url)?;
+    let updated = match memo.as_deref_mut() {
+        Some(memo) if memo.is_ready() => site.update_into(&checked, &archive, &base_url, memo),
+        _ => Ok(None),
+    };
+    let written = match updated {
+        Ok(Some(done)) => Ok(done),
+        Ok(None) => site
+            .build_into(&checked, &archive, &output, &base_url, memo)
+            .map(|(pages, files)| (pages, pages, files)),
+        Err(e) => Err(e),
+    };
+    let Checked {
+        diagnostics,
+        reports,
+        reread,
+        incidents,
+        assets,
+        lints,
+    } = checked;
+    // Freeing a large archive takes a while, and nothing waits for it.
+    rayon::spawn(move || drop((archive, incidents, assets, lints)));
+    let (pages, rendered, files) = written?;
     Ok(Built {
         pages,
+        rendered,
         files,
-        diagnostics: checked.diagnostics,
-        reports: checked.reports,
-        reread: checked.reread,
+        diagnostics,
+        reports,
+        reread,
     })
 }

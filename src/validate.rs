@@ -13,7 +13,7 @@ use crate::model::{
     Action, ActionStatus, ActionType, Incident, Priority, ReportStatus, TimelinePoint,
 };
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// Required action-item fields, in template order.
@@ -968,6 +968,87 @@ pub fn archive_with(
     unreadable_ids: &[String],
     config: &Config,
 ) -> Vec<Diagnostic> {
+    archive_memo(reports, unreadable_ids, config, &mut ArchiveMemo::default())
+}
+
+/// What the cross-report checks found, kept so the next check of the same site redoes only
+/// what changed: the archive-wide findings (duplicate ids, tag and service spellings) while
+/// no report's id, tags or services change, and each report's reference findings while the
+/// report is the same.
+#[derive(Default)]
+pub struct ArchiveMemo {
+    /// The reports and unreadable ids the archive-wide findings were computed from.
+    of: Option<(Vec<Arc<Report>>, Vec<String>)>,
+    global: Vec<Diagnostic>,
+    known: HashSet<String>,
+    references: HashMap<String, (Arc<Report>, Vec<Diagnostic>)>,
+}
+
+/// True when two lists of reports give the same archive-wide findings and known ids: the
+/// same reports, or reports with the same path, id, tags and services (positions included),
+/// one for one.
+fn same_ids(a: &[Arc<Report>], b: &[Arc<Report>]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            Arc::ptr_eq(x, y)
+                || (x.path == y.path
+                    && x.front.id == y.front.id
+                    && x.front.tags == y.front.tags
+                    && x.front.services == y.front.services)
+        })
+}
+
+/// [`archive_with`], reusing what `memo` kept from the previous check of the same site (with
+/// the same configuration).
+pub fn archive_memo(
+    reports: &[Arc<Report>],
+    unreadable_ids: &[String],
+    config: &Config,
+    memo: &mut ArchiveMemo,
+) -> Vec<Diagnostic> {
+    let same = memo
+        .of
+        .as_ref()
+        .is_some_and(|(r, u)| u.as_slice() == unreadable_ids && same_ids(r, reports));
+    if !same {
+        let (owners, mut global) = owners(reports, config);
+        slug_collisions(reports, "tag", |r| &r.front.tags, &mut global);
+        slug_collisions(reports, "service", |r| &r.front.services, &mut global);
+        memo.known = owners
+            .keys()
+            .map(|id| id.to_string())
+            .chain(unreadable_ids.iter().cloned())
+            .collect();
+        memo.global = global;
+        memo.references.clear();
+    }
+    memo.of = Some((reports.to_vec(), unreadable_ids.to_vec()));
+    let known = &memo.known;
+    let mut ds = memo.global.clone();
+    for r in reports {
+        match memo.references.get(&r.path) {
+            Some((seen, found)) if Arc::ptr_eq(seen, r) => ds.extend(found.iter().cloned()),
+            _ => {
+                let found = references(r, config, |id| !known.contains(id));
+                ds.extend(found.iter().cloned());
+                memo.references
+                    .insert(r.path.clone(), (Arc::clone(r), found));
+            }
+        }
+    }
+    if memo.references.len() > reports.len() {
+        let present: HashSet<&str> = reports.iter().map(|r| r.path.as_str()).collect();
+        memo.references
+            .retain(|path, _| present.contains(path.as_str()));
+    }
+    ds
+}
+
+/// The first report of each (valid) id, and an error at both ends of every duplicate.
+fn owners<'r>(
+    reports: &'r [Arc<Report>],
+    config: &Config,
+) -> (HashMap<&'r str, &'r Report>, Vec<Diagnostic>) {
     let mut ds = Vec::new();
     let mut owners: HashMap<&str, &Report> = HashMap::new();
     for r in reports {
@@ -1011,59 +1092,60 @@ pub fn archive_with(
             }
         }
     }
-    slug_collisions(reports, "tag", |r| &r.front.tags, &mut ds);
-    slug_collisions(reports, "service", |r| &r.front.services, &mut ds);
-    let unknown = |id: &str| !owners.contains_key(id) && !unreadable_ids.iter().any(|u| u == id);
-    for r in reports {
-        // An id in "Tracks against incident" is reported by its own rule below, not twice.
-        let tracks_lines: Vec<usize> = r
-            .actions
-            .iter()
-            .flat_map(|a| &a.fields)
-            .filter(|f| f.name.eq_ignore_ascii_case("Tracks against incident"))
-            .map(|f| f.line)
-            .collect();
-        for m in &r.mentions {
-            if unknown(&m.id) && !tracks_lines.contains(&m.line) {
-                ds.push(
-                    Diagnostic::error(
-                        &r.path,
-                        m.line,
-                        m.col,
-                        format!("{} is not the id of any report", m.id),
-                    )
-                    .with_hint("check the id, or add the report it refers to"),
-                );
-            }
+    (owners, ds)
+}
+
+/// References of one report to ids no report has (`unknown`).
+fn references(r: &Report, config: &Config, unknown: impl Fn(&str) -> bool) -> Vec<Diagnostic> {
+    let mut ds = Vec::new();
+    // An id in "Tracks against incident" is reported by its own rule below, not twice.
+    let tracks_lines: Vec<usize> = r
+        .actions
+        .iter()
+        .flat_map(|a| &a.fields)
+        .filter(|f| f.name.eq_ignore_ascii_case("Tracks against incident"))
+        .map(|f| f.line)
+        .collect();
+    for m in &r.mentions {
+        if unknown(&m.id) && !tracks_lines.contains(&m.line) {
+            ds.push(
+                Diagnostic::error(
+                    &r.path,
+                    m.line,
+                    m.col,
+                    format!("{} is not the id of any report", m.id),
+                )
+                .with_hint("check the id, or add the report it refers to"),
+            );
         }
-        for rel in &r.front.related {
-            let v = rel.value.trim();
+    }
+    for rel in &r.front.related {
+        let v = rel.value.trim();
+        if config.id_pattern.is_match(v) && unknown(v) {
+            ds.push(Diagnostic::error(
+                &r.path,
+                rel.line,
+                rel.col,
+                format!("`related` names {v}, which is not the id of any report"),
+            ));
+        }
+    }
+    for a in &r.actions {
+        for f in a
+            .fields
+            .iter()
+            .filter(|f| f.name.eq_ignore_ascii_case("Tracks against incident"))
+        {
+            let v = f.value.trim();
             if config.id_pattern.is_match(v) && unknown(v) {
                 ds.push(Diagnostic::error(
                     &r.path,
-                    rel.line,
-                    rel.col,
-                    format!("`related` names {v}, which is not the id of any report"),
+                    f.line,
+                    f.col,
+                    format!(
+                        "`Tracks against incident` names {v}, which is not the id of any report"
+                    ),
                 ));
-            }
-        }
-        for a in &r.actions {
-            for f in a
-                .fields
-                .iter()
-                .filter(|f| f.name.eq_ignore_ascii_case("Tracks against incident"))
-            {
-                let v = f.value.trim();
-                if config.id_pattern.is_match(v) && unknown(v) {
-                    ds.push(Diagnostic::error(
-                        &r.path,
-                        f.line,
-                        f.col,
-                        format!(
-                            "`Tracks against incident` names {v}, which is not the id of any report"
-                        ),
-                    ));
-                }
             }
         }
     }
@@ -1079,16 +1161,20 @@ fn slug_collisions(
     ds: &mut Vec<Diagnostic>,
 ) {
     let mut first: HashMap<String, (&str, &str, usize)> = HashMap::new();
+    // The same few names recur in thousands of reports: slug each once.
+    let mut slugs: HashMap<&str, String> = HashMap::new();
     for r in reports {
         for item in names(r) {
             let name = item.value.trim();
-            let slug = crate::text::slugify(name);
+            let slug = slugs
+                .entry(name)
+                .or_insert_with(|| crate::text::slugify(name));
             if slug.is_empty() {
                 continue;
             }
-            match first.get(&slug) {
+            match first.get(slug.as_str()) {
                 None => {
-                    first.insert(slug, (name, &r.path, item.line));
+                    first.insert(slug.clone(), (name, &r.path, item.line));
                 }
                 Some(&(spelled, path, line)) if spelled != name => {
                     ds.push(

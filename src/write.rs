@@ -134,6 +134,64 @@ pub fn check_output(
     }
 }
 
+/// `rel` (a `/`-separated path) inside `root`, refused when it could lead outside.
+fn inside(root: &Path, rel: &str) -> Result<PathBuf, WriteError> {
+    let ok = !rel.is_empty()
+        && rel
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != ".." && !c.contains('\\'));
+    if !ok {
+        return Err(WriteError::Refused(format!(
+            "refusing to write outside the output folder: {rel}"
+        )));
+    }
+    Ok(root.join(rel))
+}
+
+/// Replaces the file at `rel` in the built site at `root` with `bytes` atomically: written
+/// beside it under a temporary name, then renamed over it, so a reader gets the old file or
+/// the new one, never half of one. Used to bring a build up to date in place.
+pub fn replace(root: &Path, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+    let path = inside(root, rel)?;
+    let parent = path.parent().unwrap_or(root);
+    fs::create_dir_all(parent).map_err(io_err(parent))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = parent.join(format!(".{name}.pirsite-tmp"));
+    fs::write(&tmp, bytes).map_err(io_err(&tmp))?;
+    fs::rename(&tmp, &path).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        WriteError::Io(path.clone(), e)
+    })
+}
+
+/// [`replace`] when the file at `rel` does not already hold `bytes`; returns whether it wrote.
+pub fn update(root: &Path, rel: &str, bytes: &[u8]) -> Result<bool, WriteError> {
+    if same_file(&inside(root, rel)?, bytes) {
+        return Ok(false);
+    }
+    replace(root, rel, bytes).map(|()| true)
+}
+
+/// Removes the file at `rel` from the built site at `root`, and the folders it leaves empty.
+pub fn remove(root: &Path, rel: &str) -> Result<(), WriteError> {
+    let path = inside(root, rel)?;
+    match fs::remove_file(&path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(WriteError::Io(path, e)),
+        _ => {}
+    }
+    let mut dir = path.parent();
+    while let Some(d) = dir.filter(|d| *d != root && d.starts_with(root)) {
+        if fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+    Ok(())
+}
+
 /// A staging folder beside the output; files written into it appear together on [`commit`].
 ///
 /// When the output already exists, a file whose bytes are the same as the output's file at the
@@ -162,7 +220,7 @@ static REMOVALS: std::sync::Mutex<Vec<std::thread::JoinHandle<()>>> =
 
 /// Removes `dir` on a background thread, so the new output is in place without waiting for
 /// the old one to be deleted (which takes seconds for a large site on a slow disk).
-fn remove_in_background(dir: PathBuf) {
+pub fn remove_in_background(dir: PathBuf) {
     let path = dir.clone();
     let spawned = std::thread::Builder::new()
         .name("pirsite-remove".into())
@@ -297,16 +355,7 @@ impl Staging {
     }
 
     fn target(&self, rel: &str) -> Result<PathBuf, WriteError> {
-        let ok = !rel.is_empty()
-            && rel
-                .split('/')
-                .all(|c| !c.is_empty() && c != "." && c != ".." && !c.contains('\\'));
-        if !ok {
-            return Err(WriteError::Refused(format!(
-                "refusing to write outside the output folder: {rel}"
-            )));
-        }
-        Ok(self.dir.path().join(rel))
+        inside(self.dir.path(), rel)
     }
 
     /// Swaps the staging folder in as the output. The previous output (if any) is renamed

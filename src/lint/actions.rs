@@ -250,8 +250,6 @@ static MECHANISM: &[&str] = &[
 /// Prepositions that introduce how something is done ("by adding", "with a burn-rate alert").
 static HOW: &[&str] = &["by", "with", "using", "via", "through"];
 
-use super::text::is;
-
 fn words(toks: &[Token]) -> Vec<&str> {
     toks.iter()
         .filter(|t| !t.punct)
@@ -271,8 +269,8 @@ fn strong(toks: &[Token], raw: &str) -> bool {
                 return measured_count(toks, k);
             }
             w.chars().any(|c| c.is_ascii_digit())
-                || (is(NUMBER_WORDS, w) && measured_count(toks, k))
-                || is(THRESHOLD_WORDS, w)
+                || (word_in!(NUMBER_WORDS, w) && measured_count(toks, k))
+                || word_in!(THRESHOLD_WORDS, w)
                 || (w.len() > 2 && w[1..w.len() - 1].contains(['_', '/', '.']))
         })
 }
@@ -321,8 +319,8 @@ fn measured_count(toks: &[Token], k: usize) -> bool {
         .take(3)
         .any(|t| matches!(t.word.as_str(), "per" | "each" | "every" | "a" | "an"))
         && toks.get(k + 1).is_some_and(|t| !t.punct);
-    is(UNITS, after)
-        || is(COMPARISONS, before)
+    word_in!(UNITS, after)
+        || word_in!(COMPARISONS, before)
         || rate
         || after == ":"
         || before == ":"
@@ -437,11 +435,11 @@ fn content(ws: &[&str]) -> usize {
     ws.iter()
         .filter(|w| {
             (w.len() >= 3 || w.chars().any(|c| c.is_ascii_digit()))
-                && !is(STOP, w)
-                && !is(GENERIC, w)
-                && !is(VAGUE_MODS, w)
-                && !is(NONCOMMITTAL, w)
-                && !is(WISHFUL, w)
+                && !word_in!(STOP, w)
+                && !word_in!(GENERIC, w)
+                && !word_in!(VAGUE_MODS, w)
+                && !word_in!(NONCOMMITTAL, w)
+                && !word_in!(WISHFUL, w)
         })
         .count()
 }
@@ -509,17 +507,17 @@ pub fn vague_statement(text: &str, extra: &[String], lenient: bool) -> Option<St
     }
     let start = ws
         .iter()
-        .position(|w| !is(PREAMBLE, w) || *w == "try" && ws.len() == 1)
+        .position(|w| !word_in!(PREAMBLE, w) || *w == "try" && ws.len() == 1)
         .unwrap_or(0);
     let head = ws[start];
     let rest = &ws[start + 1..];
-    if is(NONCOMMITTAL, head) {
+    if word_in!(NONCOMMITTAL, head) {
         if committed_later(rest) {
             return None;
         }
         return Some(format!("\"{}\" commits to no change", title_case(head)));
     }
-    if is(WISHFUL, head) {
+    if word_in!(WISHFUL, head) {
         if strong || named_mechanism(rest) {
             return None;
         }
@@ -532,9 +530,9 @@ pub fn vague_statement(text: &str, extra: &[String], lenient: bool) -> Option<St
     // Only a bare activity counts: "canary analysis" and "plan review" are mechanisms.
     if let Some(obj) = rest
         .iter()
-        .filter(|w| !is(STOP, w))
-        .take_while(|w| is(TALK_ADJECTIVES, w) || is(ACTIVITIES, w))
-        .find(|w| is(ACTIVITIES, w))
+        .filter(|w| !word_in!(STOP, w))
+        .take_while(|w| word_in!(TALK_ADJECTIVES, w) || word_in!(ACTIVITIES, w))
+        .find(|w| word_in!(ACTIVITIES, w))
         && !committed_later(rest)
     {
         return Some(format!(
@@ -546,24 +544,35 @@ pub fn vague_statement(text: &str, extra: &[String], lenient: bool) -> Option<St
         return None;
     }
     let n = content(rest);
-    let modded = rest.iter().any(|w| is(VAGUE_MODS, w));
+    let modded = rest.iter().any(|w| word_in!(VAGUE_MODS, w));
     if n < 2 && (!lenient || modded) {
         return Some("no specific scope".to_string());
     }
-    if modded && n < 3 && !rest.iter().any(|w| is(MECHANISM, w)) {
-        let m = rest.iter().find(|w| is(VAGUE_MODS, w)).unwrap_or(&"more");
+    if modded && n < 3 && !rest.iter().any(|w| word_in!(MECHANISM, w)) {
+        let m = rest
+            .iter()
+            .find(|w| word_in!(VAGUE_MODS, w))
+            .unwrap_or(&"more");
         return Some(format!("\"{m} ...\" has no specific scope"));
     }
     // "Add monitoring for the search indexer", "Fix the retry logic in checkout-api": a
     // catch-all object or a loose verb needs more than a component name to say what changes.
     // "Implement rate limiting", "Use a circuit breaker": a mechanism with no scope at all.
-    let mechanism = rest.iter().any(|w| is(MECHANISM, w));
-    if n == 2 && !mechanism && !lenient && !rest.iter().any(|w| is(SCOPE, w) || is(HOW, w)) {
+    let mechanism = rest.iter().any(|w| word_in!(MECHANISM, w));
+    if n == 2
+        && !mechanism
+        && !lenient
+        && !rest.iter().any(|w| word_in!(SCOPE, w) || word_in!(HOW, w))
+    {
         return Some("names a mechanism but no scope".to_string());
     }
-    let object = rest.iter().find(|w| !is(STOP, w)).copied().unwrap_or("");
-    let loose = is(LOOSE_HEADS, head) || is(CATCH_ALL, object);
-    if loose && n < 3 && !rest.iter().any(|w| is(MECHANISM, w)) && !lenient {
+    let object = rest
+        .iter()
+        .find(|w| !word_in!(STOP, w))
+        .copied()
+        .unwrap_or("");
+    let loose = word_in!(LOOSE_HEADS, head) || word_in!(CATCH_ALL, object);
+    if loose && n < 3 && !rest.iter().any(|w| word_in!(MECHANISM, w)) && !lenient {
         return Some(format!(
             "\"{} {object}\" names no signal or outcome",
             title_case(head)
@@ -619,7 +628,7 @@ fn committed_later(rest: &[&str]) -> bool {
             let Some(next) = rest.get(k + 1) else {
                 continue;
             };
-            if is(NONCOMMITTAL, next) || is(WISHFUL, next) || is(STOP, next) {
+            if word_in!(NONCOMMITTAL, next) || word_in!(WISHFUL, next) || word_in!(STOP, next) {
                 continue;
             }
             let clause = &rest[k + 2..];
@@ -637,7 +646,7 @@ fn committed_later(rest: &[&str]) -> bool {
 fn named_mechanism(rest: &[&str]) -> bool {
     rest.iter()
         .enumerate()
-        .any(|(k, w)| (is(HOW, w) || is(MECHANISM, w)) && content(&rest[k + 1..]) >= 2)
+        .any(|(k, w)| (word_in!(HOW, w) || word_in!(MECHANISM, w)) && content(&rest[k + 1..]) >= 2)
 }
 
 fn deadline_noise() -> &'static Regex {
@@ -703,11 +712,11 @@ pub fn observable(dod: &str) -> bool {
     super::text::sentences(&cleaned).iter().any(|s| {
         let toks = tokenize(&s.text);
         let ws = words(&toks);
-        let measured = strong(&toks, &s.text) || ws.iter().any(|w| is(OBSERVABLE, w));
+        let measured = strong(&toks, &s.text) || ws.iter().any(|w| word_in!(OBSERVABLE, w));
         let specific: Vec<&str> = ws
             .iter()
             .copied()
-            .filter(|w| !is(UNOBSERVABLE, w))
+            .filter(|w| !word_in!(UNOBSERVABLE, w))
             .collect();
         measured && content(&specific) >= 2 && has_phrase(&ws, &[]).is_none()
     })

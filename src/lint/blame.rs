@@ -22,9 +22,46 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 /// Names of the people of the archive (lowercase name parts: first names and surnames).
+///
+/// It also remembers the verdict of every sentence [`blame`] judged against it: a verdict
+/// depends only on the sentence, these names and the site's blame words, and archives repeat
+/// sentences (timeline entries like "Rollback started"), so each is judged once.
 #[derive(Debug, Default, Clone)]
 pub struct People {
     names: HashSet<String>,
+    verdicts: std::sync::Arc<Verdicts>,
+}
+
+/// Verdicts of [`blame`] by sentence, for one set of blame words; sharded so threads judging
+/// reports in parallel rarely wait for each other.
+struct Verdicts {
+    extra: OnceLock<Vec<String>>,
+    shards: Vec<std::sync::Mutex<VerdictMap>>,
+}
+
+type VerdictMap = std::collections::HashMap<Box<str>, Option<String>, crate::text::FastBuild>;
+
+impl Default for Verdicts {
+    fn default() -> Self {
+        Verdicts {
+            extra: OnceLock::new(),
+            shards: (0..16).map(|_| Default::default()).collect(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Verdicts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Verdicts")
+    }
+}
+
+impl Verdicts {
+    fn shard(&self, sentence: &str) -> std::sync::MutexGuard<'_, VerdictMap> {
+        use std::hash::BuildHasher;
+        let n = crate::text::FastBuild::default().hash_one(sentence) as usize % self.shards.len();
+        self.shards[n].lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 impl People {
@@ -36,6 +73,7 @@ impl People {
     /// Adds a person's name as written in an owner or on-call field ("Sarah Chen"). Values
     /// that name a group or nobody ("Platform Team", "TBD") add nothing.
     pub fn add(&mut self, name: &str) {
+        self.verdicts = Default::default();
         let toks = tokenize(name);
         if toks.is_empty()
             || toks
@@ -46,7 +84,7 @@ impl People {
         }
         for t in toks.iter().filter(|t| !t.punct && t.word.len() >= 2) {
             if !NOT_NAMES.contains(&t.word.as_str()) {
-                self.names.insert(t.word.clone());
+                self.names.insert(t.word.to_string());
             }
         }
     }
@@ -54,6 +92,17 @@ impl People {
     /// True when `word` (lowercase) is part of a known person's name.
     pub fn contains(&self, word: &str) -> bool {
         self.names.contains(word)
+    }
+
+    /// A key that is the same for two sets of the same names: what lint findings that read
+    /// the set are kept for.
+    pub fn key(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut names: Vec<&String> = self.names.iter().collect();
+        names.sort_unstable();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        names.hash(&mut h);
+        h.finish()
     }
 
     /// Number of name parts known.
@@ -326,7 +375,7 @@ static CONSEQUENCES: &[&str] = &[
 fn harmful(rest: &[Token]) -> bool {
     let verb = rest[0].word.as_str();
     let window = &rest[1..rest.len().min(7)];
-    if window.iter().any(|t| is(RECOVERY, &t.word)) {
+    if window.iter().any(|t| word_in!(RECOVERY, &t.word)) {
         return false;
     }
     matches!(
@@ -345,7 +394,7 @@ fn harmful(rest: &[Token]) -> bool {
             | "killed"
             | "exposed"
             | "filled"
-    ) || window.iter().any(|t| is(HARMS, &t.word))
+    ) || window.iter().any(|t| word_in!(HARMS, &t.word))
 }
 
 /// Words of recovery that make a consequence good news.
@@ -623,25 +672,30 @@ fn person_at(toks: &[Token], i: usize, people: &People) -> Option<(usize, Sure)>
     if t.punct {
         return None;
     }
-    if is(PERSON_WORDS, &t.word) {
+    if word_in!(PERSON_WORDS, &t.word) {
         return Some((i + 1, Sure::Yes));
     }
     // A role, possibly after a determiner and a few modifiers: "the on-call engineer".
-    if is(DETERMINERS, &t.word) || is(ROLES, &t.word) {
-        let first = if is(DETERMINERS, &t.word) { i + 1 } else { i };
+    if word_in!(DETERMINERS, &t.word) || word_in!(ROLES, &t.word) {
+        let first = if word_in!(DETERMINERS, &t.word) {
+            i + 1
+        } else {
+            i
+        };
         for (j, tok) in toks
             .iter()
             .enumerate()
             .skip(first)
             .take(ROLE_MODIFIERS_MAX + 1)
         {
-            if tok.punct || is(FAILURE_VERBS, &tok.word) || is(MAKING_VERBS, &tok.word) {
+            if tok.punct || word_in!(FAILURE_VERBS, &tok.word) || word_in!(MAKING_VERBS, &tok.word)
+            {
                 break;
             }
-            if is(ROLES, &tok.word) {
+            if word_in!(ROLES, &tok.word) {
                 // "the engineer's change", "the team's runbook": the role owns the subject.
                 let mut end = j + 1;
-                while end < toks.len() && is(ROLES, &toks[end].word) {
+                while end < toks.len() && word_in!(ROLES, &toks[end].word) {
                     end += 1;
                 }
                 return Some((end, Sure::Yes));
@@ -658,11 +712,11 @@ fn person_at(toks: &[Token], i: usize, people: &People) -> Option<(usize, Sure)>
     if !t.titlecase || t.inner_caps || !t.word.chars().all(char::is_alphabetic) {
         return None;
     }
-    let after_determiner = i > 0 && is(ARTICLES, &toks[i - 1].word);
-    if after_determiner || is(NOT_NAMES, &t.word) {
+    let after_determiner = i > 0 && word_in!(ARTICLES, &toks[i - 1].word);
+    if after_determiner || word_in!(NOT_NAMES, &t.word) {
         return None;
     }
-    let known = people.contains(&t.word) || is(FIRST_NAMES, &t.word);
+    let known = people.contains(&t.word) || word_in!(FIRST_NAMES, &t.word);
     let sure = if known {
         Sure::Yes
     } else if t.word.len() >= 2 && t.word.len() <= 12 && !noun_like(&t.word) {
@@ -676,7 +730,7 @@ fn person_at(toks: &[Token], i: usize, people: &People) -> Option<(usize, Sure)>
         && end < i + 3
         && toks[end].titlecase
         && !toks[end].inner_caps
-        && !is(NOT_NAMES, &toks[end].word)
+        && !word_in!(NOT_NAMES, &toks[end].word)
     {
         end += 1;
     }
@@ -700,8 +754,8 @@ fn skip_fillers(toks: &[Token], mut j: usize) -> (usize, bool) {
     }
     let mut n = 0;
     while let Some(t) = toks.get(j) {
-        if n < 4 && (is(FILLERS, &t.word) || is(BLAME_ADVERBS, &t.word)) {
-            adverb |= is(BLAME_ADVERBS, &t.word);
+        if n < 4 && (word_in!(FILLERS, &t.word) || word_in!(BLAME_ADVERBS, &t.word)) {
+            adverb |= word_in!(BLAME_ADVERBS, &t.word);
             j += 1;
             n += 1;
         } else {
@@ -732,15 +786,17 @@ fn judgement_after(toks: &[Token], j: usize) -> Option<String> {
                 .iter()
                 .any(|p| p.word == "not" || p.word == "never")
             {
-                return Some(t.word.clone());
+                return Some(t.word.to_string());
             }
             continue;
         }
         if t.word == "instead" || t.word == "anyway" || t.word == "despite" {
-            return Some(t.word.clone());
+            return Some(t.word.to_string());
         }
         if matches!(t.word.as_str(), "which" | "and" | "that")
-            && rest.get(k + 1).is_some_and(|n| is(CONSEQUENCES, &n.word))
+            && rest
+                .get(k + 1)
+                .is_some_and(|n| word_in!(CONSEQUENCES, &n.word))
             && harmful(&rest[k + 1..])
         {
             return Some(format!("{} {}", t.word, rest[k + 1].word));
@@ -750,10 +806,10 @@ fn judgement_after(toks: &[Token], j: usize) -> Option<String> {
             "causing" | "breaking" | "taking" | "bringing"
         ) && harmful(&rest[k..])
         {
-            return Some(t.word.clone());
+            return Some(t.word.to_string());
         }
-        if is(JUDGEMENTS, &t.word) {
-            return Some(t.word.clone());
+        if word_in!(JUDGEMENTS, &t.word) {
+            return Some(t.word.to_string());
         }
     }
     None
@@ -807,7 +863,8 @@ fn verb_blame(toks: &[Token], e: usize, sure: Sure, people: &People) -> Option<S
     if matches!(w, "failed" | "fails" | "fail") && next(1) == "to" {
         return Some(format!("{w} to"));
     }
-    if is(FAILURE_VERBS, w) && failure_blames(toks, j) && !(w == "rushed" && next(1) == "to") {
+    if word_in!(FAILURE_VERBS, w) && failure_blames(toks, j) && !(w == "rushed" && next(1) == "to")
+    {
         // "Priya missed the page because her phone was silenced" still names her.
         return Some(w.to_string());
     }
@@ -815,7 +872,7 @@ fn verb_blame(toks: &[Token], e: usize, sure: Sure, people: &People) -> Option<S
     let (neg, verb) = match (w, next(1)) {
         ("did" | "does" | "do", "not") => (true, next(2)),
         ("has" | "have" | "had", "not" | "never")
-            if next(2).ends_with("ed") && !is(UNDERGONE, next(2)) =>
+            if next(2).ends_with("ed") && !word_in!(UNDERGONE, next(2)) =>
         {
             (true, next(2))
         }
@@ -825,7 +882,7 @@ fn verb_blame(toks: &[Token], e: usize, sure: Sure, people: &People) -> Option<S
             if j > 0
                 && matches!(toks[j - 1].word.as_str(), "has" | "have" | "had")
                 && v.ends_with("ed")
-                && !is(UNDERGONE, v) =>
+                && !word_in!(UNDERGONE, v) =>
         {
             (true, v)
         }
@@ -845,7 +902,7 @@ fn verb_blame(toks: &[Token], e: usize, sure: Sure, people: &People) -> Option<S
         }
         return None;
     }
-    if neg && !verb.is_empty() && !is(NOT_OMISSIONS, verb) {
+    if neg && !verb.is_empty() && !word_in!(NOT_OMISSIONS, verb) {
         if verb == "bother" || verb == "follow" || verb == "test" || verb == "check" {
             return Some(format!("did not {verb}"));
         }
@@ -919,7 +976,7 @@ fn verb_blame(toks: &[Token], e: usize, sure: Sure, people: &People) -> Option<S
     let fixing = undone || remedy(w);
     if !fixing
         && sure == Sure::Yes
-        && is(MAKING_VERBS, w)
+        && word_in!(MAKING_VERBS, w)
         && let Some(j2) = judgement_after(toks, j + 1)
     {
         return Some(format!("{w} … {j2}"));
@@ -940,7 +997,7 @@ fn verb_blame(toks: &[Token], e: usize, sure: Sure, people: &People) -> Option<S
         .unwrap_or(&[]);
     if sure == Sure::Yes
         && !form_of(DISCOVERY_VERBS, w)
-        && let Some(o) = direct.iter().find(|t| is(OBJECT_JUDGEMENTS, &t.word))
+        && let Some(o) = direct.iter().find(|t| word_in!(OBJECT_JUDGEMENTS, &t.word))
     {
         return Some(format!("{w} … {}", o.word));
     }
@@ -966,9 +1023,9 @@ fn verb_blame(toks: &[Token], e: usize, sure: Sure, people: &People) -> Option<S
         // Fixing or finding a buggy thing judges the thing; doing it "by mistake" judges the
         // act.
         let judged = if fixing {
-            is(ACT_JUDGEMENTS, &t.word)
+            word_in!(ACT_JUDGEMENTS, &t.word)
         } else {
-            is(STRONG_JUDGEMENTS, &t.word)
+            word_in!(STRONG_JUDGEMENTS, &t.word)
         };
         if judged
             || (t.word == "mistake" && prev == "by")
@@ -988,7 +1045,7 @@ fn verb_blame(toks: &[Token], e: usize, sure: Sure, people: &People) -> Option<S
     let k = j + 1 + and + 1;
     if toks
         .get(k)
-        .is_some_and(|t| !is(PERSON_WORDS, &t.word) && !is(DETERMINERS, &t.word))
+        .is_some_and(|t| !word_in!(PERSON_WORDS, &t.word) && !word_in!(DETERMINERS, &t.word))
     {
         return verb_blame(toks, k, sure, people);
     }
@@ -1048,6 +1105,21 @@ fn absolute_re() -> &'static Regex {
 /// Why `sentence` puts a failure on a person, if it does: the words that show it. `extra` are
 /// the site's own blame words (`blame_words` in `[lint]`), matched like the built-in list.
 pub fn blame(sentence: &str, people: &People, extra: &[String]) -> Option<String> {
+    let memo = &people.verdicts;
+    if memo.extra.get_or_init(|| extra.to_vec()) != extra {
+        return judge(sentence, people, extra);
+    }
+    if let Some(verdict) = memo.shard(sentence).get(sentence) {
+        return verdict.clone();
+    }
+    let verdict = judge(sentence, people, extra);
+    memo.shard(sentence)
+        .insert(sentence.into(), verdict.clone());
+    verdict
+}
+
+/// [`blame`], without remembering.
+fn judge(sentence: &str, people: &People, extra: &[String]) -> Option<String> {
     let toks = tokenize(sentence);
     if toks.is_empty() {
         return None;
@@ -1060,7 +1132,7 @@ pub fn blame(sentence: &str, people: &People, extra: &[String]) -> Option<String
             .split_whitespace()
             .rev()
             .take(4)
-            .any(|w| is(DENIALS, w))
+            .any(|w| word_in!(DENIALS, w))
     };
     let mut from = 0;
     while let Some(m) = absolute_re().find_at(&norm, from) {
@@ -1095,13 +1167,18 @@ pub fn blame(sentence: &str, people: &People, extra: &[String]) -> Option<String
         let prev2 = if i > 1 { toks[i - 2].word.as_str() } else { "" };
         if prev == "by" {
             // Passive agent: "caused by Tom", "a bad config pushed by Amara".
-            let participle = if is(DETERMINERS, prev2) { "" } else { prev2 };
+            let participle = if word_in!(DETERMINERS, prev2) {
+                ""
+            } else {
+                prev2
+            };
             let before = &toks[..i.saturating_sub(1)];
             if matches!(participle, "caused" | "triggered" | "broken" | "introduced")
-                || is(FAILURE_VERBS, participle)
+                || word_in!(FAILURE_VERBS, participle)
                 || (!remedy(participle)
                     && before.iter().any(|t| {
-                        is(JUDGEMENTS, &t.word) && !matches!(t.word.as_str(), "without" | "proper")
+                        word_in!(JUDGEMENTS, &t.word)
+                            && !matches!(t.word.as_str(), "without" | "proper")
                     }))
             {
                 return Some(format!("{participle} by {}", toks[i].word));
@@ -1132,7 +1209,7 @@ pub fn blame(sentence: &str, people: &People, extra: &[String]) -> Option<String
             }
         }
         // "More care from Sam", "better discipline by the engineer".
-        if matches!(prev, "from" | "by" | "of") && i >= 2 && is(VIRTUES, prev2) {
+        if matches!(prev, "from" | "by" | "of") && i >= 2 && word_in!(VIRTUES, prev2) {
             return Some(format!("{prev2} {prev} …"));
         }
         // Possessive: "Tom's mistake", "John's change broke checkout".
@@ -1140,9 +1217,10 @@ pub fn blame(sentence: &str, people: &People, extra: &[String]) -> Option<String
             let np_end = (e + 4).min(toks.len());
             let judged = |w: &str| match sure {
                 Sure::Yes => {
-                    (is(JUDGEMENTS, w) && w != "without" && w != "proper") || is(FAULT_NOUNS, w)
+                    (word_in!(JUDGEMENTS, w) && w != "without" && w != "proper")
+                        || word_in!(FAULT_NOUNS, w)
                 }
-                Sure::Maybe => is(FAULT_NOUNS, w) || is(STRONG_JUDGEMENTS, w),
+                Sure::Maybe => word_in!(FAULT_NOUNS, w) || word_in!(STRONG_JUDGEMENTS, w),
             };
             if let Some(jw) = toks[e + 1..np_end].iter().find(|t| judged(&t.word)) {
                 return Some(format!("'s {}", jw.word));
@@ -1152,7 +1230,7 @@ pub fn blame(sentence: &str, people: &People, extra: &[String]) -> Option<String
                 for k in e + 2..np_end {
                     let w = toks[k].word.as_str();
                     if matches!(w, "took" | "brought")
-                        || (is(FAILURE_VERBS, w) && failure_blames(&toks, k))
+                        || (word_in!(FAILURE_VERBS, w) && failure_blames(&toks, k))
                         || (w == "failed" && toks.get(k + 1).is_some_and(|t| t.word == "to"))
                     {
                         return Some(format!("'s … {w}"));
@@ -1195,7 +1273,7 @@ pub fn blame(sentence: &str, people: &People, extra: &[String]) -> Option<String
         {
             for k in e + 2..(e + 6).min(toks.len()) {
                 let w = toks[k].word.as_str();
-                if (is(FAILURE_VERBS, w) && harmed_objects(w).is_none()
+                if (word_in!(FAILURE_VERBS, w) && harmed_objects(w).is_none()
                     || (w == "failed" && toks.get(k + 1).is_some_and(|t| t.word == "to"))
                     || (w == "did" && toks.get(k + 1).is_some_and(|t| t.word == "not")))
                     && let Some(why) = verb_blame(&toks, k, sure, people)

@@ -16,6 +16,15 @@
 //! dates), [`blame`] (blameless language), [`deadlines`] (review, publication and follow-up
 //! windows); the contributing-factor count is here.
 
+/// `word_in!(LIST, word)`: whether `word` is in the static word list `LIST`. Long lists are
+/// looked up through a hash set built once, for each place the macro is written.
+macro_rules! word_in {
+    ($list:expr, $word:expr) => {{
+        static SET: std::sync::OnceLock<crate::lint::text::WordSet> = std::sync::OnceLock::new();
+        crate::lint::text::in_list(&SET, $list, $word)
+    }};
+}
+
 pub mod actions;
 pub mod blame;
 pub mod deadlines;
@@ -166,32 +175,44 @@ impl<'a> Findings<'a> {
 /// The people of the archive: every on-call and owner name written in `reports`, valid or
 /// not (owners that name nobody in particular are left out).
 pub fn people(reports: &[Arc<Report>], config: &Config) -> People {
-    // The same few names recur across thousands of reports: read each once.
-    let mut names: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    for r in reports {
-        if let Some(n) = &r.front.on_call {
-            names.insert(&n.value);
-        }
-        for block in &r.actions {
-            for owner in block
-                .fields
-                .iter()
-                .filter(|x| x.name.eq_ignore_ascii_case("Owner"))
-            {
-                names.insert(&owner.value);
-            }
-        }
-    }
-    let mut p = People::new();
-    let mut on_call: Vec<&str> = reports
+    let owners: Vec<Vec<&str>> = reports.iter().map(|r| owners_of(r)).collect();
+    people_of(
+        reports
+            .iter()
+            .filter_map(|r| r.front.on_call.as_ref().map(|n| n.value.as_str())),
+        owners.iter().flatten().copied(),
+        config,
+    )
+}
+
+/// The `Owner` values of a report's action items.
+pub fn owners_of(r: &Report) -> Vec<&str> {
+    r.actions
         .iter()
-        .filter_map(|r| r.front.on_call.as_ref().map(|n| n.value.as_str()))
-        .collect();
-    on_call.sort_unstable();
-    on_call.dedup();
-    for n in names {
-        if on_call.binary_search(&n).is_ok()
-            || !actions::is_placeholder_owner(n, &config.lint.placeholder_owners)
+        .flat_map(|block| &block.fields)
+        .filter(|x| x.name.eq_ignore_ascii_case("Owner"))
+        .map(|x| x.value.as_str())
+        .collect()
+}
+
+/// [`people`] from the on-call names and the owners of the reports.
+pub fn people_of<'a>(
+    on_call: impl Iterator<Item = &'a str>,
+    owners: impl Iterator<Item = &'a str>,
+    config: &Config,
+) -> People {
+    // The same few names recur across thousands of reports: read each once.
+    use crate::text::FastBuild;
+    use std::collections::HashSet;
+    let on_call: HashSet<&str, FastBuild> = on_call.collect();
+    let owners: HashSet<&str, FastBuild> = owners.collect();
+    let mut p = People::new();
+    for n in &on_call {
+        p.add(n);
+    }
+    for n in owners {
+        if !on_call.contains(n)
+            && !actions::is_placeholder_owner(n, &config.lint.placeholder_owners)
         {
             p.add(n);
         }
@@ -199,21 +220,36 @@ pub fn people(reports: &[Arc<Report>], config: &Config) -> People {
     p
 }
 
+/// The people [`report`] needs: those of the archive when blame detection is on, else none.
+pub fn archive_people(reports: &[Arc<Report>], config: &Config) -> People {
+    if level(config, BLAME_LANGUAGE).is_some() {
+        people(reports, config)
+    } else {
+        People::new()
+    }
+}
+
 /// Runs every rule on every report; `today` dates the rules that depend on it. Reports with
 /// format errors are linted too, on whatever of them can be read: a rule that needs a value
 /// that does not parse (a date, a priority) skips it, and validation reports the error.
 pub fn archive(reports: &[Arc<Report>], config: &Config, today: NaiveDate) -> Vec<Diagnostic> {
-    let people = if level(config, BLAME_LANGUAGE).is_some() {
-        people(reports, config)
-    } else {
-        People::new()
-    };
+    let people = archive_people(reports, config);
     use rayon::prelude::*;
     let per_report: Vec<Vec<Diagnostic>> = reports
         .par_iter()
         .map(|r| report(r, &people, config, today))
         .collect();
     per_report.into_iter().flatten().collect()
+}
+
+/// Puts the findings of one report in the order of [`crate::diagnostics::Diagnostics::sort`]
+/// (they share the report's path) and drops exact duplicates, as that sort does.
+pub fn in_order(mut found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    found.sort_by(|a, b| {
+        (a.line, a.col, a.level, &a.message).cmp(&(b.line, b.col, b.level, &b.message))
+    });
+    found.dedup();
+    found
 }
 
 /// Runs every rule on one report.
@@ -395,31 +431,35 @@ pub struct ReviewOverdue {
 #[derive(Debug, Clone, Default)]
 pub struct ReviewQuality {
     /// Findings per incident, parallel to [`Archive::incidents`] (empty when not attached).
-    pub findings: Vec<Vec<Diagnostic>>,
+    pub findings: Vec<Arc<Vec<Diagnostic>>>,
     /// Write-ups past their publish window, most days late first, then by id.
     pub overdue: Vec<ReviewOverdue>,
 }
 
-/// Fills `archive.review` from the findings of a check (`diagnostics`) and every validated
-/// incident (`all`, drafts included, so the overdue list names unbuilt drafts too).
+/// Fills `archive.review` from the findings of each report (`found`, as [`report`] gives
+/// them, put in order by [`in_order`]) and every validated incident (`all`, drafts included,
+/// so the overdue list names unbuilt drafts too).
 pub fn attach(
     archive: &mut Archive,
-    diagnostics: &[Diagnostic],
+    found: &[(Arc<Report>, Arc<Vec<Diagnostic>>)],
     all: &[Arc<Incident>],
     config: &Config,
 ) {
-    let by_path: HashMap<&str, usize> = archive
+    let by_report: HashMap<*const Report, &Arc<Vec<Diagnostic>>, crate::text::FastBuild> =
+        found.iter().map(|(r, ds)| (Arc::as_ptr(r), ds)).collect();
+    let none = Arc::new(Vec::new());
+    let findings = archive
         .incidents
         .iter()
-        .enumerate()
-        .map(|(i, inc)| (inc.report.path.as_str(), i))
+        .map(|inc| {
+            Arc::clone(
+                by_report
+                    .get(&Arc::as_ptr(&inc.report))
+                    .copied()
+                    .unwrap_or(&none),
+            )
+        })
         .collect();
-    let mut findings = vec![Vec::new(); archive.incidents.len()];
-    for d in diagnostics.iter().filter(|d| d.rule.is_some()) {
-        if let Some(&i) = by_path.get(d.path.as_str()) {
-            findings[i].push(d.clone());
-        }
-    }
     let mut overdue: Vec<ReviewOverdue> = all
         .iter()
         .filter_map(|inc| {
@@ -450,7 +490,7 @@ pub fn findings(archive: &Archive, index: usize) -> &[Diagnostic] {
         .review
         .findings
         .get(index)
-        .map(Vec::as_slice)
+        .map(|found| found.as_slice())
         .unwrap_or(&[])
 }
 

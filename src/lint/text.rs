@@ -9,6 +9,20 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
+/// A word list as a hash set.
+pub type WordSet = HashSet<&'static str, FastBuild>;
+
+/// True when `w` is in `list`: short lists are searched, long ones looked up in `set`, built
+/// from the list on first use (see the `word_in!` macro).
+#[inline]
+pub fn in_list(set: &OnceLock<WordSet>, list: &'static [&'static str], w: &str) -> bool {
+    if list.len() <= 16 {
+        return list.contains(&w);
+    }
+    set.get_or_init(|| list.iter().copied().collect())
+        .contains(w)
+}
+
 /// True when `w` is in the word list `list`. Long lists are looked up through a hash set built
 /// once per list and thread (keyed by the list's address, so lists are `static`s), short ones
 /// directly.
@@ -32,11 +46,98 @@ pub fn is(list: &'static [&'static str], w: &str) -> bool {
     })
 }
 
+/// A word as the lints compare it: interned, so splitting a sentence into words allocates
+/// nothing for words seen before, and a word is copied as a pointer. The vocabulary of an
+/// archive is a few thousand words; each thread keeps the words it has seen for the life of
+/// the process.
+#[derive(Clone, Copy)]
+pub struct Word(&'static str);
+
+/// The one copy of `s` this thread keeps.
+fn intern(s: &str) -> &'static str {
+    thread_local! {
+        static WORDS: RefCell<HashSet<&'static str, FastBuild>> = RefCell::new(HashSet::default());
+    }
+    WORDS.with(|words| {
+        if let Some(w) = words.borrow().get(s) {
+            return *w;
+        }
+        let w: &'static str = Box::leak(s.into());
+        words.borrow_mut().insert(w);
+        w
+    })
+}
+
+impl Word {
+    /// `s` as a word.
+    pub fn new(s: &str) -> Word {
+        Word(intern(s))
+    }
+
+    /// `s` in lowercase (as `str::to_lowercase`).
+    fn lowercase(s: &str) -> Word {
+        let mut buf = [0u8; 64];
+        if s.len() <= buf.len() && s.is_ascii() {
+            for (b, c) in buf.iter_mut().zip(s.bytes()) {
+                *b = c.to_ascii_lowercase();
+            }
+            if let Ok(lower) = std::str::from_utf8(&buf[..s.len()]) {
+                return Word::new(lower);
+            }
+        }
+        Word::new(&s.to_lowercase())
+    }
+
+    /// The word.
+    pub fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
+
+impl std::ops::Deref for Word {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for Word {
+    fn eq(&self, other: &Word) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Word {}
+
+impl PartialEq<str> for Word {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Word {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Debug for Word {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Word {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One word or punctuation mark of a sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
     /// Lowercase form.
-    pub word: String,
+    pub word: Word,
     /// Starts with an uppercase letter followed by a lowercase one (`Sarah`, not `DNS`).
     pub titlecase: bool,
     /// Has an uppercase letter after the first (`PagerDuty`, `GitHub`): a product, not a name.
@@ -113,16 +214,12 @@ pub fn tokenize(s: &str) -> Vec<Token> {
             out.push(Token {
                 titlecase: first.is_uppercase() && second.is_none_or(|c| c.is_lowercase()),
                 inner_caps: w.chars().skip(1).any(|c| c.is_uppercase()),
-                word: if w.is_ascii() {
-                    w.to_ascii_lowercase()
-                } else {
-                    w.to_lowercase()
-                },
+                word: Word::lowercase(w),
                 punct: false,
             });
         } else if c == '\'' && ch(i + 1) == Some('s') {
             out.push(Token {
-                word: "'s".into(),
+                word: Word::new("'s"),
                 titlecase: false,
                 inner_caps: false,
                 punct: false,
@@ -131,7 +228,7 @@ pub fn tokenize(s: &str) -> Vec<Token> {
         } else {
             if !c.is_whitespace() {
                 out.push(Token {
-                    word: c.to_string(),
+                    word: Word::new(c.encode_utf8(&mut [0u8; 4])),
                     titlecase: false,
                     inner_caps: false,
                     punct: true,

@@ -8,6 +8,7 @@
 //! host or under any sub-path.
 
 pub mod data;
+pub mod fingerprint;
 pub mod highlight;
 pub mod markdown;
 mod pages;
@@ -104,6 +105,10 @@ pub struct Page {
     pub path: String,
     /// Page bytes.
     pub html: String,
+    /// For an incident page, every id whose page it asked for (to link it or not), in the
+    /// order asked: with the report and the archive facts in [`fingerprint`], what the page
+    /// depends on.
+    pub asked: Vec<String>,
 }
 
 /// Renders pages of one archive with one theme.
@@ -309,11 +314,19 @@ impl<'a> Renderer<'a> {
         match kind {
             PageKind::IncidentsJson => {
                 let html = data::incidents_json(self.archive, self.config, self.base_url);
-                return Ok(Page { path, html });
+                return Ok(Page {
+                    path,
+                    html,
+                    asked: Vec::new(),
+                });
             }
             PageKind::ActionsJson => {
                 let html = data::actions_json(self.archive, self.config, self.base_url);
-                return Ok(Page { path, html });
+                return Ok(Page {
+                    path,
+                    html,
+                    asked: Vec::new(),
+                });
             }
             _ => {}
         }
@@ -324,13 +337,14 @@ impl<'a> Renderer<'a> {
             root_prefix(&path)
         };
         let mut cx = self.base_context(&path, &root, kind.nav(self.archive));
+        let mut asked = Vec::new();
         let template = match kind {
             PageKind::Home => {
                 self.home(&root, &mut cx);
                 "index.html"
             }
             PageKind::Incident(i) => {
-                self.incident(&self.archive.incidents[i], i, &root, &mut cx);
+                asked = self.incident(&self.archive.incidents[i], i, &root, &mut cx);
                 "incident.html"
             }
             PageKind::Severity(i) => {
@@ -364,7 +378,7 @@ impl<'a> Renderer<'a> {
             PageKind::NotFound | PageKind::IncidentsJson | PageKind::ActionsJson => "404.html",
         };
         let html = self.theme.render(template, &cx)?;
-        Ok(Page { path, html })
+        Ok(Page { path, html, asked })
     }
 
     fn base_context(&self, path: &str, root: &str, nav: (String, bool)) -> Context {
@@ -410,8 +424,17 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn incident(&self, inc: &'a Incident, index: usize, root: &str, cx: &mut Context) {
+    /// Fills the context of an incident page; returns the ids it asked about.
+    fn incident(
+        &self,
+        inc: &'a Incident,
+        index: usize,
+        root: &str,
+        cx: &mut Context,
+    ) -> Vec<String> {
+        let asked = std::cell::RefCell::new(Vec::new());
         let link = |id: &str| {
+            asked.borrow_mut().push(id.to_string());
             self.archive
                 .by_id
                 .get(id)
@@ -584,6 +607,7 @@ impl<'a> Renderer<'a> {
             Vec::new()
         };
         cx.insert("review_quality", &review_quality);
+        asked.into_inner()
     }
 }
 

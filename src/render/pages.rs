@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use tera::Context;
 
 /// Incidents listed on the home page.
-const HOME_RECENT: usize = 10;
+pub(super) const HOME_RECENT: usize = 10;
 /// Tags listed on the home page.
 const HOME_TAGS: usize = 10;
 /// Incidents of a tag or service before it counts as recurring.

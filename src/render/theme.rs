@@ -26,6 +26,9 @@ pub struct Theme {
     pub tera: tera::Tera,
     /// Static files, output path → bytes (written at the output root).
     pub statics: BTreeMap<String, Vec<u8>>,
+    /// Hash of every template and static file, names included: equal for two loads of the
+    /// same theme.
+    pub fingerprint: u64,
     origins: BTreeMap<String, Origin>,
 }
 
@@ -94,6 +97,14 @@ impl Theme {
         tera.autoescape_on([".html", ".xml", ".json"]);
         let mut origins = BTreeMap::new();
         let mut sources = Vec::new();
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            for (name, (bytes, _)) in templates.iter().chain(statics.iter()) {
+                (name, bytes).hash(&mut h);
+            }
+            h.finish()
+        };
         for (name, (bytes, origin)) in templates {
             let text = String::from_utf8(bytes).map_err(|_| {
                 Diagnostic::error(
@@ -113,6 +124,7 @@ impl Theme {
         Ok(Theme {
             tera,
             statics: statics.into_iter().map(|(k, (v, _))| (k, v)).collect(),
+            fingerprint,
             origins,
         })
     }

@@ -1,12 +1,16 @@
 //! Rebuild: one long-lived [`Site`] and the folder generations `serve` shows.
 //!
-//! Every rebuild is `site::build` with drafts into a fresh `build-N` folder inside the serve
-//! folder (through `write::Staging`, like `pirsite build`), so the served files are exactly
-//! what a fresh `pirsite build --drafts` writes. Keeping the `Site` alive keeps its cache:
-//! only reports whose bytes changed are parsed again. Only after a build is complete does the
-//! shared [`State`] point at it; the previous generation stays on disk until the next one
-//! replaces it, so requests in flight finish. A failed build leaves the last good one in place
-//! and records its diagnostics for the overlay. Either way, open pages are told to reload.
+//! The first build, and any rebuild that changes many pages (a new configuration or theme),
+//! is `site::build` with drafts into a fresh `build-N` folder inside the serve folder (through
+//! `write::Staging`, like `pirsite build`); only once it is complete does the shared [`State`]
+//! point at it, and the generation before the previous one is removed in the background. Other
+//! rebuilds bring the current generation up to date in place (`site::build_with` with the
+//! [`site::Memo`] of the last good build): only the pages whose inputs changed are rendered,
+//! each replaced atomically, once every page and link has passed. Either way the served files
+//! are exactly what a fresh `pirsite build --drafts` writes. Keeping the `Site` alive keeps
+//! its cache: only reports whose bytes changed are parsed again. A failed build writes nothing,
+//! leaves the last good one in place and records its diagnostics for the overlay. Either way,
+//! open pages are told to reload.
 
 use super::State;
 use crate::diagnostics::{Diagnostic, Diagnostics, Format};
@@ -27,6 +31,7 @@ pub struct Rebuilder {
     site: Option<Site>,
     config_stale: bool,
     generation: u64,
+    memo: site::Memo,
     state: Arc<RwLock<State>>,
     reload: broadcast::Sender<u64>,
 }
@@ -47,6 +52,7 @@ impl Rebuilder {
             site: None,
             config_stale: true,
             generation: 0,
+            memo: site::Memo::default(),
             state,
             reload,
         }
@@ -105,12 +111,14 @@ impl Rebuilder {
         let ok = match result {
             Ok(built) => {
                 println!(
-                    "[{clock}] {what}: built {} pages from {} reports ({} read) in {ms} ms",
-                    built.pages, built.reports, built.reread
+                    "[{clock}] {what}: built {} pages ({} rendered) from {} reports ({} read) in {ms} ms",
+                    built.pages, built.rendered, built.reports, built.reread
                 );
                 if !built.diagnostics.is_empty() {
                     eprint!("{}", built.diagnostics.render(Format::Human, built.reports));
                 }
+                // Thousands of findings take a while to free; nothing waits for them.
+                rayon::spawn(move || drop(built));
                 true
             }
             Err((diagnostics, reports)) => {
@@ -162,6 +170,7 @@ impl Rebuilder {
         // left to the usual size and time check (a folder event does not mean its files changed).
         let files: Vec<PathBuf> = changed.iter().filter(|p| !p.is_dir()).cloned().collect();
         site.forget(&files);
+        site.changed(changed);
         let next = self.generation + 1;
         let out = self.dir.join(format!("build-{next}"));
         let opts = BuildOptions {
@@ -170,16 +179,20 @@ impl Rebuilder {
             today: None,
             drafts: true,
         };
-        let built =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| site::build(site, &opts)))
-                .unwrap_or_else(|_| {
-                    Err(BuildError::Render(Diagnostic::error(
-                        "(pirsite)",
-                        0,
-                        0,
-                        "internal error while building; please report it",
-                    )))
-                });
+        let memo = &mut self.memo;
+        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            site::build_with(site, &opts, Some(&mut *memo))
+        }))
+        .unwrap_or_else(|_| {
+            // The build folder may be half updated: the next build starts afresh.
+            *memo = site::Memo::default();
+            Err(BuildError::Render(Diagnostic::error(
+                "(pirsite)",
+                0,
+                0,
+                "internal error while building; please report it",
+            )))
+        });
         let built = match built {
             Ok(b) => b,
             Err(e) => {
@@ -196,6 +209,12 @@ impl Rebuilder {
                 });
             }
         };
+        if self.memo.folder != out {
+            // Brought up to date in place: the current generation stays.
+            let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+            state.diagnostics = Arc::new(Vec::new());
+            return Ok(built);
+        }
         self.generation = next;
         {
             let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
@@ -236,7 +255,7 @@ impl Rebuilder {
                 continue;
             };
             if n + 1 < current {
-                let _ = std::fs::remove_dir_all(entry.path());
+                crate::write::remove_in_background(entry.path());
             }
         }
     }

@@ -22,10 +22,13 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-/// How long the debouncer holds an event before passing it on.
-const DEBOUNCE: Duration = Duration::from_millis(50);
-/// How long events must pause before a batch is closed.
-const QUIET: Duration = Duration::from_millis(80);
+/// How long the debouncer holds an event before passing it on (it pairs the two halves of a
+/// rename in that time).
+const DEBOUNCE: Duration = Duration::from_millis(20);
+/// How long events must pause before a batch is closed. An editor's save (backup, write,
+/// rename) takes a few milliseconds; together with [`DEBOUNCE`] this is most of the time
+/// from a save to the updated page, so it is kept short.
+const QUIET: Duration = Duration::from_millis(30);
 /// A batch is closed after this long even if events keep coming.
 const LONGEST: Duration = Duration::from_secs(3);
 /// How often `PollWatcher` scans.
