@@ -2,14 +2,18 @@
 //! create.
 //!
 //! Pages go into a staging folder beside `output_dir`; only when every page is written is the
-//! staging folder swapped in. An `output_dir` is replaced only when it carries pirsite's marker
-//! file, is empty, or holds nothing but dot-files; dot-files at its root (the `.git` of a pages
-//! worktree) are carried over into every new build. Any error drops the staging folder and
-//! leaves the previous site as it was.
+//! staging folder swapped in (one atomic exchange on Linux). An `output_dir` is replaced only
+//! when it carries pirsite's marker file, is empty, or holds nothing but dot-files; dot-files
+//! at its root (the `.git` of a pages worktree) are carried over into every new build. The
+//! replaced output is kept beside it as the *spare*, which the next build writes into,
+//! rewriting only the files that changed. Any error drops the staging folder (or hands the
+//! spare back) and leaves the previous site as it was.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Name of the marker file pirsite writes at the root of every output folder it builds.
 pub const MARKER: &str = ".pirsite-output";
@@ -194,15 +198,116 @@ pub fn remove(root: &Path, rel: &str) -> Result<(), WriteError> {
 
 /// A staging folder beside the output; files written into it appear together on [`commit`].
 ///
-/// When the output already exists, a file whose bytes are the same as the output's file at the
-/// same path is hard-linked from it instead of written again: no new file, no new data, and on
-/// commit the previous tree's removal frees almost nothing but folders.
+/// The folder is either new, or the *spare*: the output the previous build replaced, kept
+/// beside the output as `.<output>.pirsite-spare` for this purpose. Building into the spare
+/// rewrites only the files whose bytes changed and removes the files this build does not
+/// write, so a build of an unchanged archive creates and deletes no file at all. Creating
+/// tens of thousands of files, and deleting them, is most of a large build's time on a slow
+/// disk (docs/performance.md).
+///
+/// In a new folder, a file whose bytes are the same as the output's file at the same path is
+/// hard-linked from it instead of written again. A file shared that way is never written in
+/// place later: it is replaced by a new file.
+///
+/// Dropped without [`commit`], a new staging folder is removed and a spare goes back to being
+/// the spare; the output is untouched either way.
 ///
 /// [`commit`]: Staging::commit
 pub struct Staging {
-    dir: tempfile::TempDir,
+    dir: PathBuf,
     output: PathBuf,
+    /// The output, to hard-link unchanged files from (a new staging folder only).
     previous: Option<PathBuf>,
+    /// The files the spare held, by path, each marked once this build writes it.
+    recycled: Option<Recycled>,
+    /// Whether the folder is the spare (it goes back to being the spare if dropped).
+    from_spare: bool,
+    committed: bool,
+}
+
+/// What a recycled spare held when it was claimed.
+struct Recycled {
+    files: HashMap<String, AtomicBool>,
+    dirs: Vec<PathBuf>,
+}
+
+/// The spare beside `output`: the output the last build replaced.
+fn spare_path(output: &Path) -> PathBuf {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    output.with_file_name(format!(".{name}.pirsite-spare"))
+}
+
+/// A new, empty, uniquely named folder beside `output` for staging.
+fn staging_name(output: &Path, parent: &Path) -> Result<PathBuf, WriteError> {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(tempfile::Builder::new()
+        .prefix(&format!(".{name}.pirsite-staging-"))
+        .tempdir_in(parent)
+        .map_err(io_err(parent))?
+        .keep())
+}
+
+/// Takes the spare beside `output` for staging when it is pirsite's own (it carries the
+/// marker and no other root dot-file): renames it to a new staging name and lists its files.
+/// Anything in it that is neither a file nor a folder (a link) is removed, so no write can
+/// lead outside it.
+fn claim_spare(output: &Path, parent: &Path) -> Option<(PathBuf, Recycled)> {
+    let spare = spare_path(output);
+    if !fs::symlink_metadata(&spare).is_ok_and(|m| m.is_dir())
+        || !fs::symlink_metadata(spare.join(MARKER)).is_ok_and(|m| m.is_file())
+    {
+        return None;
+    }
+    let foreign_dot = fs::read_dir(&spare).ok()?.any(|e| {
+        e.map(|e| {
+            let n = e.file_name();
+            n.to_string_lossy().starts_with('.') && n != MARKER
+        })
+        .unwrap_or(true)
+    });
+    if foreign_dot {
+        return None;
+    }
+    let dir = staging_name(output, parent).ok()?;
+    // Renaming a folder over an empty one replaces it.
+    if fs::rename(&spare, &dir).is_err() {
+        let _ = fs::remove_dir(&dir);
+        return None;
+    }
+    let mut files = HashMap::new();
+    let mut dirs = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir)
+        .min_depth(1)
+        .into_iter()
+        .flatten()
+    {
+        let kind = entry.file_type();
+        let rel = entry
+            .path()
+            .strip_prefix(&dir)
+            .ok()
+            .and_then(|r| r.to_str())
+            .map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"));
+        match rel {
+            Some(rel) if kind.is_file() => {
+                files.insert(rel, AtomicBool::new(false));
+            }
+            Some(_) if kind.is_dir() => dirs.push(entry.into_path()),
+            _ if kind.is_dir() => {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+            _ => {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+    Some((dir, Recycled { files, dirs }))
 }
 
 /// Prefix of the name a replaced output gets while it is being removed.
@@ -293,21 +398,13 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
 }
 
 impl Staging {
-    /// Creates the staging folder beside `output` (which [`check_output`] approved).
+    /// Creates the staging folder beside `output` (which [`check_output`] approved): the spare
+    /// when there is one, else a new folder.
     pub fn new(output: &Path) -> Result<Staging, WriteError> {
         let parent = output
             .parent()
             .ok_or_else(|| WriteError::Refused("output has no parent folder".into()))?;
         fs::create_dir_all(parent).map_err(io_err(parent))?;
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let dir = tempfile::Builder::new()
-            .prefix(&format!(".{name}.pirsite-staging-"))
-            .tempdir_in(parent)
-            .map_err(io_err(parent))?;
-        fs::write(dir.path().join(MARKER), MARKER_TEXT).map_err(io_err(dir.path()))?;
         // Finish removing outputs that earlier builds replaced but could not wait for.
         let prefix = old_prefix(output);
         for entry in fs::read_dir(parent).into_iter().flatten().flatten() {
@@ -317,27 +414,69 @@ impl Staging {
                 remove_in_background(entry.path());
             }
         }
-        let previous = fs::symlink_metadata(output)
-            .is_ok_and(|m| m.is_dir())
-            .then(|| output.to_path_buf());
-        Ok(Staging {
-            dir,
-            output: output.to_path_buf(),
-            previous,
-        })
+        let staging = match claim_spare(output, parent) {
+            Some((dir, recycled)) => Staging {
+                dir,
+                output: output.to_path_buf(),
+                previous: None,
+                recycled: Some(recycled),
+                from_spare: true,
+                committed: false,
+            },
+            None => Staging {
+                dir: staging_name(output, parent)?,
+                output: output.to_path_buf(),
+                previous: fs::symlink_metadata(output)
+                    .is_ok_and(|m| m.is_dir())
+                    .then(|| output.to_path_buf()),
+                recycled: None,
+                from_spare: false,
+                committed: false,
+            },
+        };
+        staging.write(MARKER, MARKER_TEXT.as_bytes())?;
+        Ok(staging)
     }
 
     /// Root of the staging folder.
     pub fn path(&self) -> &Path {
-        self.dir.path()
+        &self.dir
     }
 
-    /// Writes `bytes` at `rel` (a `/`-separated path) inside the staging folder, or links the
-    /// previous output's file there when it holds the same bytes.
+    /// Whether this build recycles the spare (the previous build's replaced output).
+    pub fn recycles(&self) -> bool {
+        self.from_spare
+    }
+
+    /// Writes `bytes` at `rel` (a `/`-separated path) inside the staging folder: in a recycled
+    /// spare, only when the file there does not already hold them; in a new folder, as a link
+    /// to the output's file when that holds the same bytes.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
         let path = self.target(rel)?;
+        if let Some(seen) = self.recycled.as_ref().and_then(|r| r.files.get(rel)) {
+            seen.store(true, Ordering::Relaxed);
+            if let Ok(m) = fs::symlink_metadata(&path)
+                && m.is_file()
+            {
+                if m.len() == bytes.len() as u64 && fs::read(&path).is_ok_and(|old| old == bytes) {
+                    return Ok(());
+                }
+                if !shared(&m) {
+                    return fs::OpenOptions::new()
+                        .write(true)
+                        .truncate(true)
+                        .open(&path)
+                        .and_then(|mut f| io::Write::write_all(&mut f, bytes))
+                        .map_err(io_err(&path));
+                }
+            }
+        }
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(io_err(parent))?;
+            self.make_dir(parent)?;
+        }
+        if self.recycled.is_some() && fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            // A folder in the previous build, a file in this one.
+            fs::remove_dir_all(&path).map_err(io_err(&path))?;
         }
         if let Some(previous) = &self.previous {
             let old = previous.join(rel);
@@ -348,6 +487,27 @@ impl Staging {
         write_new(&path, bytes)
     }
 
+    /// Creates `dir` and its parents inside the staging folder; in a recycled spare, a file in
+    /// the way (a path that was a file in the previous build) is removed first.
+    fn make_dir(&self, dir: &Path) -> Result<(), WriteError> {
+        match fs::create_dir_all(dir) {
+            Err(e) if self.recycled.is_some() => {
+                let mut blocked = false;
+                for ancestor in dir.ancestors().take_while(|a| a.starts_with(&self.dir)) {
+                    if fs::symlink_metadata(ancestor).is_ok_and(|m| !m.is_dir()) {
+                        fs::remove_file(ancestor).map_err(io_err(ancestor))?;
+                        blocked = true;
+                    }
+                }
+                if !blocked {
+                    return Err(WriteError::Io(dir.to_path_buf(), e));
+                }
+                fs::create_dir_all(dir).map_err(io_err(dir))
+            }
+            other => other.map_err(io_err(dir)),
+        }
+    }
+
     /// Copies the file at `from` to `rel` inside the staging folder.
     pub fn copy(&self, from: &Path, rel: &str) -> Result<(), WriteError> {
         let bytes = fs::read(from).map_err(io_err(from))?;
@@ -355,15 +515,40 @@ impl Staging {
     }
 
     fn target(&self, rel: &str) -> Result<PathBuf, WriteError> {
-        inside(self.dir.path(), rel)
+        inside(&self.dir, rel)
     }
 
-    /// Swaps the staging folder in as the output. The previous output (if any) is renamed
-    /// aside, its root dot-files are moved into the new one, and it is removed in the
-    /// background (see [`wait_for_removals`]).
-    pub fn commit(self) -> Result<(), WriteError> {
-        let staging = self.dir.keep();
-        let output = self.output;
+    /// Removes from a recycled spare every file this build did not write, then the folders
+    /// left empty.
+    fn remove_unwritten(&mut self) -> Result<(), WriteError> {
+        let Some(recycled) = self.recycled.take() else {
+            return Ok(());
+        };
+        for (rel, seen) in &recycled.files {
+            let path = self.dir.join(rel);
+            // A path that became a folder in this build is not a stale file.
+            if !seen.load(Ordering::Relaxed)
+                && fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir())
+            {
+                fs::remove_file(&path).map_err(io_err(&path))?;
+            }
+        }
+        let mut dirs = recycled.dirs;
+        dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        for d in dirs {
+            // Fails, as it should, for every folder that still holds something.
+            let _ = fs::remove_dir(d);
+        }
+        Ok(())
+    }
+
+    /// Swaps the staging folder in as the output. The previous output (if any) gives its root
+    /// dot-files to the new one and becomes the spare that the next build recycles.
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        self.remove_unwritten()?;
+        self.committed = true;
+        let staging = self.dir.clone();
+        let output = self.output.clone();
         let cleanup_staging = |e: WriteError| {
             let _ = fs::remove_dir_all(&staging);
             e
@@ -373,24 +558,28 @@ impl Staging {
                 .map_err(io_err(&output))
                 .map_err(cleanup_staging);
         }
-        let parent = output.parent().unwrap_or(Path::new("."));
-        let old = tempfile::Builder::new()
-            .prefix(&old_prefix(&output))
-            .tempdir_in(parent)
-            .map_err(io_err(parent))
-            .map_err(cleanup_staging)?
-            .keep();
-        // `old` exists as an empty folder: rename the output over it.
-        fs::remove_dir(&old)
-            .map_err(io_err(&old))
-            .map_err(cleanup_staging)?;
-        fs::rename(&output, &old)
-            .map_err(io_err(&output))
-            .map_err(cleanup_staging)?;
-        if let Err(e) = fs::rename(&staging, &output) {
-            let _ = fs::rename(&old, &output);
-            return Err(cleanup_staging(WriteError::Io(output, e)));
-        }
+        // One atomic exchange where the system has it: the output is never missing, and the
+        // staging name then holds the previous output.
+        let old = if exchange(&staging, &output).is_ok() {
+            staging.clone()
+        } else {
+            let parent = output.parent().unwrap_or(Path::new("."));
+            let old = tempfile::Builder::new()
+                .prefix(&old_prefix(&output))
+                .tempdir_in(parent)
+                .map_err(io_err(parent))
+                .map_err(cleanup_staging)?
+                .keep();
+            // `old` exists as an empty folder: rename the output over it.
+            fs::rename(&output, &old)
+                .map_err(io_err(&output))
+                .map_err(cleanup_staging)?;
+            if let Err(e) = fs::rename(&staging, &output) {
+                let _ = fs::rename(&old, &output);
+                return Err(cleanup_staging(WriteError::Io(output, e)));
+            }
+            old
+        };
         // Carry dot-files (not our marker) from the previous output into the new one.
         let carry = || -> io::Result<()> {
             for entry in fs::read_dir(&old)?.filter_map(|e| e.ok()) {
@@ -406,12 +595,13 @@ impl Staging {
             Ok(())
         };
         if let Err(e) = carry() {
-            // Keep the previous build under a name no later build removes.
+            // Keep the previous build under a name no later build removes or recycles.
             let kept = old.with_file_name(
                 old.file_name()
                     .map(|n| {
                         n.to_string_lossy()
                             .replace(".pirsite-old-", ".pirsite-kept-")
+                            .replace(".pirsite-staging-", ".pirsite-kept-")
                     })
                     .unwrap_or_default(),
             );
@@ -431,8 +621,58 @@ impl Staging {
                 ),
             ));
         }
-        remove_in_background(old);
+        // A previous output that pirsite did not mark held only dot-files, now carried over.
+        let spare = spare_path(&output);
+        let marked = fs::symlink_metadata(old.join(MARKER)).is_ok_and(|m| m.is_file());
+        if !marked || fs::symlink_metadata(&spare).is_ok() || fs::rename(&old, &spare).is_err() {
+            remove_in_background(old);
+        }
         Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if self.committed {
+            return;
+        }
+        let spare = spare_path(&self.output);
+        if self.from_spare
+            && fs::symlink_metadata(&spare).is_err()
+            && fs::rename(&self.dir, &spare).is_ok()
+        {
+            return;
+        }
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Whether the file is also linked from elsewhere (the output, through a hard link).
+fn shared(m: &fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        m.nlink() > 1
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = m;
+        true
+    }
+}
+
+/// Exchanges the folders at `a` and `b` in one step (Linux `renameat2` with
+/// `RENAME_EXCHANGE`); an error where the system or file system cannot.
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (a, b);
+        Err(io::Error::from(io::ErrorKind::Unsupported))
     }
 }
 
@@ -491,12 +731,157 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join(".git/HEAD")).unwrap(), "ref");
         assert!(out.join(MARKER).is_file());
         assert!(wait_for_removals(std::time::Duration::from_secs(60)));
-        let leftovers: Vec<_> = fs::read_dir(t.path())
+        // The previous output held only dot-files (now carried over): it is not kept.
+        assert_eq!(names(t.path()), ["public"]);
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
             .unwrap()
             .filter_map(|e| e.ok())
-            .map(|e| e.file_name())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+        v.sort();
+        v
+    }
+
+    fn files(dir: &Path) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+                (rel, fs::read_to_string(e.path()).unwrap())
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn build(out: &Path, pages: &[(&str, &str)]) -> Staging {
+        let s = Staging::new(out).unwrap();
+        for (rel, text) in pages {
+            s.write(rel, text.as_bytes()).unwrap();
+        }
+        s
+    }
+
+    #[test]
+    fn the_replaced_output_is_kept_as_the_spare_and_recycled() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        let spare = t.path().join(".public.pirsite-spare");
+        let first = build(&out, &[("a/index.html", "a1"), ("b/index.html", "b1")]);
+        assert!(!first.recycles());
+        first.commit().unwrap();
+        assert_eq!(names(t.path()), ["public"]);
+
+        // Second build: a new folder (no spare yet), unchanged files linked from the output.
+        let second = build(&out, &[("a/index.html", "a1"), ("b/index.html", "b2")]);
+        assert!(!second.recycles());
+        second.commit().unwrap();
+        assert_eq!(names(t.path()), [".public.pirsite-spare", "public"]);
+        let live = files(&out);
+
+        // Third build recycles the spare; until the swap the live output is untouched, even
+        // where the spare's files are hard links to it.
+        let third = build(&out, &[("a/index.html", "a3"), ("c/deep/index.html", "c3")]);
+        assert!(third.recycles());
+        assert_eq!(names(t.path()).len(), 2, "the spare was claimed");
+        assert_eq!(files(&out), live);
+        third.commit().unwrap();
+        assert_eq!(
+            files(&out),
+            [
+                (MARKER.to_string(), MARKER_TEXT.to_string()),
+                ("a/index.html".into(), "a3".into()),
+                ("c/deep/index.html".into(), "c3".into()),
+            ]
+        );
+        assert!(!out.join("b").exists(), "a folder left empty is removed");
+        assert_eq!(files(&spare), live, "the second build is the new spare");
+    }
+
+    #[test]
+    fn a_dropped_recycled_staging_goes_back_to_being_the_spare() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        build(&out, &[("a.html", "1")]).commit().unwrap();
+        build(&out, &[("a.html", "2")]).commit().unwrap();
+        let live = files(&out);
+        let failed = build(&out, &[("a.html", "3"), ("new.html", "x")]);
+        assert!(failed.recycles());
+        drop(failed);
+        assert_eq!(names(t.path()), [".public.pirsite-spare", "public"]);
+        assert_eq!(files(&out), live);
+        // The next build makes the spare exact again.
+        build(&out, &[("a.html", "4")]).commit().unwrap();
+        assert_eq!(
+            files(&out),
+            [
+                (MARKER.to_string(), MARKER_TEXT.to_string()),
+                ("a.html".into(), "4".into())
+            ]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_in_the_spare_are_removed_not_written_through() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        let elsewhere = t.path().join("elsewhere");
+        fs::create_dir(&elsewhere).unwrap();
+        fs::write(elsewhere.join("index.html"), "mine").unwrap();
+        build(&out, &[("a/index.html", "1")]).commit().unwrap();
+        build(&out, &[("a/index.html", "2")]).commit().unwrap();
+        let spare = t.path().join(".public.pirsite-spare");
+        fs::remove_dir_all(spare.join("a")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, spare.join("a")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.join("index.html"), spare.join("b.html")).unwrap();
+        let s = build(&out, &[("a/index.html", "3"), ("b.html", "3")]);
+        assert!(s.recycles());
+        s.commit().unwrap();
+        assert_eq!(
+            fs::read_to_string(elsewhere.join("index.html")).unwrap(),
+            "mine"
+        );
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "3");
+        assert!(!fs::symlink_metadata(out.join("a")).unwrap().is_symlink());
+    }
+
+    #[test]
+    fn a_spare_with_other_dot_files_is_not_recycled() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        let spare = t.path().join(".public.pirsite-spare");
+        fs::create_dir_all(spare.join(".git")).unwrap();
+        fs::write(spare.join(MARKER), MARKER_TEXT).unwrap();
+        let s = build(&out, &[("a.html", "1")]);
+        assert!(!s.recycles());
+        s.commit().unwrap();
+        assert!(spare.join(".git").is_dir());
+    }
+
+    #[test]
+    fn a_path_that_changes_from_file_to_folder_is_rebuilt() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        build(&out, &[("x", "file")]).commit().unwrap();
+        build(&out, &[("x", "file")]).commit().unwrap();
+        let s = build(&out, &[("x/index.html", "now a folder")]);
+        assert!(s.recycles());
+        s.commit().unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("x/index.html")).unwrap(),
+            "now a folder"
+        );
+        build(&out, &[("x", "a file again")]).commit().unwrap();
+        let s = build(&out, &[("x", "a file again")]);
+        assert!(s.recycles());
+        s.commit().unwrap();
+        assert_eq!(fs::read_to_string(out.join("x")).unwrap(), "a file again");
     }
 
     #[test]

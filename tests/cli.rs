@@ -405,6 +405,62 @@ fn dot_files_at_the_output_root_survive_rebuilds_and_stale_pages_go() {
 }
 
 #[test]
+fn rebuilds_recycle_the_replaced_output_and_match_a_fresh_build() {
+    let site = TestSite::fixture("small");
+    let build = |out: &str| {
+        run(site
+            .cmd()
+            .args(["build", "--today", "2024-05-01", "--output", out]))
+    };
+    let fresh = |name: &str| {
+        assert_eq!(code(&build(name)), 0);
+        tree(&site.path(name))
+    };
+    assert_eq!(code(&build("public")), 0);
+    let mut entries = names(site.root());
+    // Each rebuild after an edit gives what a fresh build gives; from the second rebuild on,
+    // the build writes into the spare (the output the previous build replaced).
+    let edits: [(&str, &str, &str); 3] = [
+        (
+            "content/incidents/2024/INC-2024-001.md",
+            "## Summary",
+            "## Summary\nEdited once.",
+        ),
+        (
+            "content/incidents/2024/INC-2024-001.md",
+            "Edited once.",
+            "Edited twice.",
+        ),
+        (
+            "content/incidents/2023/INC-2023-050.md",
+            "## Summary",
+            "## Summary\nAnother edit.",
+        ),
+    ];
+    for (i, (file, from, to)) in edits.iter().enumerate() {
+        let text = std::fs::read_to_string(site.path(file)).unwrap();
+        assert!(text.contains(from), "{file} has no {from}");
+        site.write(file, &text.replacen(from, to, 1));
+        let o = build("public");
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let expected = fresh(&format!("fresh-{i}"));
+        assert_eq!(tree(&site.path("public")), expected, "after edit {i}");
+        std::fs::remove_dir_all(site.path(&format!("fresh-{i}"))).unwrap();
+        entries.insert(".public.pirsite-spare".into());
+        assert_eq!(names(site.root()), entries, "after edit {i}");
+    }
+
+    // A failed build leaves the output and the spare where they were.
+    let before = tree(&site.path("public"));
+    let spare = tree(&site.path(".public.pirsite-spare"));
+    site.write("content/incidents/2024/broken.md", BROKEN);
+    assert_eq!(code(&build("public")), 1);
+    assert_eq!(tree(&site.path("public")), before);
+    assert_eq!(tree(&site.path(".public.pirsite-spare")), spare);
+    assert_eq!(names(site.root()), entries);
+}
+
+#[test]
 fn builds_are_reproducible() {
     let site = TestSite::fixture("small");
     let build = |out: &str, extra: &[(&str, &str)]| {
