@@ -6,10 +6,10 @@
 # For each size N it generates the archive with ../shared/bench/gen_archive.py (the same reports
 # for both tools, seed 1), then measures with hyperfine (median of --runs runs, wall time) and
 # GNU time (peak resident memory, median of the same number of runs):
-#   pirsite build into a new folder; pirsite build over the previous output (the replaced tree
-#   is removed in the background), and the same with its removal waited for; pirsite check;
-#   hugo into a new folder and over its previous output; and the floor: reading every Markdown
-#   file and copying the output tree.
+#   pirsite build into a new folder (the folder and its spare removed before each run);
+#   pirsite build over the previous output (the steady state: the spare is rewritten);
+#   pirsite check; hugo into a new folder and over its previous output; and the floor:
+#   reading every Markdown file and copying the output tree.
 # Then the edit latency of `pirsite serve` (examples/serve_latency.rs: median of --edits edits
 # from the write to the updated page, and a check that the served site equals a fresh build).
 # Prints one Markdown table per size and the ratios the targets are stated in. Needs: cargo,
@@ -68,38 +68,39 @@ ratio() {
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "pirsite $("$pirsite" --version | awk '{print $2}'), $(hugo version | awk '{print $1, $2}'), runs per figure: $runs"
 
-declare -A new_s
+declare -A new_s over_s
 for n in $sizes; do
   p="$work/pirsite-$n"; h="$work/hugo-$n"
   python3 "$gen" --n "$n" --seed 1 --flavor pirsite --out "$p" --force >/dev/null
   python3 "$gen" --n "$n" --seed 1 --flavor hugo --out "$h" --force >/dev/null
   out="$work/out-$n"; fresh="$work/out-fresh-$n"; hout="$work/hugo-out-$n"; hover="$work/hugo-over-$n"
   floor="$work/floor-$n"
-  rm -rf "$out" "$fresh" "$hout" "$hover" "$floor" "$work"/.out-"$n".pirsite-old-*
+  rm -rf "$out" "$fresh" "$hout" "$hover" "$floor" "$work"/.out-*"$n".pirsite-*
   "$pirsite" build --root "$p" --today "$today" --output "$out" >/dev/null 2>&1
   hugo --source "$h" --destination "$hover" --quiet >/dev/null
 
   build_new="$pirsite build --root $p --today $today --output $fresh"
   build_over="$pirsite build --root $p --today $today --output $out"
-  build_over_wait="sh -c '$pirsite build --root $p --today $today --output $out && rm -rf $work/.out-$n.pirsite-old-*'"
   check="$pirsite check --root $p --today $today"
   hugo_new="hugo --source $h --destination $hout --quiet"
   hugo_over="hugo --source $h --destination $hover --quiet"
   floor_cmd="sh -c 'find $p/content -name \"*.md\" -exec cat {} + >/dev/null && cp -r $out $floor'"
+  new_prep="rm -rf $fresh $work/.out-fresh-$n.pirsite-spare"
 
   hf() { hyperfine --style none --runs "$runs" --export-json "$work/$1.json" "${@:2}" >/dev/null 2>&1; }
-  hf new-$n --prepare "rm -rf $fresh" "$build_new"
-  hf over-$n "$build_over"
-  hf wait-$n "$build_over_wait"
+  hf new-$n --prepare "$new_prep" "$build_new"
+  hf over-$n --warmup 1 "$build_over"
   hf check-$n "$check"
   hf hugo-$n --prepare "rm -rf $hout" "$hugo_new"
-  hf hugo-over-$n "$hugo_over"
+  hf hugo-over-$n --warmup 1 "$hugo_over"
   hf floor-$n --prepare "rm -rf $floor" "$floor_cmd"
   rm -rf "$floor"
 
-  mem_new=$(median_kb sh -c "rm -rf $fresh && exec $pirsite build --root $p --today $today --output $fresh")
-  mem_check=$(median_kb $pirsite check --root "$p" --today "$today")
-  mem_hugo=$(median_kb sh -c "rm -rf $hout && exec hugo --source $h --destination $hout --quiet")
+  mem_new=$(median_kb sh -c "$new_prep && exec $build_new")
+  mem_over=$(median_kb $build_over)
+  mem_check=$(median_kb $check)
+  mem_hugo=$(median_kb sh -c "rm -rf $hout && exec $hugo_new")
+  mem_hover=$(median_kb $hugo_over)
 
   serve_line="(not measured)"
   if [ "$edits" -gt 0 ]; then
@@ -108,23 +109,22 @@ for n in $sizes; do
     serve_same=$(echo "$serve_out" | awk -F': ' '/served site after the edits/ {print $2}')
   fi
 
-  t_new=$(median_s new-$n); t_over=$(median_s over-$n); t_wait=$(median_s wait-$n)
+  t_new=$(median_s new-$n); t_over=$(median_s over-$n)
   t_check=$(median_s check-$n); t_hugo=$(median_s hugo-$n); t_hover=$(median_s hugo-over-$n)
-  new_s[$n]=$t_new
+  new_s[$n]=$t_new; over_s[$n]=$t_over
   echo
   echo "### $n reports ($(du -sh "$p/content" | cut -f1) of Markdown, output $(du -sh "$out" | cut -f1))"
   echo
   echo "| command | median wall time (s) | peak memory (MB) | Hugo / pirsite |"
   echo "| --- | ---: | ---: | ---: |"
   echo "| pirsite build, new folder | $t_new | $((mem_new / 1024)) | $(ratio "$t_hugo" "$t_new") |"
-  echo "| pirsite build, over previous output | $t_over | | $(ratio "$t_hover" "$t_over") |"
-  echo "| pirsite build, over previous output, old tree removed before exit | $t_wait | | $(ratio "$t_hover" "$t_wait") |"
+  echo "| pirsite build, over its previous output | $t_over | $((mem_over / 1024)) | $(ratio "$t_hover" "$t_over") |"
   echo "| pirsite check | $t_check | $((mem_check / 1024)) | |"
   echo "| hugo, new folder | $t_hugo | $((mem_hugo / 1024)) | |"
-  echo "| hugo, over previous output | $t_hover | | |"
+  echo "| hugo, over its previous output | $t_hover | $((mem_hover / 1024)) | |"
   echo "| floor: read Markdown + copy output | $(median_s floor-$n) | | |"
   echo
-  echo "check / build: $(ratio "$t_check" "$t_new" 2);" \
+  echo "check / build (new folder): $(ratio "$t_check" "$t_new" 2);" \
     "serve edit latency: median $serve_line${serve_same:+, served site $serve_same}"
 done
 
@@ -132,5 +132,6 @@ set -- $sizes
 if [ $# -ge 2 ]; then
   first=$1; last=${!#}
   echo
-  echo "build time ratio $last / $first reports: $(ratio "${new_s[$last]}" "${new_s[$first]}")"
+  echo "build time ratio $last / $first reports: new folder $(ratio "${new_s[$last]}" "${new_s[$first]}")," \
+    "over the previous output $(ratio "${over_s[$last]}" "${over_s[$first]}")"
 fi
