@@ -222,6 +222,8 @@ pub struct Staging {
     recycled: Option<Recycled>,
     /// Whether the folder is the spare (it goes back to being the spare if dropped).
     from_spare: bool,
+    /// Top-level folders already marked with [`spread`].
+    spread: std::sync::Mutex<Vec<String>>,
     committed: bool,
 }
 
@@ -421,16 +423,22 @@ impl Staging {
                 previous: None,
                 recycled: Some(recycled),
                 from_spare: true,
+                spread: Default::default(),
                 committed: false,
             },
             None => Staging {
-                dir: staging_name(output, parent)?,
+                dir: {
+                    let dir = staging_name(output, parent)?;
+                    spread(&dir);
+                    dir
+                },
                 output: output.to_path_buf(),
                 previous: fs::symlink_metadata(output)
                     .is_ok_and(|m| m.is_dir())
                     .then(|| output.to_path_buf()),
                 recycled: None,
                 from_spare: false,
+                spread: Default::default(),
                 committed: false,
             },
         };
@@ -473,6 +481,13 @@ impl Staging {
         }
         if let Some(parent) = path.parent() {
             self.make_dir(parent)?;
+            if let Some((top, _)) = rel.split_once('/') {
+                let mut done = self.spread.lock().unwrap_or_else(|e| e.into_inner());
+                if !done.iter().any(|d| d == top) {
+                    spread(&self.dir.join(top));
+                    done.push(top.to_string());
+                }
+            }
         }
         if self.recycled.is_some() && fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
             // A folder in the previous build, a file in this one.
@@ -645,6 +660,26 @@ impl Drop for Staging {
         }
         let _ = fs::remove_dir_all(&self.dir);
     }
+}
+
+/// Marks `dir` as the top of a hierarchy (`chattr +T`, `FS_TOPDIR_FL`), where the file system
+/// knows the hint: ext4 then spreads the folders made in it over its block groups instead of
+/// packing them next to it. On this project's machines (ext4 without a journal), creating
+/// thousands of files in the block groups where thousands were just deleted is several times
+/// slower, as each new file skips every recently freed slot; spreading the incident folders
+/// keeps a build after a deletion close to the speed of a first build.
+fn spread(dir: &Path) {
+    #[cfg(target_os = "linux")]
+    if let Ok(f) = fs::File::open(dir) {
+        use rustix::fs::{IFlags, ioctl_getflags, ioctl_setflags};
+        if let Ok(flags) = ioctl_getflags(&f)
+            && !flags.contains(IFlags::TOPDIR)
+        {
+            let _ = ioctl_setflags(&f, flags | IFlags::TOPDIR);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = dir;
 }
 
 /// Whether the file is also linked from elsewhere (the output, through a hard link).
@@ -849,6 +884,32 @@ mod tests {
         );
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "3");
         assert!(!fs::symlink_metadata(out.join("a")).unwrap().is_symlink());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn top_level_folders_are_marked_for_spreading_where_the_file_system_knows_the_hint() {
+        use rustix::fs::{IFlags, ioctl_getflags, ioctl_setflags};
+        let t = tempfile::tempdir().unwrap();
+        let probe = t.path().join("probe");
+        fs::create_dir(&probe).unwrap();
+        let f = fs::File::open(&probe).unwrap();
+        let supported = ioctl_getflags(&f)
+            .and_then(|fl| ioctl_setflags(&f, fl | IFlags::TOPDIR))
+            .is_ok()
+            && ioctl_getflags(&f).is_ok_and(|fl| fl.contains(IFlags::TOPDIR));
+        if !supported {
+            return; // tmpfs and others: the hint does not exist there
+        }
+        let out = t.path().join("public");
+        let s = build(
+            &out,
+            &[("incidents/a/index.html", "a"), ("index.html", "i")],
+        );
+        let flags = |p: &Path| ioctl_getflags(fs::File::open(p).unwrap()).unwrap();
+        assert!(flags(s.path()).contains(IFlags::TOPDIR));
+        assert!(flags(&s.path().join("incidents")).contains(IFlags::TOPDIR));
+        assert!(!flags(&s.path().join("incidents/a")).contains(IFlags::TOPDIR));
     }
 
     #[test]

@@ -440,7 +440,7 @@ fn rebuilds_recycle_the_replaced_output_and_match_a_fresh_build() {
     for (i, (file, from, to)) in edits.iter().enumerate() {
         let text = std::fs::read_to_string(site.path(file)).unwrap();
         assert!(text.contains(from), "{file} has no {from}");
-        site.write(file, &text.replacen(from, to, 1));
+        site.write(file, text.replacen(from, to, 1));
         let o = build("public");
         assert_eq!(code(&o), 0, "{}", stderr(&o));
         let expected = fresh(&format!("fresh-{i}"));
