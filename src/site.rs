@@ -158,12 +158,24 @@ impl Stages {
             let spent = cpu - self.cpu;
             self.cpu = cpu;
             eprintln!(
-                "[timing] {stage}: {} ms wall, {spent} ms cpu",
-                (now - self.last).as_millis()
+                "[timing] {stage}: {} ms wall, {spent} ms cpu, {} MB peak",
+                (now - self.last).as_millis(),
+                peak_rss_mb()
             );
             self.last = now;
         }
     }
+}
+
+/// Peak resident memory of the process so far, in MB (Linux; 0 elsewhere).
+fn peak_rss_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let kb = s.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
+            kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok()
+        })
+        .map_or(0, |kb| kb / 1024)
 }
 
 /// CPU time of every thread of the process so far, in ms (Linux; 0 elsewhere).
