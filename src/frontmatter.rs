@@ -108,7 +108,7 @@ pub fn parse(path: &str, text: &str, first_line: usize) -> Result<FrontMatter, D
             ));
         }
     };
-    let locate = Locator { text, first_line };
+    let locate = Locator::new(text, first_line);
     let mut fm = FrontMatter::default();
     let mut errors = Vec::new();
     for (k, v) in map {
@@ -116,7 +116,8 @@ pub fn parse(path: &str, text: &str, first_line: usize) -> Result<FrontMatter, D
             Value::String(s) => s.clone(),
             other => scalar_text(other).unwrap_or_default(),
         };
-        let (kline, kcol) = locate.key(&key);
+        let at = locate.key_index(&key);
+        let (kline, kcol) = locate.key(at);
         let here = |value: String| Spanned {
             value,
             line: kline,
@@ -125,7 +126,7 @@ pub fn parse(path: &str, text: &str, first_line: usize) -> Result<FrontMatter, D
         let scalar = |v: &Value| -> Result<Spanned<String>, Diagnostic> {
             match scalar_text(v) {
                 Some(s) => {
-                    let (line, col) = locate.value(&key, &s);
+                    let (line, col) = locate.value(at, &s);
                     Ok(Spanned {
                         value: s,
                         line,
@@ -148,7 +149,7 @@ pub fn parse(path: &str, text: &str, first_line: usize) -> Result<FrontMatter, D
                     .map(|item| {
                         scalar_text(item)
                             .map(|s| {
-                                let (line, col) = locate.value(&key, &s);
+                                let (line, col) = locate.value(at, &s);
                                 Spanned {
                                     value: s,
                                     line,
@@ -167,7 +168,7 @@ pub fn parse(path: &str, text: &str, first_line: usize) -> Result<FrontMatter, D
                     .collect(),
                 other => scalar_text(other)
                     .map(|s| {
-                        let (line, col) = locate.value(&key, &s);
+                        let (line, col) = locate.value(at, &s);
                         vec![Spanned {
                             value: s,
                             line,
@@ -240,7 +241,7 @@ fn yaml_error(path: &str, text: &str, first_line: usize, e: &serde_yaml::Error) 
         .strip_prefix("duplicate entry with key \"")
         .and_then(|r| r.strip_suffix('"'))
     {
-        let locate = Locator { text, first_line };
+        let locate = Locator::new(text, first_line);
         let lines: Vec<usize> = locate.key_indexes(key).collect();
         if let [first, second, ..] = lines[..] {
             return Diagnostic::error(
@@ -299,14 +300,22 @@ fn scalar_text(v: &Value) -> Option<String> {
 
 /// Finds where keys and values are written in the front-matter text.
 struct Locator<'a> {
-    text: &'a str,
+    /// The lines of the front matter.
+    lines: Vec<&'a str>,
     first_line: usize,
 }
 
-impl Locator<'_> {
+impl<'a> Locator<'a> {
+    fn new(text: &'a str, first_line: usize) -> Self {
+        Locator {
+            lines: text.lines().collect(),
+            first_line,
+        }
+    }
+
     /// Line indexes (0-based, in the front matter) of a top-level `key:`.
-    fn key_indexes<'k>(&self, key: &'k str) -> impl Iterator<Item = usize> + use<'_, 'k> {
-        self.text.lines().enumerate().filter_map(move |(i, l)| {
+    fn key_indexes<'k>(&self, key: &'k str) -> impl Iterator<Item = usize> + use<'_, 'a, 'k> {
+        self.lines.iter().enumerate().filter_map(move |(i, l)| {
             let bare = l.strip_prefix(key).or_else(|| {
                 l.strip_prefix(['"', '\''])
                     .and_then(|r| r.strip_prefix(key))
@@ -322,20 +331,21 @@ impl Locator<'_> {
         self.key_indexes(key).next()
     }
 
-    /// Line and column of the key.
-    fn key(&self, key: &str) -> (usize, usize) {
-        match self.key_index(key) {
+    /// Line and column of the key at line index `at` (from [`Locator::key_index`]).
+    fn key(&self, at: Option<usize>) -> (usize, usize) {
+        match at {
             Some(i) => (self.first_line + i, 1),
             None => (self.first_line, 1),
         }
     }
 
-    /// Line and column of `value` written under `key` (the key's line when not found).
-    fn value(&self, key: &str, value: &str) -> (usize, usize) {
-        let Some(start) = self.key_index(key) else {
+    /// Line and column of `value` written under the key at line index `at` (the key's line
+    /// when not found).
+    fn value(&self, at: Option<usize>, value: &str) -> (usize, usize) {
+        let Some(start) = at else {
             return (self.first_line, 1);
         };
-        for (i, line) in self.text.lines().enumerate().skip(start) {
+        for (i, line) in self.lines.iter().enumerate().skip(start) {
             if i > start && !line.starts_with([' ', '\t', '-']) {
                 break;
             }
@@ -345,19 +355,32 @@ impl Locator<'_> {
                 0
             };
             if !value.is_empty()
-                && let Some(p) = line[from..].find(value)
+                && let Some(p) = find_from(line, from, value)
             {
-                return (self.first_line + i, crate::text::char_col(line, from + p));
+                return (self.first_line + i, crate::text::char_col(line, p));
             }
         }
         let col = self
-            .text
-            .lines()
-            .nth(start)
+            .lines
+            .get(start)
             .and_then(|l| l.find(':').map(|p| crate::text::char_col(l, p) + 2))
             .unwrap_or(1);
         (self.first_line + start, col)
     }
+}
+
+/// Byte offset of the first `value` (not empty) in `line` at or after `from`. A value is most
+/// often the first thing after the key or the list dash, and is found there without a
+/// substring search.
+fn find_from(line: &str, from: usize, value: &str) -> Option<usize> {
+    let rest = &line[from..];
+    let trimmed = rest.trim_start();
+    // `value` then starts with what `trimmed` starts with, which is not whitespace, so it
+    // does not occur earlier, in the whitespace.
+    if trimmed.starts_with(value) {
+        return Some(line.len() - trimmed.len());
+    }
+    rest.find(value).map(|p| from + p)
 }
 
 #[cfg(test)]
@@ -380,6 +403,30 @@ mod tests {
         assert_eq!(fm.tags[1].line, 6);
         assert_eq!(fm.tags[1].col, 5);
         assert_eq!(fm.related[0].line, 7);
+    }
+
+    #[test]
+    fn values_are_found_where_a_search_finds_them() {
+        let lines = [
+            "id: INC-1",
+            "title: \"a a\"",
+            "  - a",
+            "tags: [a, b, a]",
+            "x:  \u{a0}é é",
+            "k:",
+        ];
+        for line in lines {
+            for value in ["a", "a a", "INC-1", "é", " a", "\"a", "b", "zz", "k"] {
+                for from in [0, line.find(':').map_or(0, |p| p + 1)] {
+                    let want = line[from..].find(value).map(|p| from + p);
+                    assert_eq!(
+                        find_from(line, from, value),
+                        want,
+                        "{line:?} {value:?} {from}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
