@@ -261,20 +261,63 @@ fn leading_time() -> &'static Regex {
 /// split at sentence ends. Code blocks and HTML (comments) are skipped; a timeline entry's
 /// leading clock time is dropped.
 pub fn sentences(markdown: &str) -> Vec<Sentence> {
-    // Pieces of text of the current block, each with its source offset.
-    let mut block: Vec<(String, usize)> = Vec::new();
     let mut out = Vec::new();
+    // The text of the current block, and where each piece of it starts: (offset in the
+    // text, offset in the Markdown).
+    let mut block = Block::default();
     let mut in_code = false;
-    let flush = |block: &mut Vec<(String, usize)>, out: &mut Vec<Sentence>| {
-        if block.is_empty() {
+    for (event, range) in Parser::new_ext(markdown, Options::ENABLE_TABLES).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => {
+                block.flush(&mut out);
+                in_code = true;
+            }
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(t) | Event::Code(t) if !in_code => {
+                // Where the text is in the source: most often verbatim at the start.
+                let src = &markdown[range.clone()];
+                let offset = if src.starts_with(t.as_ref()) {
+                    range.start
+                } else {
+                    src.find(t.as_ref())
+                        .map_or(range.start, |p| range.start + p)
+                };
+                block.push(&t, offset);
+            }
+            Event::SoftBreak | Event::HardBreak => block.push(" ", range.start),
+            Event::Start(Tag::Paragraph | Tag::Item | Tag::Heading { .. } | Tag::TableCell)
+            | Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_) | TagEnd::TableCell,
+            )
+            | Event::Start(Tag::List(_)) => block.flush(&mut out),
+            _ => {}
+        }
+    }
+    block.flush(&mut out);
+    out
+}
+
+/// The text of one block of Markdown being collected, piece by piece.
+#[derive(Default)]
+struct Block {
+    text: String,
+    /// Where each piece starts: (offset in `text`, offset in the Markdown).
+    starts: Vec<(usize, usize)>,
+}
+
+impl Block {
+    fn push(&mut self, piece: &str, source: usize) {
+        self.starts.push((self.text.len(), source));
+        self.text.push_str(piece);
+    }
+
+    /// Splits the text collected into sentences, appended to `out`, and starts a new block.
+    fn flush(&mut self, out: &mut Vec<Sentence>) {
+        if self.starts.is_empty() {
             return;
         }
-        let mut text = String::new();
-        let mut starts: Vec<(usize, usize)> = Vec::new();
-        for (t, off) in block.drain(..) {
-            starts.push((text.len(), off));
-            text.push_str(&t);
-        }
+        let text = self.text.as_str();
+        let starts = &self.starts;
         let source = |pos: usize| {
             let (at, off) = starts
                 .iter()
@@ -284,8 +327,13 @@ pub fn sentences(markdown: &str) -> Vec<Sentence> {
                 .unwrap_or((0, 0));
             off + (pos - at)
         };
-        let skip = leading_time().find(&text).map(|m| m.end()).unwrap_or(0);
-        for (start, end) in split_sentences(&text, skip) {
+        // A clock time needs its `:`.
+        let skip = if text.contains(':') {
+            leading_time().find(text).map(|m| m.end()).unwrap_or(0)
+        } else {
+            0
+        };
+        for (start, end) in split_sentences(text, skip) {
             let s = text[start..end].trim();
             if s.chars().any(char::is_alphabetic) {
                 let lead = text[start..end].len() - text[start..end].trim_start().len();
@@ -295,32 +343,9 @@ pub fn sentences(markdown: &str) -> Vec<Sentence> {
                 });
             }
         }
-    };
-    for (event, range) in Parser::new_ext(markdown, Options::ENABLE_TABLES).into_offset_iter() {
-        match event {
-            Event::Start(Tag::CodeBlock(_)) => {
-                flush(&mut block, &mut out);
-                in_code = true;
-            }
-            Event::End(TagEnd::CodeBlock) => in_code = false,
-            Event::Text(t) | Event::Code(t) if !in_code => {
-                let offset = match markdown[range.clone()].find(t.as_ref()) {
-                    Some(p) => range.start + p,
-                    None => range.start,
-                };
-                block.push((t.to_string(), offset));
-            }
-            Event::SoftBreak | Event::HardBreak => block.push((" ".into(), range.start)),
-            Event::Start(Tag::Paragraph | Tag::Item | Tag::Heading { .. } | Tag::TableCell)
-            | Event::End(
-                TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_) | TagEnd::TableCell,
-            )
-            | Event::Start(Tag::List(_)) => flush(&mut block, &mut out),
-            _ => {}
-        }
+        self.text.clear();
+        self.starts.clear();
     }
-    flush(&mut block, &mut out);
-    out
 }
 
 /// Byte ranges of the sentences of `text` from `from`: a sentence ends at `.`, `!` or `?`
