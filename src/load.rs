@@ -340,7 +340,9 @@ impl Report {
     /// The section titled `name` (compared by [`section_key`]), first occurrence.
     pub fn section(&self, name: &str) -> Option<&Section> {
         let key = section_key(name);
-        self.sections.iter().find(|s| section_key(&s.title) == key)
+        self.sections
+            .iter()
+            .find(|s| has_section_key(&s.title, &key))
     }
 
     /// File line of byte `offset` in the body.
@@ -663,6 +665,14 @@ fn heading_level(l: HeadingLevel) -> usize {
 /// a trailing colon and a trailing parenthetical ignored (`## Action items:` is
 /// `## Action Items`, `## Timeline (all times UTC)` is `## Timeline`).
 pub fn section_key(title: &str) -> String {
+    key_words(title)
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The words of a title that its [`section_key`] is made of, as written.
+fn key_words(title: &str) -> std::str::SplitWhitespace<'_> {
     let mut t = title.trim().trim_end_matches(':').trim_end();
     if t.ends_with(')')
         && let Some(open) = t.rfind('(')
@@ -671,9 +681,18 @@ pub fn section_key(title: &str) -> String {
         t = t[..open].trim_end().trim_end_matches(':');
     }
     t.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+}
+
+/// `section_key(title) == key`, without building the key of an ASCII title.
+fn has_section_key(title: &str, key: &str) -> bool {
+    if !title.is_ascii() {
+        return section_key(title) == key;
+    }
+    // An ASCII title's key is its words in ASCII lowercase, each followed by one space but
+    // the last; `key` is such a key.
+    let mut wanted = key.split(' ').filter(|w| !w.is_empty());
+    key_words(title).all(|w| wanted.next().is_some_and(|k| w.eq_ignore_ascii_case(k)))
+        && wanted.next().is_none()
 }
 
 /// `Some(title)` when heading text is `Action Item: <title>` (case-insensitive).
@@ -1238,6 +1257,39 @@ mod tests {
         assert_eq!(section_key("  What  Went well : "), "what went well");
         assert_eq!(section_key("Timeline (all times UTC):"), "timeline");
         assert_eq!(section_key("(Draft)"), "(draft)");
+    }
+
+    #[test]
+    fn section_keys_compare_without_being_built() {
+        let titles = [
+            "Timeline",
+            "timeline:",
+            " Time  line ",
+            "Timeline (UTC)",
+            "(Timeline)",
+            "Action Items",
+            "action  ITEMS :",
+            "Actions Items",
+            "Action",
+            "",
+            " : ",
+            "Zeitleiste",
+            "TİMELINE",
+            "Σ Timeline",
+            "σ timeline",
+            "Timeline\u{a0}x",
+            "timeline x",
+        ];
+        for t in titles {
+            for n in titles {
+                let key = section_key(n);
+                assert_eq!(
+                    has_section_key(t, &key),
+                    section_key(t) == key,
+                    "{t:?} {n:?}"
+                );
+            }
+        }
     }
 
     #[test]
