@@ -443,42 +443,43 @@ impl Site {
             diagnostics.extend(c.diagnostics.iter().cloned());
             incidents.extend(c.incident.clone());
         }
-        diagnostics.extend(validate::archive_memo(
-            &reports,
-            &unreadable_ids,
-            &self.config,
-            &mut self.references,
-        ));
-        t.mark("collect+archive checks");
-        // Review-quality lints, per report, kept until the report, the people of the archive
-        // (which blame detection reads) or the day changes.
-        let people = if crate::lint::level(&self.config, crate::lint::BLAME_LANGUAGE).is_some() {
-            crate::lint::people_of(
-                reports
-                    .iter()
-                    .filter_map(|r| r.front.on_call.as_ref().map(|n| n.value.as_str())),
-                entries
-                    .iter()
-                    .flat_map(|(_, c)| c.owners.iter().map(String::as_str)),
-                &self.config,
-            )
-        } else {
-            crate::lint::blame::People::new()
-        };
-        let lint_key = (people.key(), today);
-        let linted: Vec<Option<Arc<Vec<Diagnostic>>>> = entries
-            .par_iter()
-            .map(|(_, c)| match (&c.report, &c.lint) {
-                (Ok(_), Some((key, _))) if *key == lint_key => None,
-                (Ok(r), _) => Some(Arc::new(crate::lint::in_order(crate::lint::report(
-                    r,
-                    &people,
-                    &self.config,
-                    today,
-                )))),
-                (Err(_), _) => None,
-            })
-            .collect();
+        t.mark("collect");
+        // The checks across reports run beside the lints, which do not depend on them.
+        let config = &self.config;
+        let memo = &mut self.references;
+        let (across, (lint_key, linted)) = rayon::join(
+            || validate::archive_memo(&reports, &unreadable_ids, config, memo),
+            || {
+                // Review-quality lints, per report, kept until the report, the people of the
+                // archive (which blame detection reads) or the day changes.
+                let people = if crate::lint::level(config, crate::lint::BLAME_LANGUAGE).is_some() {
+                    crate::lint::people_of(
+                        reports
+                            .iter()
+                            .filter_map(|r| r.front.on_call.as_ref().map(|n| n.value.as_str())),
+                        entries
+                            .iter()
+                            .flat_map(|(_, c)| c.owners.iter().map(String::as_str)),
+                        config,
+                    )
+                } else {
+                    crate::lint::blame::People::new()
+                };
+                let lint_key = (people.key(), today);
+                let linted: Vec<Option<Arc<Vec<Diagnostic>>>> = entries
+                    .par_iter()
+                    .map(|(_, c)| match (&c.report, &c.lint) {
+                        (Ok(_), Some((key, _))) if *key == lint_key => None,
+                        (Ok(r), _) => Some(Arc::new(crate::lint::in_order(crate::lint::report(
+                            r, &people, config, today,
+                        )))),
+                        (Err(_), _) => None,
+                    })
+                    .collect();
+                (lint_key, linted)
+            },
+        );
+        diagnostics.extend(across);
         let mut lints = Vec::with_capacity(entries.len());
         for ((_, c), fresh) in entries.iter_mut().zip(linted) {
             if let Some(found) = fresh {
@@ -490,7 +491,7 @@ impl Site {
             }
         }
         self.cache = entries.into_iter().collect();
-        t.mark("lint");
+        t.mark("archive checks + lint");
         diagnostics.sort();
         t.mark("sort");
         let checked = Checked {

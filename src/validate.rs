@@ -13,6 +13,7 @@ use crate::model::{
     Action, ActionStatus, ActionType, Incident, Priority, ReportStatus, TimelinePoint,
 };
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
+use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -1025,11 +1026,19 @@ pub fn archive_memo(
     memo.of = Some((reports.to_vec(), unreadable_ids.to_vec()));
     let known = &memo.known;
     let mut ds = memo.global.clone();
-    for r in reports {
-        match memo.references.get(&r.path) {
-            Some((seen, found)) if Arc::ptr_eq(seen, r) => ds.extend(found.iter().cloned()),
-            _ => {
-                let found = references(r, config, |id| !known.contains(id));
+    // The findings of each report that is not the one they were kept for, in parallel.
+    let kept = &memo.references;
+    let fresh: Vec<Option<Vec<Diagnostic>>> = reports
+        .par_iter()
+        .map(|r| match kept.get(&r.path) {
+            Some((seen, _)) if Arc::ptr_eq(seen, r) => None,
+            _ => Some(references(r, config, |id| !known.contains(id))),
+        })
+        .collect();
+    for (r, fresh) in reports.iter().zip(fresh) {
+        match fresh {
+            None => ds.extend(memo.references[&r.path].1.iter().cloned()),
+            Some(found) => {
                 ds.extend(found.iter().cloned());
                 memo.references
                     .insert(r.path.clone(), (Arc::clone(r), found));
