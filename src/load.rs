@@ -339,10 +339,7 @@ pub struct Report {
 impl Report {
     /// The section titled `name` (compared by [`section_key`]), first occurrence.
     pub fn section(&self, name: &str) -> Option<&Section> {
-        let key = section_key(name);
-        self.sections
-            .iter()
-            .find(|s| has_section_key(&s.title, &key))
+        self.sections.iter().find(|s| same_section(&s.title, name))
     }
 
     /// File line of byte `offset` in the body.
@@ -594,7 +591,7 @@ fn structure(r: &mut Report, id_finder: &Regex) {
     let action_sections: Vec<Range<usize>> = r
         .sections
         .iter()
-        .filter(|s| section_key(&s.title) == "action items")
+        .filter(|s| same_section(&s.title, "action items"))
         .map(|s| s.content.clone())
         .collect();
     let mut blocks: Vec<Range<usize>> = Vec::new();
@@ -683,16 +680,20 @@ fn key_words(title: &str) -> std::str::SplitWhitespace<'_> {
     t.split_whitespace()
 }
 
-/// `section_key(title) == key`, without building the key of an ASCII title.
-fn has_section_key(title: &str, key: &str) -> bool {
-    if !title.is_ascii() {
-        return section_key(title) == key;
+/// `section_key(a) == section_key(b)`, without building the keys of ASCII titles: their
+/// words, compared in ASCII lowercase.
+pub fn same_section(a: &str, b: &str) -> bool {
+    if !(a.is_ascii() && b.is_ascii()) {
+        return section_key(a) == section_key(b);
     }
-    // An ASCII title's key is its words in ASCII lowercase, each followed by one space but
-    // the last; `key` is such a key.
-    let mut wanted = key.split(' ').filter(|w| !w.is_empty());
-    key_words(title).all(|w| wanted.next().is_some_and(|k| w.eq_ignore_ascii_case(k)))
-        && wanted.next().is_none()
+    let (mut x, mut y) = (key_words(a), key_words(b));
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return true,
+            (Some(p), Some(q)) if p.eq_ignore_ascii_case(q) => {}
+            _ => return false,
+        }
+    }
 }
 
 /// `Some(title)` when heading text is `Action Item: <title>` (case-insensitive).
@@ -1282,10 +1283,9 @@ mod tests {
         ];
         for t in titles {
             for n in titles {
-                let key = section_key(n);
                 assert_eq!(
-                    has_section_key(t, &key),
-                    section_key(t) == key,
+                    same_section(t, n),
+                    section_key(t) == section_key(n),
                     "{t:?} {n:?}"
                 );
             }

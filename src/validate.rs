@@ -556,30 +556,22 @@ fn check_sections(r: &Report, config: &Config, severity: &str, ds: &mut Vec<Diag
             );
         }
     }
-    let mut first: HashMap<String, usize> = HashMap::new();
-    for s in &r.sections {
-        let key = crate::load::section_key(&s.title);
-        match first.get(&key) {
-            None => {
-                first.insert(key, s.line);
-            }
-            Some(&line) => {
-                let required = policy
-                    .required_sections
-                    .iter()
-                    .any(|x| crate::load::section_key(x) == key);
-                let msg = format!(
-                    "section `## {}` appears twice (first at line {line})",
-                    s.title
-                );
-                let hint = "merge the two sections into one";
-                ds.push(if required {
-                    Diagnostic::error(path, s.line, 1, msg).with_hint(hint)
-                } else {
-                    Diagnostic::warning(path, s.line, 1, msg).with_hint(hint)
-                });
-            }
-        }
+    for (i, s) in r.sections.iter().enumerate() {
+        let same = |other: &str| crate::load::same_section(other, &s.title);
+        let Some(first) = r.sections[..i].iter().find(|f| same(&f.title)) else {
+            continue;
+        };
+        let required = policy.required_sections.iter().any(|x| same(x));
+        let msg = format!(
+            "section `## {}` appears twice (first at line {})",
+            s.title, first.line
+        );
+        let hint = "merge the two sections into one";
+        ds.push(if required {
+            Diagnostic::error(path, s.line, 1, msg).with_hint(hint)
+        } else {
+            Diagnostic::warning(path, s.line, 1, msg).with_hint(hint)
+        });
     }
 }
 
