@@ -817,9 +817,25 @@ fn parse_fields(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec<A
         }
     }
     for f in &mut fields {
-        f.value = f.value.trim().to_string();
+        // Values of one line were trimmed when read; those grown by continuation lines are
+        // trimmed, and stored without room to spare, here.
+        let value = f.value.trim();
+        if value.len() != f.value.len() || f.value.capacity() != f.value.len() {
+            f.value = value.to_string();
+        }
     }
-    fields
+    exact(fields)
+}
+
+/// `list` in an allocation of its length: lists read from a report are kept as long as the
+/// report, and a list grown by pushing has up to half its room unused.
+fn exact<T>(mut list: Vec<T>) -> Vec<T> {
+    if list.capacity() == list.len() {
+        return list;
+    }
+    let mut exact = Vec::with_capacity(list.len());
+    exact.append(&mut list);
+    exact
 }
 
 /// A timeline entry: `HH:MM` or `YYYY-MM-DD HH:MM` at the start of a line, list item or
@@ -933,7 +949,7 @@ fn parse_timeline(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec
             col,
         });
     }
-    out
+    exact(out)
 }
 
 /// `time` in 24-hour form when written with `a`/`p` (AM/PM) and an hour from 1 to 12; as
