@@ -192,6 +192,31 @@ fn process_cpu_ms() -> u64 {
         .sum()
 }
 
+/// Size and time stamp from a file's metadata (0 and none without it).
+fn size_and_time(meta: Option<std::fs::Metadata>) -> (u64, Option<SystemTime>) {
+    (
+        meta.as_ref().map_or(0, |m| m.len()),
+        meta.and_then(|m| m.modified().ok()),
+    )
+}
+
+/// Reads a file that has no cached entry, with its size and time stamp: they are taken from
+/// the open file, so the file's path is looked up once rather than twice.
+fn read_fresh(path: &Path) -> (u64, Option<SystemTime>, std::io::Result<Vec<u8>>) {
+    use std::io::Read;
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) => {
+            let (len, modified) = size_and_time(std::fs::metadata(path).ok());
+            return (len, modified, Err(e));
+        }
+    };
+    let (len, modified) = size_and_time(file.metadata().ok());
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    let read = file.read_to_end(&mut bytes).map(|_| bytes);
+    (len, modified, read)
+}
+
 fn content_hash(bytes: &[u8]) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     bytes.hash(&mut h);
@@ -342,20 +367,18 @@ impl Site {
                 {
                     return Outcome::Same;
                 }
-                let meta = std::fs::metadata(abs).ok();
-                let (len, modified) = (
-                    meta.as_ref().map(|m| m.len()).unwrap_or(0),
-                    meta.and_then(|m| m.modified().ok()),
-                );
                 let cached = cache.get(abs);
-                if let Some(c) = cached
-                    && c.len == len
-                    && c.modified == modified
-                    && modified.is_some()
-                {
-                    return Outcome::Same;
-                }
-                let bytes = match std::fs::read(abs) {
+                let (len, modified, bytes) = match cached {
+                    None => read_fresh(abs),
+                    Some(c) => {
+                        let (len, modified) = size_and_time(std::fs::metadata(abs).ok());
+                        if c.len == len && c.modified == modified && modified.is_some() {
+                            return Outcome::Same;
+                        }
+                        (len, modified, std::fs::read(abs))
+                    }
+                };
+                let bytes = match bytes {
                     Ok(b) => b,
                     Err(e) => {
                         let d = Diagnostic::error(rel.clone(), 0, 0, format!("cannot read: {e}"));
