@@ -138,7 +138,8 @@ fn open(root: &std::path::Path) -> Result<Site, u8> {
     })
 }
 
-/// Runs a parsed command line.
+/// Runs a parsed command line. Called once per process, by [`main`]: `check` leaves the
+/// memory of the archive to be taken back when the process exits.
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Build {
@@ -211,19 +212,26 @@ pub fn run(cli: Cli) -> u8 {
                 }
             };
             let mut checked = site.check_at(today);
+            let mut t = site::Stages::start();
             // Links written in the reports are checked against the site `build` would write
             // (published reports only, as `build` without --drafts), so `check` fails where
             // `build` would.
-            if !checked.diagnostics.has_errors() {
+            let archive = (!checked.diagnostics.has_errors()).then(|| {
                 let archive = site.archive(&checked, false, today);
+                t.mark("archive model");
                 match site.check_links(&checked, &archive) {
                     Ok(ds) => checked.diagnostics.extend(ds),
                     Err(d) => checked.diagnostics.push(d),
                 }
                 checked.diagnostics.sort();
-            }
+                t.mark("link check");
+                archive
+            });
             print!("{}", checked.diagnostics.render(format, checked.reports));
-            exit_for(&checked.diagnostics, deny_warnings)
+            t.mark("print");
+            let code = exit_for(&checked.diagnostics, deny_warnings);
+            leave_to_exit((site, checked, archive));
+            code
         }
         Command::Serve {
             root,
@@ -280,6 +288,14 @@ pub fn run(cli: Cli) -> u8 {
             }
         }
     }
+}
+
+/// Leaves `big` to the operating system: a process's memory is taken back at exit at once,
+/// far quicker than freeing the reports of a large archive one allocation at a time (a tenth
+/// of a second for 10,000 reports, on the critical path). Only for values that live until the
+/// process ends: [`run`] is called once, by [`main`].
+fn leave_to_exit<T>(big: T) {
+    std::mem::forget(big);
 }
 
 fn exit_for(ds: &Diagnostics, deny_warnings: bool) -> u8 {

@@ -339,8 +339,7 @@ pub struct Report {
 impl Report {
     /// The section titled `name` (compared by [`section_key`]), first occurrence.
     pub fn section(&self, name: &str) -> Option<&Section> {
-        let key = section_key(name);
-        self.sections.iter().find(|s| section_key(&s.title) == key)
+        self.sections.iter().find(|s| same_section(&s.title, name))
     }
 
     /// File line of byte `offset` in the body.
@@ -592,7 +591,7 @@ fn structure(r: &mut Report, id_finder: &Regex) {
     let action_sections: Vec<Range<usize>> = r
         .sections
         .iter()
-        .filter(|s| section_key(&s.title) == "action items")
+        .filter(|s| same_section(&s.title, "action items"))
         .map(|s| s.content.clone())
         .collect();
     let mut blocks: Vec<Range<usize>> = Vec::new();
@@ -629,7 +628,7 @@ fn structure(r: &mut Report, id_finder: &Regex) {
             if blocks.iter().any(|b| b.contains(&at)) {
                 continue;
             }
-            let Some(c) = field_re().captures(line) else {
+            let Some(m) = field_match(line) else {
                 continue;
             };
             let heading = headings
@@ -637,7 +636,7 @@ fn structure(r: &mut Report, id_finder: &Regex) {
                 .rfind(|h| h.level >= 3 && h.start < at && section.contains(&h.start))
                 .map(|h| (h.text.trim().to_string(), r.file_line(h.start)));
             r.loose_fields.push(LooseField {
-                name: c[2].trim().to_string(),
+                name: m.name.trim().to_string(),
                 line: r.file_line(at),
                 heading,
             });
@@ -663,6 +662,14 @@ fn heading_level(l: HeadingLevel) -> usize {
 /// a trailing colon and a trailing parenthetical ignored (`## Action items:` is
 /// `## Action Items`, `## Timeline (all times UTC)` is `## Timeline`).
 pub fn section_key(title: &str) -> String {
+    key_words(title)
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The words of a title that its [`section_key`] is made of, as written.
+fn key_words(title: &str) -> std::str::SplitWhitespace<'_> {
     let mut t = title.trim().trim_end_matches(':').trim_end();
     if t.ends_with(')')
         && let Some(open) = t.rfind('(')
@@ -671,9 +678,22 @@ pub fn section_key(title: &str) -> String {
         t = t[..open].trim_end().trim_end_matches(':');
     }
     t.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+}
+
+/// `section_key(a) == section_key(b)`, without building the keys of ASCII titles: their
+/// words, compared in ASCII lowercase.
+pub fn same_section(a: &str, b: &str) -> bool {
+    if !(a.is_ascii() && b.is_ascii()) {
+        return section_key(a) == section_key(b);
+    }
+    let (mut x, mut y) = (key_words(a), key_words(b));
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return true,
+            (Some(p), Some(q)) if p.eq_ignore_ascii_case(q) => {}
+            _ => return false,
+        }
+    }
 }
 
 /// `Some(title)` when heading text is `Action Item: <title>` (case-insensitive).
@@ -706,13 +726,56 @@ fn lines_in<'a>(
     })
 }
 
-/// `**Field:** value` (also `**Field**: value`), optionally as a list item; the value is the
-/// rest of the line after the match (leaving `(.*)$` out of the pattern keeps the capture
-/// search to the start of the line).
-fn field_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"^\s*(?:[-*+]\s+)?(\*\*)([^*:]+?)\s*(?::\s*\*\*|\*\*\s*:)\s*").unwrap()
+/// Where the parts of a `**Field:** value` line are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FieldMatch<'a> {
+    /// Byte offset of the opening `**`.
+    open: usize,
+    /// The field name as written, before trimming.
+    name: &'a str,
+    /// Byte offset where the value starts (the rest of the line).
+    value: usize,
+}
+
+/// Reads `**Field:** value` (also `**Field**: value`), optionally as a list item; the value is
+/// the rest of the line. This is the pattern
+/// `^\s*(?:[-*+]\s+)?(\*\*)([^*:]+?)\s*(?::\s*\*\*|\*\*\s*:)\s*` matched by hand, with the
+/// same result (the tests hold it to the regex): every action-item line is read this way,
+/// and a regex with capture groups cost more than the rest of loading the line.
+fn field_match(line: &str) -> Option<FieldMatch<'_>> {
+    let skip_ws = |from: usize| line.len() - line[from..].trim_start().len();
+    let mut at = skip_ws(0);
+    // An optional list marker, taken only with the whitespace after it.
+    if line[at..].starts_with(['-', '*', '+']) {
+        let after = skip_ws(at + 1);
+        if after > at + 1 {
+            at = after;
+        }
+    }
+    if !line[at..].starts_with("**") {
+        return None;
+    }
+    let open = at;
+    at += 2;
+    // The name is the shortest run of characters other than `*` and `:` (at least one)
+    // followed by nothing but whitespace up to the `*` or `:` that ends the run.
+    let run_end = line[at..].find(['*', ':']).map_or(line.len(), |p| at + p);
+    let run = &line[at..run_end];
+    let first = run.chars().next()?;
+    let name_len = match run.trim_end().len() {
+        0 => first.len_utf8(),
+        n => n,
+    };
+    let rest = &line[run_end..];
+    let after = if let Some(r) = rest.strip_prefix(':') {
+        r.trim_start().strip_prefix("**")?
+    } else {
+        rest.strip_prefix("**")?.trim_start().strip_prefix(':')?
+    };
+    Some(FieldMatch {
+        open,
+        name: &line[at..at + name_len],
+        value: skip_ws(line.len() - after.len()),
     })
 }
 
@@ -734,26 +797,14 @@ fn parse_fields(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec<A
     // After a thematic break, text up to the next field belongs to no field.
     let mut open = true;
     for (at, line) in lines_in(&r.body, range, code) {
-        // Every field line has `**`: the others skip the regex.
-        if let Some(c) = line
-            .contains("**")
-            .then(|| field_re().captures(line))
-            .flatten()
-        {
-            let name = c
-                .get(2)
-                .map(|m| m.as_str().trim().to_string())
-                .unwrap_or_default();
-            let vstart = c.get(0).map(|m| m.end()).unwrap_or(0);
-            let value = &line[vstart..];
-            let nstart = c.get(1).map(|m| m.start()).unwrap_or(0);
+        if let Some(m) = field_match(line) {
             let (line_no, _) = r.file_line_col(at);
             fields.push(ActionField {
-                name,
-                value: value.trim().to_string(),
+                name: m.name.trim().to_string(),
+                value: line[m.value..].trim().to_string(),
                 line: line_no,
-                col: crate::text::char_col(line, vstart),
-                name_col: crate::text::char_col(line, nstart),
+                col: crate::text::char_col(line, m.value),
+                name_col: crate::text::char_col(line, m.open),
             });
             open = true;
         } else if is_thematic_break(line) {
@@ -766,9 +817,25 @@ fn parse_fields(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec<A
         }
     }
     for f in &mut fields {
-        f.value = f.value.trim().to_string();
+        // Values of one line were trimmed when read; those grown by continuation lines are
+        // trimmed, and stored without room to spare, here.
+        let value = f.value.trim();
+        if value.len() != f.value.len() || f.value.capacity() != f.value.len() {
+            f.value = value.to_string();
+        }
     }
-    fields
+    exact(fields)
+}
+
+/// `list` in an allocation of its length: lists read from a report are kept as long as the
+/// report, and a list grown by pushing has up to half its room unused.
+fn exact<T>(mut list: Vec<T>) -> Vec<T> {
+    if list.capacity() == list.len() {
+        return list;
+    }
+    let mut exact = Vec::with_capacity(list.len());
+    exact.append(&mut list);
+    exact
 }
 
 /// A timeline entry: `HH:MM` or `YYYY-MM-DD HH:MM` at the start of a line, list item or
@@ -788,19 +855,92 @@ fn timeline_re() -> &'static Regex {
     })
 }
 
+/// Where the parts of a timeline entry are in its line (byte ranges).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TimelineMatch {
+    /// `YYYY-MM-DD`, when written.
+    date: Option<Range<usize>>,
+    /// `HH:MM`.
+    time: Range<usize>,
+    /// The `a` or `p` of `AM`/`PM`, when written.
+    meridiem: Option<Range<usize>>,
+    /// Where the entry's text starts.
+    end: usize,
+}
+
+/// Matches [`timeline_re`] at the start of `line`. The form nearly every entry is written in,
+/// `- HH:MM text` or `- YYYY-MM-DD HH:MM text`, is read by hand (what the regex gives for it
+/// is plain, and the tests hold the two to the same result); anything else goes through the
+/// regex, whose capture groups cost more than the rest of loading the line.
+fn timeline_match(line: &str) -> Option<TimelineMatch> {
+    // Every entry has the `:` of its time.
+    if !line.contains(':') {
+        return None;
+    }
+    if let Some(m) = plain_timeline_entry(line) {
+        return Some(m);
+    }
+    let c = timeline_re().captures(line)?;
+    Some(TimelineMatch {
+        date: c.get(1).map(|m| m.range()),
+        time: c.get(2).expect("time group").range(),
+        meridiem: c.get(3).map(|m| m.range()),
+        end: c.get(0).map_or(line.len(), |m| m.end()),
+    })
+}
+
+/// A list item `- HH:MM text` or `- YYYY-MM-DD HH:MM text` (marker `-`, `*` or `+`, ASCII
+/// digits, single spaces) whose text starts with a letter or digit that cannot continue the
+/// time (`AM`, `PM`, `UTC`): on such a line every part of [`timeline_re`] takes its first
+/// choice and the match ends where the text starts. `None` for any other line.
+fn plain_timeline_entry(line: &str) -> Option<TimelineMatch> {
+    let b = line.as_bytes();
+    let digits = |r: Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    if !matches!(b.first(), Some(b'-' | b'*' | b'+')) || b.get(1) != Some(&b' ') {
+        return None;
+    }
+    let mut at = 2;
+    let mut date = None;
+    if digits(at..at + 4)
+        && b.get(at + 4) == Some(&b'-')
+        && digits(at + 5..at + 7)
+        && b.get(at + 7) == Some(&b'-')
+        && digits(at + 8..at + 10)
+        && b.get(at + 10) == Some(&b' ')
+    {
+        date = Some(at..at + 10);
+        at += 11;
+    }
+    if !(digits(at..at + 2) && b.get(at + 2) == Some(&b':') && digits(at + 3..at + 5)) {
+        return None;
+    }
+    let time = at..at + 5;
+    let text = at + 6;
+    let starts_text =
+        |c: u8| c.is_ascii_alphanumeric() && !matches!(c, b'A' | b'a' | b'P' | b'p' | b'U');
+    if b.get(at + 5) != Some(&b' ') || !b.get(text).copied().is_some_and(starts_text) {
+        return None;
+    }
+    Some(TimelineMatch {
+        date,
+        time,
+        meridiem: None,
+        end: text,
+    })
+}
+
 fn parse_timeline(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec<TimelineEntry> {
     let mut out = Vec::new();
     for (at, line) in lines_in(&r.body, range, code) {
-        let Some(c) = timeline_re().captures(line) else {
+        let Some(m) = timeline_match(line) else {
             continue;
         };
-        let time = c.get(2).expect("time group");
         let (line_no, _) = r.file_line_col(at);
-        let col = crate::text::char_col(line, c.get(1).map(|d| d.start()).unwrap_or(time.start()));
+        let col = crate::text::char_col(line, m.date.as_ref().unwrap_or(&m.time).start);
         out.push(TimelineEntry {
-            date: c.get(1).map(|d| d.as_str().to_string()),
-            time: twenty_four_hour(time.as_str(), c.get(3).map(|m| m.as_str())),
-            text: line[c.get(0).map(|m| m.end()).unwrap_or(line.len())..]
+            date: m.date.map(|d| line[d].to_string()),
+            time: twenty_four_hour(&line[m.time], m.meridiem.map(|p| &line[p])),
+            text: line[m.end..]
                 .trim()
                 .trim_end_matches('|')
                 .trim()
@@ -809,7 +949,7 @@ fn parse_timeline(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec
             col,
         });
     }
-    out
+    exact(out)
 }
 
 /// `time` in 24-hour form when written with `a`/`p` (AM/PM) and an hour from 1 to 12; as
@@ -984,6 +1124,108 @@ mod tests {
         assert_eq!(r.actions[1].fields[0].value, "Kim");
     }
 
+    /// Every combination of one piece from each list, in order.
+    fn combinations(parts: &[&[&str]]) -> Vec<String> {
+        parts.iter().fold(vec![String::new()], |lines, pieces| {
+            lines
+                .iter()
+                .flat_map(|l| pieces.iter().map(move |p| format!("{l}{p}")))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn fields_are_read_as_the_pattern_reads_them() {
+        // The pattern `field_match` reads by hand.
+        let re =
+            Regex::new(r"^\s*(?:[-*+]\s+)?(\*\*)([^*:]+?)\s*(?::\s*\*\*|\*\*\s*:)\s*").unwrap();
+        let lines = combinations(&[
+            &[
+                "",
+                " ",
+                "\t ",
+                "- ",
+                "-",
+                "*  ",
+                "*",
+                "+\t",
+                "1. ",
+                "\u{a0}",
+                "-\u{2003}",
+            ],
+            &["**", "*", "", "***", "** "],
+            &[
+                "Owner",
+                " Owner",
+                "Owner ",
+                "Def of  Done",
+                " ",
+                "  ",
+                "",
+                "Own*er",
+                "Ow:ner",
+                "Ünï",
+                "a\u{2003}",
+            ],
+            &[
+                ":**", ": **", "**:", "** :", ":", "**", ":*", "*:", " :**", ":\t**", "::**",
+                "** **:",
+            ],
+            &["", " ", " value", "  value ", "\tv", "**x**", "\u{a0}é"],
+        ]);
+        let mut matched = 0;
+        for line in &lines {
+            let want = re.captures(line).map(|c| FieldMatch {
+                open: c.get(1).unwrap().start(),
+                name: c.get(2).unwrap().as_str(),
+                value: c.get(0).unwrap().end(),
+            });
+            assert_eq!(field_match(line), want, "{line:?}");
+            matched += usize::from(want.is_some());
+        }
+        assert!(matched > 1000, "{matched} of {} lines matched", lines.len());
+    }
+
+    #[test]
+    fn plain_timeline_entries_are_read_as_the_pattern_reads_them() {
+        let lines = combinations(&[
+            &["- ", "* ", "+ ", "-  ", "1. ", "| ", "", " - ", "-\t"],
+            &[
+                "",
+                "2024-03-15 ",
+                "2024-3-15 ",
+                "2024-03-15T",
+                "2024-03-15  ",
+                "２０２４-03-15 ",
+                "**2024-03-15** ",
+            ],
+            &[
+                "14:23", "00:00", "23:59", "99:99", "4:05", "14:23:07", "14:2", "١٤:23", "`14:23`",
+            ],
+            &["", " ", "  ", "\t", ":", " -", "Z", "**"],
+            &[
+                "", "Deploy", "apple", "Pager", "pm", "UTC x", "5 pods", "x", "Übel", "é", "- x",
+                "| x", "Zed", "utc", "Rollback", "1", "b",
+            ],
+        ]);
+        let re = timeline_re();
+        let mut plain = 0;
+        for line in &lines {
+            let want = re.captures(line).map(|c| TimelineMatch {
+                date: c.get(1).map(|m| m.range()),
+                time: c.get(2).unwrap().range(),
+                meridiem: c.get(3).map(|m| m.range()),
+                end: c.get(0).unwrap().end(),
+            });
+            assert_eq!(timeline_match(line), want, "{line:?}");
+            if let Some(m) = plain_timeline_entry(line) {
+                assert_eq!(Some(m), want, "{line:?}");
+                plain += 1;
+            }
+        }
+        assert!(plain > 100, "{plain} of {} lines read by hand", lines.len());
+    }
+
     #[test]
     fn timeline_entries_in_lists_tables_and_emphasis() {
         let r = body(concat!(
@@ -1032,6 +1274,38 @@ mod tests {
         assert_eq!(section_key("  What  Went well : "), "what went well");
         assert_eq!(section_key("Timeline (all times UTC):"), "timeline");
         assert_eq!(section_key("(Draft)"), "(draft)");
+    }
+
+    #[test]
+    fn section_keys_compare_without_being_built() {
+        let titles = [
+            "Timeline",
+            "timeline:",
+            " Time  line ",
+            "Timeline (UTC)",
+            "(Timeline)",
+            "Action Items",
+            "action  ITEMS :",
+            "Actions Items",
+            "Action",
+            "",
+            " : ",
+            "Zeitleiste",
+            "TİMELINE",
+            "Σ Timeline",
+            "σ timeline",
+            "Timeline\u{a0}x",
+            "timeline x",
+        ];
+        for t in titles {
+            for n in titles {
+                assert_eq!(
+                    same_section(t, n),
+                    section_key(t) == section_key(n),
+                    "{t:?} {n:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -512,28 +512,46 @@ impl Archive {
     }
 
     fn compute_shape(incidents: &[Arc<Incident>], severity_order: &[String]) -> Shape {
-        let by_id: Index = incidents
-            .iter()
-            .enumerate()
-            .map(|(i, inc)| (inc.id.clone(), i))
-            .collect();
-        let mut referenced_by = vec![Vec::new(); incidents.len()];
-        for (i, inc) in incidents.iter().enumerate() {
-            for r in &inc.references {
-                if let Some(&t) = by_id.get(r) {
-                    referenced_by[t].push(i);
+        // The indexes below are independent of each other: built side by side.
+        let (by_id, slugs) = rayon::join(
+            || -> Index {
+                incidents
+                    .iter()
+                    .enumerate()
+                    .map(|(i, inc)| (inc.id.clone(), i))
+                    .collect()
+            },
+            || {
+                // Thousands of incidents name the same few tags and services: slug each
+                // name once.
+                let mut slugs = Slugs::default();
+                for inc in incidents {
+                    for n in inc.tags.iter().chain(&inc.services) {
+                        slugs.entry(n.as_str()).or_insert_with(|| slugify(n));
+                    }
                 }
-            }
-        }
-        // Thousands of incidents name the same few tags and services: slug each name once.
-        let mut slugs = Slugs::default();
-        for inc in incidents {
-            for n in inc.tags.iter().chain(&inc.services) {
-                slugs.entry(n.as_str()).or_insert_with(|| slugify(n));
-            }
-        }
-        let tags = terms(incidents, |i| &i.tags, severity_order, &slugs);
-        let services = terms(incidents, |i| &i.services, severity_order, &slugs);
+                slugs
+            },
+        );
+        let (referenced_by, (tags, services)) = rayon::join(
+            || {
+                let mut referenced_by = vec![Vec::new(); incidents.len()];
+                for (i, inc) in incidents.iter().enumerate() {
+                    for r in &inc.references {
+                        if let Some(&t) = by_id.get(r) {
+                            referenced_by[t].push(i);
+                        }
+                    }
+                }
+                referenced_by
+            },
+            || {
+                rayon::join(
+                    || terms(incidents, |i| &i.tags, severity_order, &slugs),
+                    || terms(incidents, |i| &i.services, severity_order, &slugs),
+                )
+            },
+        );
         let slug_index = |terms: &[Term]| -> Index {
             terms
                 .iter()
@@ -619,14 +637,15 @@ fn related(
     slugs: &Slugs<'_>,
 ) -> Vec<Vec<Related>> {
     use rayon::prelude::*;
-    let tag_ids: Vec<Vec<usize>> = incidents
-        .iter()
-        .map(|i| term_ids(&i.tags, tags.1, slugs))
-        .collect();
-    let service_ids: Vec<Vec<usize>> = incidents
-        .iter()
-        .map(|i| term_ids(&i.services, services.1, slugs))
-        .collect();
+    let (tag_ids, service_ids): (Vec<Vec<usize>>, Vec<Vec<usize>>) = incidents
+        .par_iter()
+        .map(|i| {
+            (
+                term_ids(&i.tags, tags.1, slugs),
+                term_ids(&i.services, services.1, slugs),
+            )
+        })
+        .unzip();
     (0..incidents.len())
         .into_par_iter()
         .with_min_len(64)

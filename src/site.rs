@@ -158,12 +158,24 @@ impl Stages {
             let spent = cpu - self.cpu;
             self.cpu = cpu;
             eprintln!(
-                "[timing] {stage}: {} ms wall, {spent} ms cpu",
-                (now - self.last).as_millis()
+                "[timing] {stage}: {} ms wall, {spent} ms cpu, {} MB peak",
+                (now - self.last).as_millis(),
+                peak_rss_mb()
             );
             self.last = now;
         }
     }
+}
+
+/// Peak resident memory of the process so far, in MB (Linux; 0 elsewhere).
+fn peak_rss_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let kb = s.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
+            kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok()
+        })
+        .map_or(0, |kb| kb / 1024)
 }
 
 /// CPU time of every thread of the process so far, in ms (Linux; 0 elsewhere).
@@ -178,6 +190,31 @@ fn process_cpu_ms() -> u64 {
             Some((ticks(11)? + ticks(12)?) * 10)
         })
         .sum()
+}
+
+/// Size and time stamp from a file's metadata (0 and none without it).
+fn size_and_time(meta: Option<std::fs::Metadata>) -> (u64, Option<SystemTime>) {
+    (
+        meta.as_ref().map_or(0, |m| m.len()),
+        meta.and_then(|m| m.modified().ok()),
+    )
+}
+
+/// Reads a file that has no cached entry, with its size and time stamp: they are taken from
+/// the open file, so the file's path is looked up once rather than twice.
+fn read_fresh(path: &Path) -> (u64, Option<SystemTime>, std::io::Result<Vec<u8>>) {
+    use std::io::Read;
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) => {
+            let (len, modified) = size_and_time(std::fs::metadata(path).ok());
+            return (len, modified, Err(e));
+        }
+    };
+    let (len, modified) = size_and_time(file.metadata().ok());
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    let read = file.read_to_end(&mut bytes).map(|_| bytes);
+    (len, modified, read)
 }
 
 fn content_hash(bytes: &[u8]) -> u64 {
@@ -330,20 +367,18 @@ impl Site {
                 {
                     return Outcome::Same;
                 }
-                let meta = std::fs::metadata(abs).ok();
-                let (len, modified) = (
-                    meta.as_ref().map(|m| m.len()).unwrap_or(0),
-                    meta.and_then(|m| m.modified().ok()),
-                );
                 let cached = cache.get(abs);
-                if let Some(c) = cached
-                    && c.len == len
-                    && c.modified == modified
-                    && modified.is_some()
-                {
-                    return Outcome::Same;
-                }
-                let bytes = match std::fs::read(abs) {
+                let (len, modified, bytes) = match cached {
+                    None => read_fresh(abs),
+                    Some(c) => {
+                        let (len, modified) = size_and_time(std::fs::metadata(abs).ok());
+                        if c.len == len && c.modified == modified && modified.is_some() {
+                            return Outcome::Same;
+                        }
+                        (len, modified, std::fs::read(abs))
+                    }
+                };
+                let bytes = match bytes {
                     Ok(b) => b,
                     Err(e) => {
                         let d = Diagnostic::error(rel.clone(), 0, 0, format!("cannot read: {e}"));
@@ -431,42 +466,43 @@ impl Site {
             diagnostics.extend(c.diagnostics.iter().cloned());
             incidents.extend(c.incident.clone());
         }
-        diagnostics.extend(validate::archive_memo(
-            &reports,
-            &unreadable_ids,
-            &self.config,
-            &mut self.references,
-        ));
-        t.mark("collect+archive checks");
-        // Review-quality lints, per report, kept until the report, the people of the archive
-        // (which blame detection reads) or the day changes.
-        let people = if crate::lint::level(&self.config, crate::lint::BLAME_LANGUAGE).is_some() {
-            crate::lint::people_of(
-                reports
-                    .iter()
-                    .filter_map(|r| r.front.on_call.as_ref().map(|n| n.value.as_str())),
-                entries
-                    .iter()
-                    .flat_map(|(_, c)| c.owners.iter().map(String::as_str)),
-                &self.config,
-            )
-        } else {
-            crate::lint::blame::People::new()
-        };
-        let lint_key = (people.key(), today);
-        let linted: Vec<Option<Arc<Vec<Diagnostic>>>> = entries
-            .par_iter()
-            .map(|(_, c)| match (&c.report, &c.lint) {
-                (Ok(_), Some((key, _))) if *key == lint_key => None,
-                (Ok(r), _) => Some(Arc::new(crate::lint::in_order(crate::lint::report(
-                    r,
-                    &people,
-                    &self.config,
-                    today,
-                )))),
-                (Err(_), _) => None,
-            })
-            .collect();
+        t.mark("collect");
+        // The checks across reports run beside the lints, which do not depend on them.
+        let config = &self.config;
+        let memo = &mut self.references;
+        let (across, (lint_key, linted)) = rayon::join(
+            || validate::archive_memo(&reports, &unreadable_ids, config, memo),
+            || {
+                // Review-quality lints, per report, kept until the report, the people of the
+                // archive (which blame detection reads) or the day changes.
+                let people = if crate::lint::level(config, crate::lint::BLAME_LANGUAGE).is_some() {
+                    crate::lint::people_of(
+                        reports
+                            .iter()
+                            .filter_map(|r| r.front.on_call.as_ref().map(|n| n.value.as_str())),
+                        entries
+                            .iter()
+                            .flat_map(|(_, c)| c.owners.iter().map(String::as_str)),
+                        config,
+                    )
+                } else {
+                    crate::lint::blame::People::new()
+                };
+                let lint_key = (people.key(), today);
+                let linted: Vec<Option<Arc<Vec<Diagnostic>>>> = entries
+                    .par_iter()
+                    .map(|(_, c)| match (&c.report, &c.lint) {
+                        (Ok(_), Some((key, _))) if *key == lint_key => None,
+                        (Ok(r), _) => Some(Arc::new(crate::lint::in_order(crate::lint::report(
+                            r, &people, config, today,
+                        )))),
+                        (Err(_), _) => None,
+                    })
+                    .collect();
+                (lint_key, linted)
+            },
+        );
+        diagnostics.extend(across);
         let mut lints = Vec::with_capacity(entries.len());
         for ((_, c), fresh) in entries.iter_mut().zip(linted) {
             if let Some(found) = fresh {
@@ -478,7 +514,7 @@ impl Site {
             }
         }
         self.cache = entries.into_iter().collect();
-        t.mark("lint");
+        t.mark("archive checks + lint");
         diagnostics.sort();
         t.mark("sort");
         let checked = Checked {

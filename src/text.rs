@@ -10,14 +10,9 @@ pub struct LineIndex {
 impl LineIndex {
     /// Indexes the line starts of `text`.
     pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        LineIndex { starts }
+        LineIndex {
+            starts: line_starts(text.as_bytes()),
+        }
     }
 
     /// 1-based line of byte `offset`.
@@ -53,6 +48,34 @@ impl LineIndex {
             .copied()
             .unwrap_or(usize::MAX)
     }
+}
+
+/// Offsets where the lines of `text` start: 0 and the byte after every `\n`. The text is read
+/// eight bytes at a time (reports are read whole, and this runs over every byte of them).
+fn line_starts(text: &[u8]) -> Vec<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let mut starts = Vec::with_capacity(text.len() / 32 + 1);
+    starts.push(0);
+    let mut chunks = text.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        // Bytes equal to `\n` become zero; the high bit of each zero byte, and only those,
+        // is set in `found`.
+        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) ^ (ONES * u64::from(b'\n'));
+        let mut found = !(((w & LOW7) + LOW7) | w | LOW7);
+        while found != 0 {
+            starts.push(base + (found.trailing_zeros() / 8) as usize + 1);
+            found &= found - 1;
+        }
+        base += 8;
+    }
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        if b == b'\n' {
+            starts.push(base + i + 1);
+        }
+    }
+    starts
 }
 
 /// 1-based character column of byte offset `at` in `line` (clamped to the line and rounded
@@ -234,6 +257,41 @@ mod tests {
         assert_eq!(idx.line_col(4), (2, 2));
         assert_eq!(idx.line_col(7), (4, 1));
         assert_eq!(idx.line_start(2), 3);
+    }
+
+    #[test]
+    fn line_starts_are_after_every_newline() {
+        let pieces = [
+            "",
+            "\n",
+            "a",
+            "\u{a0}",
+            "\n\n",
+            "\u{10a}\n",
+            "é",
+            "\r\n",
+            "\x0b",
+            "\u{8a}",
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            texts = texts
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+        }
+        texts.push("x\n".repeat(100));
+        for t in &texts {
+            let want: Vec<usize> = std::iter::once(0)
+                .chain(
+                    t.bytes()
+                        .enumerate()
+                        .filter(|(_, b)| *b == b'\n')
+                        .map(|(i, _)| i + 1),
+                )
+                .collect();
+            assert_eq!(line_starts(t.as_bytes()), want, "{t:?}");
+        }
     }
 
     #[test]

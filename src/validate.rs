@@ -13,6 +13,7 @@ use crate::model::{
     Action, ActionStatus, ActionType, Incident, Priority, ReportStatus, TimelinePoint,
 };
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
+use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -423,8 +424,12 @@ pub fn parse_date(s: &str, near: Option<NaiveDate>) -> Result<NaiveDate, String>
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if iso_shape {
-        return NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map_err(|_| format!("`{s}` does not exist in the calendar"));
+        // What `NaiveDate::parse_from_str(s, "%Y-%m-%d")` gives for this shape, without
+        // reading a format string for each of the archive's many dates.
+        let num =
+            |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+        return NaiveDate::from_ymd_opt(num(0..4) as i32, num(5..7), num(8..10))
+            .ok_or_else(|| format!("`{s}` does not exist in the calendar"));
     }
     // "March 30th, 2024" → "March 30 2024".
     let cleaned = s
@@ -551,30 +556,22 @@ fn check_sections(r: &Report, config: &Config, severity: &str, ds: &mut Vec<Diag
             );
         }
     }
-    let mut first: HashMap<String, usize> = HashMap::new();
-    for s in &r.sections {
-        let key = crate::load::section_key(&s.title);
-        match first.get(&key) {
-            None => {
-                first.insert(key, s.line);
-            }
-            Some(&line) => {
-                let required = policy
-                    .required_sections
-                    .iter()
-                    .any(|x| crate::load::section_key(x) == key);
-                let msg = format!(
-                    "section `## {}` appears twice (first at line {line})",
-                    s.title
-                );
-                let hint = "merge the two sections into one";
-                ds.push(if required {
-                    Diagnostic::error(path, s.line, 1, msg).with_hint(hint)
-                } else {
-                    Diagnostic::warning(path, s.line, 1, msg).with_hint(hint)
-                });
-            }
-        }
+    for (i, s) in r.sections.iter().enumerate() {
+        let same = |other: &str| crate::load::same_section(other, &s.title);
+        let Some(first) = r.sections[..i].iter().find(|f| same(&f.title)) else {
+            continue;
+        };
+        let required = policy.required_sections.iter().any(|x| same(x));
+        let msg = format!(
+            "section `## {}` appears twice (first at line {})",
+            s.title, first.line
+        );
+        let hint = "merge the two sections into one";
+        ds.push(if required {
+            Diagnostic::error(path, s.line, 1, msg).with_hint(hint)
+        } else {
+            Diagnostic::warning(path, s.line, 1, msg).with_hint(hint)
+        });
     }
 }
 
@@ -721,7 +718,9 @@ fn check_action(
                 .with_hint("write `### Action Item: <what changes>`"),
         );
     }
-    let mut fields: HashMap<&'static str, &ActionField> = HashMap::new();
+    // Keyed by the field names of the format, a fixed list: the fast hasher suits it.
+    let mut fields: HashMap<&'static str, &ActionField, crate::text::FastBuild> =
+        HashMap::default();
     let all: Vec<&'static str> = REQUIRED_FIELDS
         .iter()
         .chain(OPTIONAL_FIELDS)
@@ -1025,11 +1024,19 @@ pub fn archive_memo(
     memo.of = Some((reports.to_vec(), unreadable_ids.to_vec()));
     let known = &memo.known;
     let mut ds = memo.global.clone();
-    for r in reports {
-        match memo.references.get(&r.path) {
-            Some((seen, found)) if Arc::ptr_eq(seen, r) => ds.extend(found.iter().cloned()),
-            _ => {
-                let found = references(r, config, |id| !known.contains(id));
+    // The findings of each report that is not the one they were kept for, in parallel.
+    let kept = &memo.references;
+    let fresh: Vec<Option<Vec<Diagnostic>>> = reports
+        .par_iter()
+        .map(|r| match kept.get(&r.path) {
+            Some((seen, _)) if Arc::ptr_eq(seen, r) => None,
+            _ => Some(references(r, config, |id| !known.contains(id))),
+        })
+        .collect();
+    for (r, fresh) in reports.iter().zip(fresh) {
+        match fresh {
+            None => ds.extend(memo.references[&r.path].1.iter().cloned()),
+            Some(found) => {
                 ds.extend(found.iter().cloned());
                 memo.references
                     .insert(r.path.clone(), (Arc::clone(r), found));
@@ -1223,6 +1230,19 @@ mod tests {
             d.message,
             "tag `canary-analysis` and tag `Canary Analysis` (a.md:6) have the same page `canary-analysis`"
         );
+    }
+
+    #[test]
+    fn iso_dates_read_as_chrono_reads_them() {
+        for y in ["0000", "0001", "1999", "2024", "2100", "9999"] {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    let s = format!("{y}-{m:02}-{d:02}");
+                    let want = NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok();
+                    assert_eq!(parse_date(&s, None).ok(), want, "{s}");
+                }
+            }
+        }
     }
 
     #[test]
