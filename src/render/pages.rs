@@ -2,7 +2,7 @@
 //! patterns), every action item, and the overdue dashboard. Each builds a small context with only
 //! what its template shows.
 
-use super::{IncidentSummaryCx, LinkCx, Renderer, due_text, level_slug, ymd};
+use super::{LinkCx, Renderer, due_text, level_slug, ymd};
 use crate::model::{ActionRef, ActionStatus, DueState, Priority, Term};
 use chrono::Datelike;
 use serde::Serialize;
@@ -114,13 +114,6 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn summaries(&self, indices: &[usize], root: &str) -> Vec<IncidentSummaryCx<'a>> {
-        indices
-            .iter()
-            .map(|&i| self.summary(&self.archive.incidents[i], root))
-            .collect()
-    }
-
     fn action_row(&self, r: &ActionRef, root: &str) -> ActionRowCx<'a> {
         let inc = &self.archive.incidents[r.incident];
         let a = &inc.actions[r.action];
@@ -178,7 +171,7 @@ impl<'a> Renderer<'a> {
             .collect();
         let count = |s: DueState| a.actions.iter().filter(|r| r.state == s).count();
         cx.insert("levels", &levels);
-        cx.insert("recent", &self.summaries(&recent, root));
+        cx.insert_value("recent", self.summary_values(&recent, root));
         cx.insert("incident_count", &a.incidents.len());
         cx.insert("recurring_tags", &tags);
         cx.insert("tag_count", &a.tags.len());
@@ -221,7 +214,7 @@ impl<'a> Renderer<'a> {
                 .unwrap_or(&[]),
         );
         cx.insert("years", &years);
-        cx.insert("incidents", &self.summaries(list, root));
+        cx.insert_value("incidents", self.summary_values(list, root));
     }
 
     pub(super) fn terms(&self, terms: &'a [Term], kind: &str, root: &str, cx: &mut Context) {
@@ -235,7 +228,7 @@ impl<'a> Renderer<'a> {
 
     pub(super) fn term(&self, term: &'a Term, kind: &str, root: &str, cx: &mut Context) {
         cx.insert("term", &self.term_row(term, kind, root));
-        cx.insert("incidents", &self.summaries(&term.incidents, root));
+        cx.insert_value("incidents", self.summary_values(&term.incidents, root));
     }
 
     pub(super) fn actions(&self, root: &str, cx: &mut Context) {
