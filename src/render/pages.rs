@@ -7,7 +7,7 @@ use crate::model::{ActionRef, ActionStatus, DueState, Priority, Term};
 use chrono::Datelike;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use tera::Context;
+use tera::{Context, Value};
 
 /// Incidents listed on the home page.
 pub(super) const HOME_RECENT: usize = 10;
@@ -72,10 +72,11 @@ struct ActionRowCx<'a> {
 }
 
 #[derive(Serialize)]
-struct ActionGroupCx<'a> {
+struct ActionGroupCx {
     status: &'static str,
     anchor: &'static str,
-    items: Vec<ActionRowCx<'a>>,
+    /// Rows made [`Value`]s one by one (see [`Renderer::action_rows`]).
+    items: Vec<Value>,
 }
 
 #[derive(Serialize)]
@@ -138,6 +139,13 @@ impl<'a> Renderer<'a> {
             },
             incident_title: &inc.title,
         }
+    }
+
+    /// Action rows as template values, each converted as soon as it is built: the action
+    /// pages list every action item of the archive, and a list of rows kept whole before the
+    /// conversion would double the memory the page takes.
+    fn action_rows<'r>(&self, rows: impl Iterator<Item = ActionRowCx<'r>>) -> Vec<Value> {
+        rows.map(|row| Value::from_serializable(&row)).collect()
     }
 
     /// Action items in `state`, each once.
@@ -248,11 +256,11 @@ impl<'a> Renderer<'a> {
         .map(|(status, anchor)| ActionGroupCx {
             status: status.as_str(),
             anchor,
-            items: refs
-                .iter()
-                .filter(|r| self.archive.action(r).status == status)
-                .map(|r| self.action_row(r, root))
-                .collect(),
+            items: self.action_rows(
+                refs.iter()
+                    .filter(|r| self.archive.action(r).status == status)
+                    .map(|r| self.action_row(r, root)),
+            ),
         })
         .collect();
         let count = |s: DueState| self.in_state(s).len();
@@ -305,11 +313,11 @@ impl<'a> Renderer<'a> {
                 due_soon: soon.iter().filter(|r| a.action(r).priority == p).count(),
             })
             .collect();
-        let rows = |list: &[&ActionRef]| -> Vec<ActionRowCx> {
-            list.iter().map(|r| self.action_row(r, root)).collect()
+        let rows = |list: &[&ActionRef]| {
+            Value::from(self.action_rows(list.iter().map(|r| self.action_row(r, root))))
         };
-        cx.insert("overdue", &rows(&overdue));
-        cx.insert("due_soon", &rows(&soon));
+        cx.insert_value("overdue", rows(&overdue));
+        cx.insert_value("due_soon", rows(&soon));
         cx.insert("due_soon_days", &self.config.due_soon_days);
         cx.insert("by_owner", &by_owner);
         cx.insert("by_priority", &by_priority);
