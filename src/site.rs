@@ -597,12 +597,7 @@ impl Site {
         staging: &Staging,
         memo: Option<&mut Memo>,
     ) -> Result<(usize, usize), BuildError> {
-        let renderer = Renderer {
-            config: &self.config,
-            archive,
-            theme,
-            base_url,
-        };
+        let renderer = Renderer::new(&self.config, archive, theme, base_url);
         let mut t = Stages::start();
         let pages = renderer.pages();
         let paths: Vec<String> = pages.iter().map(|k| k.path(archive)).collect();
@@ -683,12 +678,7 @@ impl Site {
         memo: &mut Memo,
     ) -> Result<Option<(usize, usize, usize)>, BuildError> {
         let theme = Theme::load(&self.root, &self.config.theme_dir).map_err(BuildError::Render)?;
-        let renderer = Renderer {
-            config: &self.config,
-            archive,
-            theme: &theme,
-            base_url,
-        };
+        let renderer = Renderer::new(&self.config, archive, &theme, base_url);
         let mut t = Stages::start();
         let pages = renderer.pages();
         let global = fingerprint::global(&renderer);
@@ -853,12 +843,7 @@ impl Site {
     ) -> Result<Vec<Diagnostic>, Diagnostic> {
         let theme = Theme::load(&self.root, &self.config.theme_dir)?;
         let base_url = self.config.base_url.as_str();
-        let renderer = Renderer {
-            config: &self.config,
-            archive,
-            theme: &theme,
-            base_url,
-        };
+        let renderer = Renderer::new(&self.config, archive, &theme, base_url);
         let copies = asset_copies(archive, &checked.assets);
         let paths: Vec<String> = renderer.pages().iter().map(|k| k.path(archive)).collect();
         let files = planned_files(&paths, &theme, &copies);

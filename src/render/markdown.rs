@@ -36,6 +36,10 @@ pub fn options() -> Options {
 /// True for URLs a page must never emit: `javascript:`, `vbscript:`, `data:` (whitespace and
 /// control characters ignored, as browsers do).
 pub fn is_unsafe_url(url: &str) -> bool {
+    // Every scheme below ends in `:`; most links (relative paths) have none.
+    if !url.contains(':') {
+        return false;
+    }
     let mut cleaned = ['\0'; 16];
     let mut len = 0;
     for c in url

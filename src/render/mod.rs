@@ -13,6 +13,7 @@ pub mod highlight;
 pub mod markdown;
 mod pages;
 pub mod theme;
+mod values;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -21,8 +22,9 @@ use chrono::NaiveDateTime;
 use markdown::MarkdownContext;
 use serde::Serialize;
 use std::collections::HashSet;
-use tera::Context;
+use tera::{Context, Value};
 use theme::Theme;
+use values::{Shared, TermKind};
 
 /// One page (or data file) of the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +123,8 @@ pub struct Renderer<'a> {
     pub theme: &'a Theme,
     /// `base_url` in effect (config or `--base-url`), ending in `/`.
     pub base_url: &'a str,
+    /// Values many pages show, built once.
+    shared: Shared,
 }
 
 /// Relative prefix from a page at `path` to the output root: `./`, `../`, `../../`...
@@ -160,16 +164,6 @@ struct IncidentSummaryCx<'a> {
     severity_url: String,
     date: String,
     status: &'static str,
-}
-
-/// A related incident: the summary plus what it shares.
-#[derive(Serialize)]
-struct RelatedCx<'a> {
-    #[serde(flatten)]
-    incident: IncidentSummaryCx<'a>,
-    explicit: bool,
-    shared_tags: Vec<LinkCx>,
-    shared_services: Vec<LinkCx>,
 }
 
 #[derive(Serialize)]
@@ -288,6 +282,26 @@ fn clock(t: &NaiveDateTime, date: chrono::NaiveDate) -> String {
 }
 
 impl<'a> Renderer<'a> {
+    /// A renderer of `archive`'s pages with `theme`, for a site at `base_url` (ending in `/`).
+    pub fn new(
+        config: &'a Config,
+        archive: &'a Archive,
+        theme: &'a Theme,
+        base_url: &'a str,
+    ) -> Renderer<'a> {
+        Renderer {
+            config,
+            archive,
+            theme,
+            base_url,
+            shared: Shared::new(
+                archive.incidents.len(),
+                archive.tags.len(),
+                archive.services.len(),
+            ),
+        }
+    }
+
     /// Every page of the site, in a fixed order.
     pub fn pages(&self) -> Vec<PageKind> {
         let a = self.archive;
@@ -383,21 +397,7 @@ impl<'a> Renderer<'a> {
 
     fn base_context(&self, path: &str, root: &str, nav: (String, bool)) -> Context {
         let mut cx = Context::new();
-        let site = SiteCx {
-            title: &self.config.title,
-            base_url: self.base_url,
-            severities: self
-                .config
-                .severity
-                .keys()
-                .map(|k| LinkCx {
-                    name: k.clone(),
-                    url: format!("{root}severity/{}/", level_slug(k)),
-                })
-                .collect(),
-            today: ymd(self.archive.today),
-        };
-        cx.insert("site", &site);
+        cx.insert_value("site", self.site_value(root));
         cx.insert("root", root);
         cx.insert("nav", &nav.0);
         cx.insert("nav_current", if nav.1 { "page" } else { "true" });
@@ -566,33 +566,43 @@ impl<'a> Renderer<'a> {
             tags: links(&inc.tags, "tags"),
             extra: &inc.extra,
         };
-        let referenced_by: Vec<_> = self.archive.referenced_by[index]
-            .iter()
-            .map(|&j| self.summary(&self.archive.incidents[j], root))
-            .collect();
-        let term_links = |ids: &[usize], terms: &[crate::model::Term], kind: &str| -> Vec<LinkCx> {
-            ids.iter()
-                .map(|&t| LinkCx {
-                    name: terms[t].name.clone(),
-                    url: format!("{root}{kind}/{}/", terms[t].slug),
-                })
-                .collect()
+        let term_links = |ids: &[usize], kind: TermKind| -> Value {
+            Value::from(
+                ids.iter()
+                    .map(|&t| self.term_link(kind, t, root))
+                    .collect::<Vec<_>>(),
+            )
         };
-        let related: Vec<_> = self.archive.related[index]
+        // A related incident: its summary row, then what it shares.
+        let related: Vec<Value> = self.archive.related[index]
             .iter()
-            .map(|r| RelatedCx {
-                incident: self.summary(&self.archive.incidents[r.incident], root),
-                explicit: r.explicit,
-                shared_tags: term_links(&r.shared_tags, &self.archive.tags, "tags"),
-                shared_services: term_links(&r.shared_services, &self.archive.services, "services"),
+            .map(|r| {
+                let row = self.summary_value(r.incident, root);
+                let mut map = tera::Map::with_capacity(row.len().unwrap_or(0) + 3);
+                for (key, value) in row.as_map().into_iter().flatten() {
+                    map.insert(key.clone(), value.clone());
+                }
+                map.insert("explicit".into(), r.explicit.into());
+                map.insert(
+                    "shared_tags".into(),
+                    term_links(&r.shared_tags, TermKind::Tags),
+                );
+                map.insert(
+                    "shared_services".into(),
+                    term_links(&r.shared_services, TermKind::Services),
+                );
+                Value::from(map)
             })
             .collect();
         cx.insert("incident", &icx);
         cx.insert("preamble", &preamble);
         cx.insert("sections", &sections);
         cx.insert("actions", &actions);
-        cx.insert("referenced_by", &referenced_by);
-        cx.insert("related", &related);
+        cx.insert_value(
+            "referenced_by",
+            self.summary_values(&self.archive.referenced_by[index], root),
+        );
+        cx.insert_value("related", Value::from(related));
         let review_quality: Vec<FindingCx> = if self.config.lint.show_on_site {
             crate::lint::findings(self.archive, index)
                 .iter()

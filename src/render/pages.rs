@@ -2,12 +2,12 @@
 //! patterns), every action item, and the overdue dashboard. Each builds a small context with only
 //! what its template shows.
 
-use super::{IncidentSummaryCx, LinkCx, Renderer, due_text, level_slug, ymd};
+use super::{LinkCx, Renderer, due_text, level_slug, ymd};
 use crate::model::{ActionRef, ActionStatus, DueState, Priority, Term};
 use chrono::Datelike;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use tera::Context;
+use tera::{Context, Value};
 
 /// Incidents listed on the home page.
 pub(super) const HOME_RECENT: usize = 10;
@@ -72,10 +72,11 @@ struct ActionRowCx<'a> {
 }
 
 #[derive(Serialize)]
-struct ActionGroupCx<'a> {
+struct ActionGroupCx {
     status: &'static str,
     anchor: &'static str,
-    items: Vec<ActionRowCx<'a>>,
+    /// Rows made [`Value`]s one by one (see [`Renderer::action_rows`]).
+    items: Vec<Value>,
 }
 
 #[derive(Serialize)]
@@ -114,13 +115,6 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn summaries(&self, indices: &[usize], root: &str) -> Vec<IncidentSummaryCx<'a>> {
-        indices
-            .iter()
-            .map(|&i| self.summary(&self.archive.incidents[i], root))
-            .collect()
-    }
-
     fn action_row(&self, r: &ActionRef, root: &str) -> ActionRowCx<'a> {
         let inc = &self.archive.incidents[r.incident];
         let a = &inc.actions[r.action];
@@ -145,6 +139,13 @@ impl<'a> Renderer<'a> {
             },
             incident_title: &inc.title,
         }
+    }
+
+    /// Action rows as template values, each converted as soon as it is built: the action
+    /// pages list every action item of the archive, and a list of rows kept whole before the
+    /// conversion would double the memory the page takes.
+    fn action_rows<'r>(&self, rows: impl Iterator<Item = ActionRowCx<'r>>) -> Vec<Value> {
+        rows.map(|row| Value::from_serializable(&row)).collect()
     }
 
     /// Action items in `state`, each once.
@@ -178,7 +179,7 @@ impl<'a> Renderer<'a> {
             .collect();
         let count = |s: DueState| a.actions.iter().filter(|r| r.state == s).count();
         cx.insert("levels", &levels);
-        cx.insert("recent", &self.summaries(&recent, root));
+        cx.insert_value("recent", self.summary_values(&recent, root));
         cx.insert("incident_count", &a.incidents.len());
         cx.insert("recurring_tags", &tags);
         cx.insert("tag_count", &a.tags.len());
@@ -221,7 +222,7 @@ impl<'a> Renderer<'a> {
                 .unwrap_or(&[]),
         );
         cx.insert("years", &years);
-        cx.insert("incidents", &self.summaries(list, root));
+        cx.insert_value("incidents", self.summary_values(list, root));
     }
 
     pub(super) fn terms(&self, terms: &'a [Term], kind: &str, root: &str, cx: &mut Context) {
@@ -235,7 +236,7 @@ impl<'a> Renderer<'a> {
 
     pub(super) fn term(&self, term: &'a Term, kind: &str, root: &str, cx: &mut Context) {
         cx.insert("term", &self.term_row(term, kind, root));
-        cx.insert("incidents", &self.summaries(&term.incidents, root));
+        cx.insert_value("incidents", self.summary_values(&term.incidents, root));
     }
 
     pub(super) fn actions(&self, root: &str, cx: &mut Context) {
@@ -255,11 +256,11 @@ impl<'a> Renderer<'a> {
         .map(|(status, anchor)| ActionGroupCx {
             status: status.as_str(),
             anchor,
-            items: refs
-                .iter()
-                .filter(|r| self.archive.action(r).status == status)
-                .map(|r| self.action_row(r, root))
-                .collect(),
+            items: self.action_rows(
+                refs.iter()
+                    .filter(|r| self.archive.action(r).status == status)
+                    .map(|r| self.action_row(r, root)),
+            ),
         })
         .collect();
         let count = |s: DueState| self.in_state(s).len();
@@ -312,11 +313,11 @@ impl<'a> Renderer<'a> {
                 due_soon: soon.iter().filter(|r| a.action(r).priority == p).count(),
             })
             .collect();
-        let rows = |list: &[&ActionRef]| -> Vec<ActionRowCx> {
-            list.iter().map(|r| self.action_row(r, root)).collect()
+        let rows = |list: &[&ActionRef]| {
+            Value::from(self.action_rows(list.iter().map(|r| self.action_row(r, root))))
         };
-        cx.insert("overdue", &rows(&overdue));
-        cx.insert("due_soon", &rows(&soon));
+        cx.insert_value("overdue", rows(&overdue));
+        cx.insert_value("due_soon", rows(&soon));
         cx.insert("due_soon_days", &self.config.due_soon_days);
         cx.insert("by_owner", &by_owner);
         cx.insert("by_priority", &by_priority);

@@ -1,0 +1,162 @@
+//! Template values that many pages of one build show, each built once.
+//!
+//! An incident's summary row appears on its tag, service and severity pages and on the pages
+//! of the incidents that relate to it or name it; a tag's link appears on every page that
+//! shares the tag. Turning such a row into a [`tera::Value`] allocates a map and its strings;
+//! a `Value` is reference-counted, so the row built once for the first page is shared by the
+//! next ones for the price of a pointer copy. Rows are kept only for the links of pages two
+//! folders deep (`../../`): incident, tag, service and severity pages, nearly all the pages.
+//! The `site` value every page shows is kept per root prefix.
+
+use super::{LinkCx, Renderer, SiteCx, level_slug, ymd};
+use crate::model::Term;
+use std::sync::{OnceLock, RwLock};
+use tera::Value;
+
+/// The root prefix of pages two folders deep, whose rows are kept.
+const DEEP: &str = "../../";
+
+/// The values shared by the pages of one [`Renderer`].
+#[derive(Default)]
+pub(super) struct Shared {
+    /// Each incident's summary row from `../../`, by index in the archive.
+    summaries: Vec<OnceLock<Value>>,
+    /// Each tag's link from `../../`.
+    tags: Vec<OnceLock<Value>>,
+    /// Each service's link from `../../`.
+    services: Vec<OnceLock<Value>>,
+    /// The `site` value by root prefix.
+    site: RwLock<Vec<(String, Value)>>,
+}
+
+impl Shared {
+    /// Empty slots for an archive of `incidents` incidents, `tags` tags and `services` services.
+    pub(super) fn new(incidents: usize, tags: usize, services: usize) -> Shared {
+        let slots = |n: usize| (0..n).map(|_| OnceLock::new()).collect();
+        Shared {
+            summaries: slots(incidents),
+            tags: slots(tags),
+            services: slots(services),
+            site: RwLock::default(),
+        }
+    }
+}
+
+/// Which list of terms a link points into.
+#[derive(Clone, Copy)]
+pub(super) enum TermKind {
+    Tags,
+    Services,
+}
+
+impl TermKind {
+    fn folder(self) -> &'static str {
+        match self {
+            TermKind::Tags => "tags",
+            TermKind::Services => "services",
+        }
+    }
+}
+
+impl Renderer<'_> {
+    /// The summary row of the incident at `index`, as the page with root prefix `root` links
+    /// it.
+    pub(super) fn summary_value(&self, index: usize, root: &str) -> Value {
+        let build =
+            || Value::from_serializable(&self.summary(&self.archive.incidents[index], root));
+        match self.shared.summaries.get(index) {
+            Some(slot) if root == DEEP => slot.get_or_init(build).clone(),
+            _ => build(),
+        }
+    }
+
+    /// The summary rows of the incidents at `indices`.
+    pub(super) fn summary_values(&self, indices: &[usize], root: &str) -> Value {
+        Value::from(
+            indices
+                .iter()
+                .map(|&i| self.summary_value(i, root))
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// The link (`name`, `url`) of the tag or service at `index`.
+    pub(super) fn term_link(&self, kind: TermKind, index: usize, root: &str) -> Value {
+        let (terms, slots): (&[Term], _) = match kind {
+            TermKind::Tags => (&self.archive.tags, &self.shared.tags),
+            TermKind::Services => (&self.archive.services, &self.shared.services),
+        };
+        let build = || {
+            let term = &terms[index];
+            Value::from_serializable(&LinkCx {
+                name: term.name.clone(),
+                url: format!("{root}{}/{}/", kind.folder(), term.slug),
+            })
+        };
+        match slots.get(index) {
+            Some(slot) if root == DEEP => slot.get_or_init(build).clone(),
+            _ => build(),
+        }
+    }
+
+    /// The site-wide facts as the page with root prefix `root` links them.
+    pub(super) fn site_value(&self, root: &str) -> Value {
+        if let Ok(known) = self.shared.site.read()
+            && let Some((_, value)) = known.iter().find(|(r, _)| r == root)
+        {
+            return value.clone();
+        }
+        let site = SiteCx {
+            title: &self.config.title,
+            base_url: self.base_url,
+            severities: self
+                .config
+                .severity
+                .keys()
+                .map(|k| LinkCx {
+                    name: k.clone(),
+                    url: format!("{root}severity/{}/", level_slug(k)),
+                })
+                .collect(),
+            today: ymd(self.archive.today),
+        };
+        let value = Value::from_serializable(&site);
+        if let Ok(mut known) = self.shared.site.write()
+            && !known.iter().any(|(r, _)| r == root)
+        {
+            known.push((root.to_string(), value.clone()));
+        }
+        value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::theme::Theme;
+    use super::*;
+    use crate::site::Site;
+    use std::path::Path;
+
+    /// Every page of the sample archive, rendered by one renderer (whose shared values were
+    /// built by the pages before, at every depth), is the page a fresh renderer makes.
+    #[test]
+    fn shared_values_change_no_page() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut site = Site::open(root).expect("sample site opens");
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).expect("a date");
+        let checked = site.check_at(today);
+        let archive = site.archive(&checked, true, today);
+        let theme = Theme::load(root, &site.config.theme_dir).expect("theme loads");
+        for base_url in ["/", "https://example.org/pir/"] {
+            let shared = Renderer::new(&site.config, &archive, &theme, base_url);
+            let pages = shared.pages();
+            assert!(pages.len() > 20);
+            // Twice over: the second round finds every value built.
+            for kind in pages.iter().chain(&pages) {
+                let fresh = Renderer::new(&site.config, &archive, &theme, base_url);
+                let page = shared.render(*kind).expect("page renders");
+                assert_eq!(page.html, fresh.render(*kind).expect("page renders").html);
+            }
+        }
+    }
+}
