@@ -370,10 +370,31 @@ pub fn wait_for_removals(limit: std::time::Duration) -> bool {
 /// True when the file at `path` (not a link) holds exactly `bytes`.
 fn same_file(path: &Path, bytes: &[u8]) -> bool {
     match fs::symlink_metadata(path) {
-        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
-            fs::read(path).is_ok_and(|old| old == bytes)
-        }
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => holds(path, bytes),
         _ => false,
+    }
+}
+
+/// True when the file at `path` holds exactly `bytes`, read in pieces: a page of many
+/// megabytes (every action item) is compared without a second copy of it in memory.
+fn holds(path: &Path, mut bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    let mut buf = [0u8; 64 * 1024];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return bytes.is_empty(),
+            Ok(n) => {
+                if bytes.len() < n || bytes[..n] != buf[..n] {
+                    return false;
+                }
+                bytes = &bytes[n..];
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
     }
 }
 
@@ -466,7 +487,7 @@ impl Staging {
             if let Ok(m) = fs::symlink_metadata(&path)
                 && m.is_file()
             {
-                if m.len() == bytes.len() as u64 && fs::read(&path).is_ok_and(|old| old == bytes) {
+                if m.len() == bytes.len() as u64 && holds(&path, bytes) {
                     return Ok(());
                 }
                 if !shared(&m) {
@@ -910,6 +931,21 @@ mod tests {
         assert!(flags(s.path()).contains(IFlags::TOPDIR));
         assert!(flags(&s.path().join("incidents")).contains(IFlags::TOPDIR));
         assert!(!flags(&s.path().join("incidents/a")).contains(IFlags::TOPDIR));
+    }
+
+    #[test]
+    fn files_are_compared_in_pieces() {
+        let t = tempfile::tempdir().unwrap();
+        let path = t.path().join("big.html");
+        let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        fs::write(&path, &big).unwrap();
+        assert!(holds(&path, &big));
+        let mut changed = big.clone();
+        changed[150_000] ^= 1;
+        assert!(!holds(&path, &changed));
+        assert!(!holds(&path, &big[..100_000]));
+        assert!(!holds(&path, &[big.as_slice(), b"x"].concat()));
+        assert!(!holds(&t.path().join("missing"), b""));
     }
 
     #[test]
