@@ -262,6 +262,16 @@ fn leading_time() -> &'static Regex {
     })
 }
 
+/// Length of the clock time (and date) `text` starts with, as [`leading_time`] matches it; 0
+/// when it starts with none. Most text starts with no digit and is not searched.
+fn leading_clock_time(text: &str) -> usize {
+    let timed = text.trim_start().starts_with(|c: char| c.is_numeric()) && text.contains(':');
+    if !timed {
+        return 0;
+    }
+    leading_time().find(text).map_or(0, |m| m.end())
+}
+
 /// The sentences of `markdown`: the text of each paragraph, list item, heading and table cell,
 /// split at sentence ends. Code blocks and HTML (comments) are skipped; a timeline entry's
 /// leading clock time is dropped.
@@ -326,11 +336,24 @@ fn plain_sentences(markdown: &str) -> Option<Vec<Sentence>> {
         /// A list item of one line; its text starts at this offset in the line.
         Item(usize),
     }
-    let plain = |s: &str| {
-        !s.ends_with(' ')
-            && s.bytes()
-                .all(|b| (b' '..=b'~').contains(&b) && !b"\\`*_[]!<>&|~#=".contains(&b))
+    /// The bytes plain text is made of, by value: printable ASCII but the characters that
+    /// start Markdown syntax.
+    const PLAIN: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = b' ';
+        while b <= b'~' {
+            table[b as usize] = true;
+            b += 1;
+        }
+        let special = b"\\`*_[]!<>&|~#=";
+        let mut i = 0;
+        while i < special.len() {
+            table[special[i] as usize] = false;
+            i += 1;
+        }
+        table
     };
+    let plain = |s: &str| !s.ends_with(' ') && s.bytes().all(|b| PLAIN[usize::from(b)]);
     let digits = |b: &[u8]| b.iter().take_while(|c| c.is_ascii_digit()).count();
     let kind = |line: &str| -> Option<Line> {
         let b = line.as_bytes();
@@ -417,12 +440,7 @@ impl Block {
                 .unwrap_or((0, 0));
             off + (pos - at)
         };
-        // A clock time needs its `:`.
-        let skip = if text.contains(':') {
-            leading_time().find(text).map(|m| m.end()).unwrap_or(0)
-        } else {
-            0
-        };
+        let skip = leading_clock_time(text);
         for (start, end) in split_sentences(text, skip) {
             let s = text[start..end].trim();
             if s.chars().any(char::is_alphabetic) {
@@ -602,6 +620,28 @@ mod tests {
         }
         for line in &lines {
             assert_eq!(tokenize(line), tokenize_by_index(line), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn clock_times_are_skipped_as_the_pattern_finds_them() {
+        for text in [
+            "14:23 Deploy",
+            " 14:23 UTC - x",
+            "\u{a0}9:05: x",
+            "2024-03-15 14:23 x",
+            "2024-03-15T14:23Z x",
+            "\u{661}\u{664}:\u{662}\u{663} x",
+            "x 14:23",
+            "14h30",
+            "Deploy",
+            "",
+            ":",
+            "1:",
+            "²14:23",
+        ] {
+            let want = leading_time().find(text).map_or(0, |m| m.end());
+            assert_eq!(leading_clock_time(text), want, "{text:?}");
         }
     }
 
