@@ -227,8 +227,19 @@ pub fn run(cli: Cli) -> u8 {
                 t.mark("link check");
                 archive
             });
-            print!("{}", checked.diagnostics.render(format, checked.reports));
+            // Tens of thousands of findings go out through one buffer, not one string.
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let printed = checked
+                .diagnostics
+                .write(format, checked.reports, &mut out)
+                .and_then(|()| std::io::Write::flush(&mut out));
+            drop(out);
             t.mark("print");
+            if let Err(e) = printed {
+                eprintln!("error: cannot print the findings: {e}");
+                leave_to_exit((site, checked, archive));
+                return EXIT_USAGE;
+            }
             let code = exit_for(&checked.diagnostics, deny_warnings);
             leave_to_exit((site, checked, archive));
             code
