@@ -211,24 +211,33 @@ pub fn run(cli: Cli) -> u8 {
                     return EXIT_USAGE;
                 }
             };
-            let mut checked = site.check_at(today);
-            let mut t = site::Stages::start();
             // Links written in the reports are checked against the site `build` would write
             // (published reports only, as `build` without --drafts), so `check` fails where
-            // `build` would.
-            let archive = (!checked.diagnostics.has_errors()).then(|| {
-                let archive = site.archive(&checked, false, today);
-                t.mark("archive model");
+            // `build` would. The model of that site is built while the lints run, and used
+            // only when the content has no errors.
+            let (mut checked, archive) = site.check_with_archive(today, false);
+            let mut t = site::Stages::start();
+            if !checked.diagnostics.has_errors() {
                 match site.check_links(&checked, &archive) {
                     Ok(ds) => checked.diagnostics.extend(ds),
                     Err(d) => checked.diagnostics.push(d),
                 }
                 checked.diagnostics.sort();
                 t.mark("link check");
-                archive
-            });
-            print!("{}", checked.diagnostics.render(format, checked.reports));
+            }
+            // Tens of thousands of findings go out through one buffer, not one string.
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let printed = checked
+                .diagnostics
+                .write(format, checked.reports, &mut out)
+                .and_then(|()| std::io::Write::flush(&mut out));
+            drop(out);
             t.mark("print");
+            if let Err(e) = printed {
+                eprintln!("error: cannot print the findings: {e}");
+                leave_to_exit((site, checked, archive));
+                return EXIT_USAGE;
+            }
             let code = exit_for(&checked.diagnostics, deny_warnings);
             leave_to_exit((site, checked, archive));
             code

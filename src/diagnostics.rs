@@ -96,28 +96,37 @@ impl Diagnostic {
 
     /// `path:line:col: level: message [rule]` and the indented hint, as `check` prints it.
     pub fn to_human(&self) -> String {
-        let mut out = format!(
+        let mut out = Vec::new();
+        // Writing to memory does not fail.
+        let _ = self.write_human(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// Writes [`Diagnostic::to_human`] to `out`.
+    pub fn write_human(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        write!(
+            out,
             "{}:{}:{}: {}: {}",
             self.path,
             self.line.max(1),
             self.col.max(1),
             self.level.as_str(),
             self.message
-        );
+        )?;
         if let Some(rule) = &self.rule {
-            let _ = write!(out, " [{rule}]");
+            write!(out, " [{rule}]")?;
         }
         if let Some(hint) = &self.hint {
             for (i, line) in hint.lines().enumerate() {
-                out.push_str(if i == 0 {
-                    "\n    hint: "
+                out.write_all(if i == 0 {
+                    b"\n    hint: "
                 } else {
-                    "\n          "
-                });
-                out.push_str(line);
+                    b"\n          "
+                })?;
+                out.write_all(line.as_bytes())?;
             }
         }
-        out
+        Ok(())
     }
 
     /// A GitHub Actions workflow command (`::error file=…,line=…,col=…::message`).
@@ -272,30 +281,38 @@ impl Diagnostics {
 
     /// Renders every finding in `format`; human form ends with the summary line.
     pub fn render(&self, format: Format, reports: usize) -> String {
+        let mut out = Vec::new();
+        // Writing to memory does not fail, and findings (strings and numbers) always
+        // serialise.
+        let _ = self.write(format, reports, &mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// Writes [`Diagnostics::render`] to `out`, finding by finding (`check` prints tens of
+    /// thousands of them).
+    pub fn write(
+        &self,
+        format: Format,
+        reports: usize,
+        out: &mut impl std::io::Write,
+    ) -> std::io::Result<()> {
         match format {
             Format::Human => {
-                let mut out = String::new();
                 for d in &self.items {
-                    out.push_str(&d.to_human());
-                    out.push('\n');
+                    d.write_human(out)?;
+                    out.write_all(b"\n")?;
                 }
-                out.push_str(&self.summary(reports));
-                out.push('\n');
-                out
+                writeln!(out, "{}", self.summary(reports))
             }
             Format::Github => {
-                let mut out = String::new();
                 for d in &self.items {
-                    out.push_str(&d.to_github());
-                    out.push('\n');
+                    writeln!(out, "{}", d.to_github())?;
                 }
-                out
+                Ok(())
             }
             Format::Json => {
-                let mut out =
-                    serde_json::to_string_pretty(&self.items).unwrap_or_else(|_| "[]".into());
-                out.push('\n');
-                out
+                serde_json::to_writer_pretty(&mut *out, &self.items)?;
+                out.write_all(b"\n")
             }
         }
     }

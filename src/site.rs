@@ -310,6 +310,35 @@ impl Site {
     /// Loads and validates every report, re-reading only files that changed since last time,
     /// then runs the review-quality lints, which date deadlines on `today`.
     pub fn check_at(&mut self, today: NaiveDate) -> Checked {
+        self.check_beside(today, |_, _| ()).0
+    }
+
+    /// [`Site::check_at`] and the archive model [`Site::archive`] gives of its result, the
+    /// model built while the lints run (it does not depend on them; they are attached after).
+    pub fn check_with_archive(&mut self, today: NaiveDate, drafts: bool) -> (Checked, Archive) {
+        let order: Vec<String> = self.config.severity.keys().cloned().collect();
+        let due_soon_days = self.config.due_soon_days;
+        let (checked, archive) = self.check_beside(today, |incidents, shape| {
+            Archive::new_reusing(
+                incidents.to_vec(),
+                drafts,
+                today,
+                due_soon_days,
+                &order,
+                shape,
+            )
+        });
+        let archive = self.attach_lints(archive, &checked);
+        (checked, archive)
+    }
+
+    /// [`Site::check_at`], running `beside` on the validated incidents (and the cross-incident
+    /// facts kept from the last archive) while the lints run.
+    fn check_beside<T: Send>(
+        &mut self,
+        today: NaiveDate,
+        beside: impl FnOnce(&[Arc<Incident>], Option<&crate::model::Shape>) -> T + Send,
+    ) -> (Checked, T) {
         let content = self.content_dir();
         let mut diagnostics = Diagnostics::new();
         if !content.is_dir() {
@@ -325,7 +354,8 @@ impl Site {
                 )
                 .with_hint("create it, or set `content_dir` in site.toml"),
             );
-            return Checked {
+            let beside = beside(&[], self.shape.as_ref());
+            let checked = Checked {
                 diagnostics,
                 reports: 0,
                 incidents: Vec::new(),
@@ -333,6 +363,7 @@ impl Site {
                 reread: 0,
                 lints: Vec::new(),
             };
+            return (checked, beside);
         }
         let mut t = Stages::start();
         let changes = self.changes.take();
@@ -467,11 +498,18 @@ impl Site {
             incidents.extend(c.incident.clone());
         }
         t.mark("collect");
-        // The checks across reports run beside the lints, which do not depend on them.
+        // The checks across reports (and the caller's work) run beside the lints, which do
+        // not depend on them.
         let config = &self.config;
         let memo = &mut self.references;
-        let (across, (lint_key, linted)) = rayon::join(
-            || validate::archive_memo(&reports, &unreadable_ids, config, memo),
+        let shape = self.shape.as_ref();
+        let ((across, beside), (lint_key, linted)) = rayon::join(
+            || {
+                rayon::join(
+                    || validate::archive_memo(&reports, &unreadable_ids, config, memo),
+                    || beside(&incidents, shape),
+                )
+            },
             || {
                 // Review-quality lints, per report, kept until the report, the people of the
                 // archive (which blame detection reads) or the day changes.
@@ -526,7 +564,7 @@ impl Site {
             lints,
         };
         self.walked = Some(files);
-        checked
+        (checked, beside)
     }
 
     /// Builds the archive model of checked content, with each incident's lint findings
@@ -534,7 +572,7 @@ impl Site {
     /// facts it was computed from are the same).
     pub fn archive(&mut self, checked: &Checked, drafts: bool, today: NaiveDate) -> Archive {
         let order: Vec<String> = self.config.severity.keys().cloned().collect();
-        let mut archive = Archive::new_reusing(
+        let archive = Archive::new_reusing(
             checked.incidents.clone(),
             drafts,
             today,
@@ -542,6 +580,12 @@ impl Site {
             &order,
             self.shape.as_ref(),
         );
+        self.attach_lints(archive, checked)
+    }
+
+    /// Keeps the cross-incident facts of `archive` for the next one, and attaches the lint
+    /// findings of `checked` to it.
+    fn attach_lints(&mut self, mut archive: Archive, checked: &Checked) -> Archive {
         self.shape = Some(archive.shape());
         crate::lint::attach(
             &mut archive,

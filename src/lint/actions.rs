@@ -494,12 +494,16 @@ static PREAMBLE: &[&str] = &[
 /// statement that is vague only for lack of scope (used for descriptions, which explain as
 /// much as they prescribe).
 pub fn vague_statement(text: &str, extra: &[String], lenient: bool) -> Option<String> {
-    let toks = tokenize(text);
-    let ws = words(&toks);
+    vague_tokens(text, &tokenize(text), extra, lenient)
+}
+
+/// [`vague_statement`] of `text`, split into `toks`.
+fn vague_tokens(text: &str, toks: &[Token], extra: &[String], lenient: bool) -> Option<String> {
+    let ws = words(toks);
     if ws.is_empty() {
         return (!lenient).then(|| "says nothing".to_string());
     }
-    let strong = strong(&toks, text);
+    let strong = strong(toks, text);
     if let Some(p) = has_phrase(&ws, extra)
         && !strong
     {
@@ -724,19 +728,19 @@ pub fn observable(dod: &str) -> bool {
 
 /// True when a title is specific beyond doubt: a threshold, a number or code, or at least
 /// three specific words. Such a title is not made vague by a loose description.
-fn clearly_specific(title: &str) -> bool {
-    let toks = tokenize(title);
-    strong(&toks, title) || content(&words(&toks)) >= 3
+fn clearly_specific(title: &str, toks: &[Token]) -> bool {
+    strong(toks, title) || content(&words(toks)) >= 3
 }
 
 /// Why an action item is vague, if it is: its title, or every sentence of its description
 /// (when the title alone is not clearly specific), is vague, and its Definition of Done names
 /// nothing observable.
 pub fn vague_item(title: &str, description: &str, dod: &str, extra: &[String]) -> Option<String> {
-    let why = vague_statement(title, extra, false)
+    let toks = tokenize(title);
+    let why = vague_tokens(title, &toks, extra, false)
         .map(|w| format!("title: {w}"))
         .or_else(|| {
-            if clearly_specific(title) {
+            if clearly_specific(title, &toks) {
                 return None;
             }
             let sentences = super::text::sentences(description);

@@ -262,6 +262,16 @@ fn leading_time() -> &'static Regex {
     })
 }
 
+/// Length of the clock time (and date) `text` starts with, as [`leading_time`] matches it; 0
+/// when it starts with none. Most text starts with no digit and is not searched.
+fn leading_clock_time(text: &str) -> usize {
+    let timed = text.trim_start().starts_with(|c: char| c.is_numeric()) && text.contains(':');
+    if !timed {
+        return 0;
+    }
+    leading_time().find(text).map_or(0, |m| m.end())
+}
+
 /// The sentences of `markdown`: the text of each paragraph, list item, heading and table cell,
 /// split at sentence ends. Code blocks and HTML (comments) are skipped; a timeline entry's
 /// leading clock time is dropped.
@@ -307,38 +317,93 @@ fn parsed_sentences(markdown: &str) -> Vec<Sentence> {
     out
 }
 
-/// [`sentences`] of Markdown that is nothing but paragraphs of plain text, found without the
-/// Markdown parser (most descriptions, definitions of done and summaries are such text, and
-/// the lints read thousands of them); `None` for any other Markdown. Plain text here is ASCII
-/// lines, each empty or starting with a letter and not ending with a space, with none of the
-/// characters that start Markdown syntax (`` \`*_[]!<>&|~#= ``), no tab and no control
-/// character. Markdown reads such text as paragraphs split at empty lines, each line's text
-/// as written, lines joined by a space (the tests hold the two to the same result).
+/// [`sentences`] of Markdown that is nothing but paragraphs of plain text and lists of
+/// one-line items, found without the Markdown parser (most summaries, timelines,
+/// descriptions and definitions of done are such text, and the lints read thousands of
+/// them); `None` for any other Markdown. Plain text here is ASCII with none of the characters
+/// that start Markdown syntax (`` \`*_[]!<>&|~#= ``), no tab, no control character and no
+/// space at the end of a line; a paragraph line starts with a letter; an item is a marker
+/// (`-`, `*`, `+`, `1.` or `1)`), one space and such text, separated from a paragraph by an
+/// empty line. Markdown reads it as paragraphs split at empty lines, lines joined by a space,
+/// and items each on its own (the tests hold the two to the same result).
 fn plain_sentences(markdown: &str) -> Option<Vec<Sentence>> {
-    let plain = |line: &str| {
-        line.is_empty()
-            || (line.as_bytes()[0].is_ascii_alphabetic()
-                && !line.ends_with(' ')
-                && line
-                    .bytes()
-                    .all(|b| (b' '..=b'~').contains(&b) && !b"\\`*_[]!<>&|~#=".contains(&b)))
+    /// What a line of plain Markdown is.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Line {
+        Empty,
+        /// A line of a paragraph.
+        Text,
+        /// A list item of one line; its text starts at this offset in the line.
+        Item(usize),
+    }
+    /// The bytes plain text is made of, by value: printable ASCII but the characters that
+    /// start Markdown syntax.
+    const PLAIN: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = b' ';
+        while b <= b'~' {
+            table[b as usize] = true;
+            b += 1;
+        }
+        let special = b"\\`*_[]!<>&|~#=";
+        let mut i = 0;
+        while i < special.len() {
+            table[special[i] as usize] = false;
+            i += 1;
+        }
+        table
+    };
+    let plain = |s: &str| !s.ends_with(' ') && s.bytes().all(|b| PLAIN[usize::from(b)]);
+    let digits = |b: &[u8]| b.iter().take_while(|c| c.is_ascii_digit()).count();
+    let kind = |line: &str| -> Option<Line> {
+        let b = line.as_bytes();
+        let marker = match b.first() {
+            None => return Some(Line::Empty),
+            Some(c) if c.is_ascii_alphabetic() => return plain(line).then_some(Line::Text),
+            Some(b'-' | b'*' | b'+') => 1,
+            Some(c) if c.is_ascii_digit() => {
+                let n = digits(b);
+                if n > 9 || !matches!(b.get(n), Some(b'.' | b')')) {
+                    return None;
+                }
+                n + 1
+            }
+            Some(_) => return None,
+        };
+        // One space after the marker, then text that cannot open anything else (a number
+        // followed by `.` or `)` would be a list inside the item).
+        let text = line.get(marker + 1..)?;
+        let t = text.as_bytes();
+        let opens = match t.first() {
+            Some(c) if c.is_ascii_alphabetic() => true,
+            Some(c) if c.is_ascii_digit() => !matches!(t.get(digits(t)), Some(b'.' | b')')),
+            _ => false,
+        };
+        (b.get(marker) == Some(&b' ') && opens && plain(text)).then_some(Line::Item(marker + 1))
     };
     let mut out = Vec::new();
     let mut block = Block::default();
     let mut at = 0;
+    let mut previous = Line::Empty;
     for line in markdown.split('\n') {
-        if !plain(line) {
-            return None;
-        }
-        if line.is_empty() {
-            block.flush(&mut out);
-        } else {
-            if !block.starts.is_empty() {
+        let this = kind(line)?;
+        match (previous, this) {
+            // A line right after an item continues it, and an item right after a paragraph
+            // line starts a list only sometimes: left to the parser.
+            (Line::Item(_), Line::Text) | (Line::Text, Line::Item(_)) => return None,
+            (_, Line::Empty) => block.flush(&mut out),
+            (Line::Text, Line::Text) => {
                 // The line break before this line, read as a space.
                 block.push(" ", at - 1);
+                block.push(line, at);
             }
-            block.push(line, at);
+            (_, Line::Text) => block.push(line, at),
+            (_, Line::Item(text)) => {
+                block.flush(&mut out);
+                block.push(&line[text..], at + text);
+            }
         }
+        previous = this;
         at += line.len() + 1;
     }
     block.flush(&mut out);
@@ -375,12 +440,7 @@ impl Block {
                 .unwrap_or((0, 0));
             off + (pos - at)
         };
-        // A clock time needs its `:`.
-        let skip = if text.contains(':') {
-            leading_time().find(text).map(|m| m.end()).unwrap_or(0)
-        } else {
-            0
-        };
+        let skip = leading_clock_time(text);
         for (start, end) in split_sentences(text, skip) {
             let s = text[start..end].trim();
             if s.chars().any(char::is_alphabetic) {
@@ -564,6 +624,28 @@ mod tests {
     }
 
     #[test]
+    fn clock_times_are_skipped_as_the_pattern_finds_them() {
+        for text in [
+            "14:23 Deploy",
+            " 14:23 UTC - x",
+            "\u{a0}9:05: x",
+            "2024-03-15 14:23 x",
+            "2024-03-15T14:23Z x",
+            "\u{661}\u{664}:\u{662}\u{663} x",
+            "x 14:23",
+            "14h30",
+            "Deploy",
+            "",
+            ":",
+            "1:",
+            "²14:23",
+        ] {
+            let want = leading_time().find(text).map_or(0, |m| m.end());
+            assert_eq!(leading_clock_time(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
     fn tokens_keep_compound_words() {
         let t = tokenize("The on-call engineer (Sarah) ran v2.4.1 in PagerDuty.");
         let words: Vec<&str> = t.iter().map(|t| t.word.as_str()).collect();
@@ -618,11 +700,35 @@ mod tests {
             "Why? Because. a",
             "One. Two! three? Four",
             "a",
+            "- 14:23 Deploy v2.4.1 begins. Tom watches.",
+            "- 2024-03-15 00:10 Next day",
+            "1. First factor; second clause",
+            "* Star item",
+            "+ Plus item",
+            "2) Paren item",
+            "- ",
+            "-x",
+            "- - x",
+            "- 1. nested",
+            "- 1.5 seconds",
+            "- 42",
+            "10. Ten",
+            "1234567890. Too long",
+            "- Trailing ",
+            "  - indented",
+            "-  two spaces",
         ];
         let mut plain = 0;
         for a in lines {
             for b in lines {
-                for c in ["", "\n", "\n\n", "\nLast line here."] {
+                for c in [
+                    "",
+                    "\n",
+                    "\n\n",
+                    "\nLast line here.",
+                    "\n- Item",
+                    "\n\n3. Item",
+                ] {
                     let md = format!("{a}\n{b}{c}");
                     if let Some(fast) = plain_sentences(&md) {
                         plain += 1;
