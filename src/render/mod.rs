@@ -24,7 +24,7 @@ use serde::Serialize;
 use std::collections::HashSet;
 use tera::{Context, Value};
 use theme::Theme;
-use values::{Shared, TermKind};
+use values::{RelatedRow, Shared, TermKind};
 
 /// One page (or data file) of the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -600,25 +600,15 @@ impl<'a> Renderer<'a> {
                     .collect::<Vec<_>>(),
             )
         };
-        // A related incident: its summary row, then what it shares.
         let related: Vec<Value> = self.archive.related[index]
             .iter()
             .map(|r| {
-                let row = self.summary_value(r.incident, root);
-                let mut map = tera::Map::with_capacity(row.len().unwrap_or(0) + 3);
-                for (key, value) in row.as_map().into_iter().flatten() {
-                    map.insert(key.clone(), value.clone());
-                }
-                map.insert("explicit".into(), r.explicit.into());
-                map.insert(
-                    "shared_tags".into(),
-                    term_links(&r.shared_tags, TermKind::Tags),
-                );
-                map.insert(
-                    "shared_services".into(),
-                    term_links(&r.shared_services, TermKind::Services),
-                );
-                Value::from(map)
+                Value::from_serializable(&RelatedRow {
+                    row: self.summary_value(r.incident, root),
+                    explicit: r.explicit,
+                    shared_tags: term_links(&r.shared_tags, TermKind::Tags),
+                    shared_services: term_links(&r.shared_services, TermKind::Services),
+                })
             })
             .collect();
         cx.insert("incident", &icx);

@@ -10,8 +10,10 @@
 
 use super::{LinkCx, Renderer, SiteCx, level_slug, ymd};
 use crate::model::Term;
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 use std::sync::{OnceLock, RwLock};
 use tera::Value;
+use tera::value::Key;
 
 /// The root prefix of pages two folders deep, whose rows are kept.
 const DEEP: &str = "../../";
@@ -55,6 +57,36 @@ impl TermKind {
             TermKind::Tags => "tags",
             TermKind::Services => "services",
         }
+    }
+}
+
+/// A related incident as its template sees it: the fields of its summary row, then what it
+/// shares. Serialised straight into one map, the row's values shared, not copied.
+pub(super) struct RelatedRow {
+    /// The summary row ([`Renderer::summary_value`]).
+    pub row: Value,
+    /// Named in the `related` front matter.
+    pub explicit: bool,
+    /// Links of the shared tags.
+    pub shared_tags: Value,
+    /// Links of the shared services.
+    pub shared_services: Value,
+}
+
+impl Serialize for RelatedRow {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let row = self.row.as_map();
+        let mut out = serializer.serialize_struct("RelatedRow", row.map_or(0, |m| m.len()) + 3)?;
+        // A row is a serialised struct: its keys are field names.
+        for (key, value) in row.into_iter().flatten() {
+            if let Key::Str(name) = key {
+                out.serialize_field(name, value)?;
+            }
+        }
+        out.serialize_field("explicit", &self.explicit)?;
+        out.serialize_field("shared_tags", &self.shared_tags)?;
+        out.serialize_field("shared_services", &self.shared_services)?;
+        out.end()
     }
 }
 
