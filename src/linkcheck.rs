@@ -75,9 +75,10 @@ fn attributes(html: &str) -> impl Iterator<Item = (&str, usize)> {
     let mut from = 0;
     std::iter::from_fn(move || {
         while let Some(rel) = finder.find(bytes.get(from..)?) {
-            let quote = from + rel + 1;
+            let eq = from + rel;
+            let quote = eq + 1;
             from = quote + 1;
-            let before = &html[..quote - 1];
+            let before = &html[..eq];
             let name = if before.ends_with("href") {
                 4
             } else if before.ends_with("src") {
@@ -196,6 +197,25 @@ fn has_scheme(link: &str) -> bool {
     false
 }
 
+/// The `/`-separated segments of `path`, as `str::split('/')` gives them; a byte loop, as the
+/// paths are short and the link check of a large archive splits hundreds of thousands.
+fn segments(path: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(path);
+    std::iter::from_fn(move || {
+        let part = rest?;
+        match part.bytes().position(|b| b == b'/') {
+            Some(i) => {
+                rest = Some(&part[i + 1..]);
+                Some(&part[..i])
+            }
+            None => {
+                rest = None;
+                Some(part)
+            }
+        }
+    })
+}
+
 /// [`resolve`], writing a local target into `out` (cleared first) instead of a new string.
 fn resolve_into(link: &str, page_dir: &str, base_path: &str, out: &mut String) -> Kind {
     out.clear();
@@ -208,8 +228,11 @@ fn resolve_into(link: &str, page_dir: &str, base_path: &str, out: &mut String) -
     {
         return Kind::Skip;
     }
-    let path = link.split(['#', '?']).next().unwrap_or("");
-    let path = percent_decode(path);
+    let cut = link
+        .bytes()
+        .position(|b| b == b'#' || b == b'?')
+        .unwrap_or(link.len());
+    let path = percent_decode(&link[..cut]);
     // The path to normalise, in up to two parts (the page's folder, then the link).
     let (first, second): (&str, &str) = if let Some(abs) = path.strip_prefix('/') {
         match base_path
@@ -232,14 +255,14 @@ fn resolve_into(link: &str, page_dir: &str, base_path: &str, out: &mut String) -
     } else {
         (page_dir, &path)
     };
-    for seg in first.split('/').chain(second.split('/')) {
+    for seg in segments(first).chain(segments(second)) {
         match seg {
             "" | "." => {}
             ".." => {
                 if out.is_empty() {
                     return Kind::Outside;
                 }
-                let cut = out.rfind('/').unwrap_or(0);
+                let cut = out.bytes().rposition(|b| b == b'/').unwrap_or(0);
                 out.truncate(cut);
             }
             s => {
@@ -593,6 +616,17 @@ mod tests {
                 .map(|l| (l.target, l.offset))
                 .collect();
             assert_eq!(got, expected, "{html}");
+        }
+    }
+
+    #[test]
+    fn segments_split_like_str_split() {
+        for path in ["", "/", "a", "a/", "/a", "a//b/./c/", "../../x/", "é/ü//"] {
+            assert_eq!(
+                segments(path).collect::<Vec<_>>(),
+                path.split('/').collect::<Vec<_>>(),
+                "{path}"
+            );
         }
     }
 

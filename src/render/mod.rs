@@ -24,7 +24,7 @@ use serde::Serialize;
 use std::collections::HashSet;
 use tera::{Context, Value};
 use theme::Theme;
-use values::{Shared, TermKind};
+use values::{RelatedRow, Shared, TermKind};
 
 /// One page (or data file) of the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +126,10 @@ pub struct Renderer<'a> {
     /// Values many pages show, built once.
     shared: Shared,
 }
+
+/// Room reserved per table row of an index page (the default theme's rows take 340 to 700
+/// bytes; room never written is never touched).
+const ROW_BYTES: usize = 1024;
 
 /// Relative prefix from a page at `path` to the output root: `./`, `../`, `../../`...
 pub fn root_prefix(path: &str) -> String {
@@ -391,8 +395,31 @@ impl<'a> Renderer<'a> {
             }
             PageKind::NotFound | PageKind::IncidentsJson | PageKind::ActionsJson => "404.html",
         };
-        let html = self.theme.render(template, &cx)?;
+        let html = self
+            .theme
+            .render(template, &cx, self.rows(kind) * ROW_BYTES)?;
         Ok(Page { path, html, asked })
+    }
+
+    /// How many table rows `kind` lists, as a hint of its size: a page of thousands of rows
+    /// is megabytes, and its text is better written into room reserved up front than into a
+    /// buffer that doubles its way there (copying and touching twice as much memory).
+    fn rows(&self, kind: PageKind) -> usize {
+        let a = self.archive;
+        match kind {
+            PageKind::Actions => a.actions.len(),
+            PageKind::Overdue => a
+                .actions
+                .iter()
+                .filter(|r| matches!(r.state, DueState::Overdue | DueState::DueSoon))
+                .count(),
+            PageKind::Severity(i) => a.severities[i].1.len(),
+            PageKind::Tag(i) => a.tags[i].incidents.len(),
+            PageKind::Service(i) => a.services[i].incidents.len(),
+            PageKind::Tags => a.tags.len(),
+            PageKind::Services => a.services.len(),
+            _ => 0,
+        }
     }
 
     fn base_context(&self, path: &str, root: &str, nav: (String, bool)) -> Context {
@@ -573,25 +600,15 @@ impl<'a> Renderer<'a> {
                     .collect::<Vec<_>>(),
             )
         };
-        // A related incident: its summary row, then what it shares.
         let related: Vec<Value> = self.archive.related[index]
             .iter()
             .map(|r| {
-                let row = self.summary_value(r.incident, root);
-                let mut map = tera::Map::with_capacity(row.len().unwrap_or(0) + 3);
-                for (key, value) in row.as_map().into_iter().flatten() {
-                    map.insert(key.clone(), value.clone());
-                }
-                map.insert("explicit".into(), r.explicit.into());
-                map.insert(
-                    "shared_tags".into(),
-                    term_links(&r.shared_tags, TermKind::Tags),
-                );
-                map.insert(
-                    "shared_services".into(),
-                    term_links(&r.shared_services, TermKind::Services),
-                );
-                Value::from(map)
+                Value::from_serializable(&RelatedRow {
+                    row: self.summary_value(r.incident, root),
+                    explicit: r.explicit,
+                    shared_tags: term_links(&r.shared_tags, TermKind::Tags),
+                    shared_services: term_links(&r.shared_services, TermKind::Services),
+                })
             })
             .collect();
         cx.insert("incident", &icx);

@@ -2,7 +2,7 @@
 //! patterns), every action item, and the overdue dashboard. Each builds a small context with only
 //! what its template shows.
 
-use super::{LinkCx, Renderer, due_text, level_slug, ymd};
+use super::{Renderer, due_text, level_slug, ymd};
 use crate::model::{ActionRef, ActionStatus, DueState, Priority, Term};
 use chrono::Datelike;
 use serde::Serialize;
@@ -67,8 +67,10 @@ struct ActionRowCx<'a> {
     status: &'static str,
     status_slug: &'static str,
     completed: Option<String>,
-    incident: LinkCx,
-    incident_title: &'a str,
+    /// The incident's link ([`Renderer::incident_link`]).
+    incident: Value,
+    /// The incident's title ([`Renderer::incident_title`]).
+    incident_title: Value,
 }
 
 #[derive(Serialize)]
@@ -118,10 +120,9 @@ impl<'a> Renderer<'a> {
     fn action_row(&self, r: &ActionRef, root: &str) -> ActionRowCx<'a> {
         let inc = &self.archive.incidents[r.incident];
         let a = &inc.actions[r.action];
-        let page = format!("{root}incidents/{}/", inc.slug);
         ActionRowCx {
             title: &a.title,
-            url: format!("{page}#action-{}", r.action + 1),
+            url: format!("{root}incidents/{}/#action-{}", inc.slug, r.action + 1),
             owner: &a.owner,
             due: ymd(a.due),
             due_text: due_text(r.state, r.days),
@@ -133,11 +134,8 @@ impl<'a> Renderer<'a> {
             status: a.status.as_str(),
             status_slug: a.status.slug(),
             completed: a.completed.map(ymd),
-            incident: LinkCx {
-                name: inc.id.clone(),
-                url: page,
-            },
-            incident_title: &inc.title,
+            incident: self.incident_link(r.incident, root),
+            incident_title: self.incident_title(r.incident),
         }
     }
 

@@ -11,6 +11,9 @@ use walkdir::WalkDir;
 
 static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/theme");
 
+/// Output size from which [`Theme::render`] reserves room up front.
+const MIN_RESERVED: usize = 64 * 1024;
+
 /// Where a theme file came from (for error messages).
 #[derive(Debug, Clone)]
 pub enum Origin {
@@ -129,11 +132,24 @@ impl Theme {
         })
     }
 
-    /// Renders template `name` with `context`.
-    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+    /// Renders template `name` with `context`, into room for `capacity` bytes when that is
+    /// more than Tera would start with.
+    pub fn render(
+        &self,
+        name: &str,
+        context: &tera::Context,
+        capacity: usize,
+    ) -> Result<String, Diagnostic> {
+        let error = |e: tera::Error| template_error(&e, &self.origins);
+        if capacity < MIN_RESERVED {
+            return self.tera.render(name, context).map_err(error);
+        }
+        let mut out = Vec::with_capacity(capacity);
         self.tera
-            .render(name, context)
-            .map_err(|e| template_error(&e, &self.origins))
+            .render_to(name, context, &mut out)
+            .map_err(error)?;
+        String::from_utf8(out)
+            .map_err(|e| Diagnostic::error("(theme)", 0, 0, format!("template error: {e}")))
     }
 }
 

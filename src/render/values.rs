@@ -6,15 +6,20 @@
 //! a `Value` is reference-counted, so the row built once for the first page is shared by the
 //! next ones for the price of a pointer copy. Rows are kept only for the links of pages two
 //! folders deep (`../../`): incident, tag, service and severity pages, nearly all the pages.
-//! The `site` value every page shows is kept per root prefix.
+//! The `site` value every page shows is kept per root prefix. The action pages show each
+//! incident's link and title once per action item; those are kept too.
 
 use super::{LinkCx, Renderer, SiteCx, level_slug, ymd};
 use crate::model::Term;
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 use std::sync::{OnceLock, RwLock};
 use tera::Value;
+use tera::value::Key;
 
 /// The root prefix of pages two folders deep, whose rows are kept.
 const DEEP: &str = "../../";
+/// The root prefix of the actions page.
+const SHALLOW: &str = "../";
 
 /// The values shared by the pages of one [`Renderer`].
 #[derive(Default)]
@@ -25,6 +30,10 @@ pub(super) struct Shared {
     tags: Vec<OnceLock<Value>>,
     /// Each service's link from `../../`.
     services: Vec<OnceLock<Value>>,
+    /// Each incident's link (`name`, `url`) from `../` and from `../../`.
+    incident_links: [Vec<OnceLock<Value>>; 2],
+    /// Each incident's title.
+    titles: Vec<OnceLock<Value>>,
     /// The `site` value by root prefix.
     site: RwLock<Vec<(String, Value)>>,
 }
@@ -37,6 +46,8 @@ impl Shared {
             summaries: slots(incidents),
             tags: slots(tags),
             services: slots(services),
+            incident_links: [slots(incidents), slots(incidents)],
+            titles: slots(incidents),
             site: RwLock::default(),
         }
     }
@@ -55,6 +66,36 @@ impl TermKind {
             TermKind::Tags => "tags",
             TermKind::Services => "services",
         }
+    }
+}
+
+/// A related incident as its template sees it: the fields of its summary row, then what it
+/// shares. Serialised straight into one map, the row's values shared, not copied.
+pub(super) struct RelatedRow {
+    /// The summary row ([`Renderer::summary_value`]).
+    pub row: Value,
+    /// Named in the `related` front matter.
+    pub explicit: bool,
+    /// Links of the shared tags.
+    pub shared_tags: Value,
+    /// Links of the shared services.
+    pub shared_services: Value,
+}
+
+impl Serialize for RelatedRow {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let row = self.row.as_map();
+        let mut out = serializer.serialize_struct("RelatedRow", row.map_or(0, |m| m.len()) + 3)?;
+        // A row is a serialised struct: its keys are field names.
+        for (key, value) in row.into_iter().flatten() {
+            if let Key::Str(name) = key {
+                out.serialize_field(name, value)?;
+            }
+        }
+        out.serialize_field("explicit", &self.explicit)?;
+        out.serialize_field("shared_tags", &self.shared_tags)?;
+        out.serialize_field("shared_services", &self.shared_services)?;
+        out.end()
     }
 }
 
@@ -96,6 +137,35 @@ impl Renderer<'_> {
         match slots.get(index) {
             Some(slot) if root == DEEP => slot.get_or_init(build).clone(),
             _ => build(),
+        }
+    }
+
+    /// The link (`name` its id, `url` its page) of the incident at `index`.
+    pub(super) fn incident_link(&self, index: usize, root: &str) -> Value {
+        let build = || {
+            let inc = &self.archive.incidents[index];
+            Value::from_serializable(&LinkCx {
+                name: inc.id.clone(),
+                url: format!("{root}incidents/{}/", inc.slug),
+            })
+        };
+        let slots = match root {
+            SHALLOW => Some(&self.shared.incident_links[0]),
+            DEEP => Some(&self.shared.incident_links[1]),
+            _ => None,
+        };
+        match slots.and_then(|s| s.get(index)) {
+            Some(slot) => slot.get_or_init(build).clone(),
+            None => build(),
+        }
+    }
+
+    /// The title of the incident at `index`.
+    pub(super) fn incident_title(&self, index: usize) -> Value {
+        let build = || Value::from(self.archive.incidents[index].title.as_str());
+        match self.shared.titles.get(index) {
+            Some(slot) => slot.get_or_init(build).clone(),
+            None => build(),
         }
     }
 
