@@ -230,7 +230,8 @@ pub struct Staging {
 /// What a recycled spare held when it was claimed.
 struct Recycled {
     files: HashMap<String, AtomicBool>,
-    dirs: Vec<PathBuf>,
+    /// The folders that held nothing at all.
+    empty: Vec<PathBuf>,
 }
 
 /// The spare beside `output`: the output the last build replaced.
@@ -283,12 +284,20 @@ fn claim_spare(output: &Path, parent: &Path) -> Option<(PathBuf, Recycled)> {
         return None;
     }
     let mut files = HashMap::new();
-    let mut dirs = Vec::new();
+    let mut empty = Vec::new();
+    // A folder is listed before what it holds: when the entry after it is not inside it, it
+    // held nothing.
+    let mut last_dir: Option<PathBuf> = None;
     for entry in walkdir::WalkDir::new(&dir)
         .min_depth(1)
         .into_iter()
         .flatten()
     {
+        if let Some(d) = last_dir.take()
+            && entry.path().parent() != Some(d.as_path())
+        {
+            empty.push(d);
+        }
         let kind = entry.file_type();
         let rel = entry
             .path()
@@ -300,7 +309,7 @@ fn claim_spare(output: &Path, parent: &Path) -> Option<(PathBuf, Recycled)> {
             Some(rel) if kind.is_file() => {
                 files.insert(rel, AtomicBool::new(false));
             }
-            Some(_) if kind.is_dir() => dirs.push(entry.into_path()),
+            Some(_) if kind.is_dir() => last_dir = Some(entry.into_path()),
             _ if kind.is_dir() => {
                 let _ = fs::remove_dir_all(entry.path());
             }
@@ -309,7 +318,8 @@ fn claim_spare(output: &Path, parent: &Path) -> Option<(PathBuf, Recycled)> {
             }
         }
     }
-    Some((dir, Recycled { files, dirs }))
+    empty.extend(last_dir);
+    Some((dir, Recycled { files, empty }))
 }
 
 /// Prefix of the name a replaced output gets while it is being removed.
@@ -555,11 +565,22 @@ impl Staging {
     }
 
     /// Removes from a recycled spare every file this build did not write, then the folders
-    /// left empty.
+    /// left empty. Only folders that held nothing or lost a file are tried, deepest first, and
+    /// the parent of each one removed: trying every folder would cost one failing system call
+    /// for each of the thousands that still hold pages.
     fn remove_unwritten(&mut self) -> Result<(), WriteError> {
         let Some(recycled) = self.recycled.take() else {
             return Ok(());
         };
+        let mut tried = std::collections::HashSet::new();
+        let mut todo = std::collections::BinaryHeap::new();
+        let mut consider =
+            |dir: &Path, todo: &mut std::collections::BinaryHeap<(usize, PathBuf)>| {
+                if dir != self.dir && dir.starts_with(&self.dir) && tried.insert(dir.to_path_buf())
+                {
+                    todo.push((dir.components().count(), dir.to_path_buf()));
+                }
+            };
         for (rel, seen) in &recycled.files {
             let path = self.dir.join(rel);
             // A path that became a folder in this build is not a stale file.
@@ -567,13 +588,22 @@ impl Staging {
                 && fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir())
             {
                 fs::remove_file(&path).map_err(io_err(&path))?;
+                if let Some(parent) = path.parent() {
+                    consider(parent, &mut todo);
+                }
             }
         }
-        let mut dirs = recycled.dirs;
-        dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-        for d in dirs {
-            // Fails, as it should, for every folder that still holds something.
-            let _ = fs::remove_dir(d);
+        for dir in &recycled.empty {
+            consider(dir, &mut todo);
+        }
+        while let Some((_, dir)) = todo.pop() {
+            // Fails, as it should, for a folder that still holds something (or was written
+            // in this build).
+            if fs::remove_dir(&dir).is_ok()
+                && let Some(parent) = dir.parent()
+            {
+                consider(parent, &mut todo);
+            }
         }
         Ok(())
     }
@@ -857,6 +887,58 @@ mod tests {
         );
         assert!(!out.join("b").exists(), "a folder left empty is removed");
         assert_eq!(files(&spare), live, "the second build is the new spare");
+    }
+
+    /// Every folder of the listing as a path, sorted.
+    fn folders(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_dir())
+            .map(|e| e.path().strip_prefix(dir).unwrap().display().to_string())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_recycled_spare_loses_exactly_the_folders_left_empty() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        let spare = t.path().join(".public.pirsite-spare");
+        let pages = [
+            ("gone/deep/er/index.html", "1"),
+            ("kept/index.html", "1"),
+            ("kept/gone/index.html", "1"),
+            ("half/a.html", "1"),
+            ("half/b.html", "1"),
+        ];
+        build(&out, &pages).commit().unwrap();
+        build(&out, &pages).commit().unwrap();
+        // Folders that held nothing, nested, and one that this build writes into.
+        fs::create_dir_all(spare.join("empty/nested/twice")).unwrap();
+        fs::create_dir_all(spare.join("filled/later")).unwrap();
+        let next = build(
+            &out,
+            &[
+                ("kept/index.html", "2"),
+                ("half/a.html", "1"),
+                ("filled/later/index.html", "2"),
+            ],
+        );
+        assert!(next.recycles());
+        next.commit().unwrap();
+        assert_eq!(folders(&out), ["filled", "filled/later", "half", "kept"]);
+        assert_eq!(
+            files(&out),
+            [
+                (MARKER.to_string(), MARKER_TEXT.to_string()),
+                ("filled/later/index.html".into(), "2".into()),
+                ("half/a.html".into(), "1".into()),
+                ("kept/index.html".into(), "2".into()),
+            ]
+        );
     }
 
     #[test]
