@@ -138,8 +138,8 @@ fn open(root: &std::path::Path) -> Result<Site, u8> {
     })
 }
 
-/// Runs a parsed command line. Called once per process, by [`main`]: `check` leaves the
-/// memory of the archive to be taken back when the process exits.
+/// Runs a parsed command line. Called once per process, by [`main`]: `build` and `check`
+/// leave the memory of the archive to be taken back when the process exits.
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Build {
@@ -163,14 +163,23 @@ pub fn run(cli: Cli) -> u8 {
                     drafts,
                 },
             );
+            let mut t = site::Stages::start();
             // The replaced output is removed in the background: wait for it only if that is
             // quick; a removal cut short is finished by the next build.
             crate::write::wait_for_removals(REMOVAL_GRACE);
+            t.mark("wait for removals");
             match built {
                 Ok(built) => {
                     if !built.diagnostics.is_empty() {
-                        eprint!("{}", built.diagnostics.render(Format::Human, built.reports));
+                        // Thousands of warnings go out through one buffer, not one string; a
+                        // closed stderr loses them, as it would lose any message.
+                        let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+                        let _ = built
+                            .diagnostics
+                            .write(Format::Human, built.reports, &mut err)
+                            .and_then(|()| std::io::Write::flush(&mut err));
                     }
+                    t.mark("print");
                     let out = output.unwrap_or_else(|| root.join(&site.config.output_dir));
                     println!(
                         "built {} pages from {} reports into {} in {} ms",
@@ -179,6 +188,7 @@ pub fn run(cli: Cli) -> u8 {
                         out.display(),
                         start.elapsed().as_millis()
                     );
+                    leave_to_exit((site, built));
                     EXIT_OK
                 }
                 Err(e) => report_build_error(e),

@@ -597,7 +597,8 @@ impl Site {
     }
 
     /// Renders `archive` and writes it into `output` atomically. With `memo`, remembers what
-    /// was written there, for [`Site::update_into`].
+    /// was written there, for [`Site::update_into`]. `staged` is the staging folder
+    /// [`Site::stage`] prepared for `output` beforehand, if any.
     pub fn build_into(
         &self,
         checked: &Checked,
@@ -605,16 +606,16 @@ impl Site {
         output: &Path,
         base_url: &str,
         memo: Option<&mut Memo>,
+        staged: Option<(PathBuf, Staging)>,
     ) -> Result<(usize, usize), BuildError> {
-        let theme = Theme::load(&self.root, &self.config.theme_dir).map_err(BuildError::Render)?;
-        let out = write::check_output(
-            output,
-            &self.root,
-            &[&self.content_dir(), &self.theme_dir()],
-        )
-        .map_err(BuildError::Write)?;
-        let staging = Staging::new(&out).map_err(BuildError::Write)?;
         let mut t = Stages::start();
+        let theme = Theme::load(&self.root, &self.config.theme_dir).map_err(BuildError::Render)?;
+        t.mark("theme");
+        let (out, staging) = match staged {
+            Some(staged) => staged,
+            None => self.stage(output)?,
+        };
+        t.mark("staging");
         let mut fresh = memo.is_some().then(Memo::default);
         let (pages, files) =
             self.render_into(checked, archive, &theme, base_url, &staging, fresh.as_mut())?;
@@ -627,6 +628,13 @@ impl Site {
             *memo = fresh;
         }
         Ok((pages, files))
+    }
+
+    /// Approves `output` as the place to write the site ([`write::check_output`]) and prepares
+    /// its staging folder: the spare, listed, or a new folder. Returns the output's normalised
+    /// path with it. Needs nothing from the reports, so `build` runs it while they are read.
+    pub fn stage(&self, output: &Path) -> Result<(PathBuf, Staging), BuildError> {
+        stage(output, &self.root, &self.content_dir(), &self.theme_dir())
     }
 
     /// Renders every page in parallel into `staging`, then copies static files and assets;
@@ -937,6 +945,18 @@ pub fn asset_copies<'a>(
     out
 }
 
+/// [`Site::stage`] from the paths it needs, for a thread that cannot borrow the site.
+fn stage(
+    output: &Path,
+    root: &Path,
+    content: &Path,
+    theme: &Path,
+) -> Result<(PathBuf, Staging), BuildError> {
+    let out = write::check_output(output, root, &[content, theme]).map_err(BuildError::Write)?;
+    let staging = Staging::new(&out).map_err(BuildError::Write)?;
+    Ok((out, staging))
+}
+
 /// Options of `pirsite build`.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -966,13 +986,6 @@ pub fn build_with(
 ) -> Result<Built, BuildError> {
     let today = today(opts.today, &site.config)
         .map_err(|e| BuildError::Render(Diagnostic::error("(environment)", 0, 0, e)))?;
-    let checked = site.check_at(today);
-    if checked.diagnostics.has_errors() {
-        return Err(BuildError::Invalid(checked.diagnostics, checked.reports));
-    }
-    let mut t = Stages::start();
-    let archive = site.archive(&checked, opts.drafts, today);
-    t.mark("archive model");
     let output = opts
         .output
         .clone()
@@ -984,14 +997,30 @@ pub fn build_with(
     if !base_url.ends_with('/') {
         base_url.push('/');
     }
+    let update = memo.as_deref().is_some_and(Memo::is_ready);
+    // A full build prepares its staging folder (listing the spare takes a while) while the
+    // reports are read and checked, and builds the archive model while the lints run.
+    let (root, content, theme) = (site.root.clone(), site.content_dir(), site.theme_dir());
+    let (checked, archive, staged) = std::thread::scope(|s| {
+        let staged = (!update).then(|| s.spawn(|| stage(&output, &root, &content, &theme)));
+        let (checked, archive) = site.check_with_archive(today, opts.drafts);
+        let staged = staged.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        (checked, archive, staged)
+    });
+    if checked.diagnostics.has_errors() {
+        // A staging folder prepared beside is dropped: a spare goes back to being the spare.
+        drop(staged);
+        return Err(BuildError::Invalid(checked.diagnostics, checked.reports));
+    }
+    let staged = staged.transpose()?;
     let updated = match memo.as_deref_mut() {
-        Some(memo) if memo.is_ready() => site.update_into(&checked, &archive, &base_url, memo),
+        Some(memo) if update => site.update_into(&checked, &archive, &base_url, memo),
         _ => Ok(None),
     };
     let written = match updated {
         Ok(Some(done)) => Ok(done),
         Ok(None) => site
-            .build_into(&checked, &archive, &output, &base_url, memo)
+            .build_into(&checked, &archive, &output, &base_url, memo, staged)
             .map(|(pages, files)| (pages, pages, files)),
         Err(e) => Err(e),
     };

@@ -233,9 +233,15 @@ fn build_writes_one_page_per_published_report_and_nothing_else_on_errors() {
 #[test]
 fn a_failed_build_leaves_the_previous_output_intact_and_no_temporary_folder() {
     let site = TestSite::fixture("small");
-    let o = run(site.cmd().args(["build", "--today", "2024-05-01"]));
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // Two builds: the second keeps the first as the spare, which a build prepares while the
+    // reports are checked and must hand back when it fails.
+    for _ in 0..2 {
+        let o = run(site.cmd().args(["build", "--today", "2024-05-01"]));
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+    }
     let before = tree(&site.path("public"));
+    let spare = tree(&site.path(".public.pirsite-spare"));
+    assert!(!spare.is_empty());
     let entries = names(site.root());
 
     // A content error.
@@ -243,6 +249,7 @@ fn a_failed_build_leaves_the_previous_output_intact_and_no_temporary_folder() {
     let o = run(site.cmd().args(["build", "--today", "2024-06-01"]));
     assert_eq!(code(&o), 1);
     assert_eq!(tree(&site.path("public")), before);
+    assert_eq!(tree(&site.path(".public.pirsite-spare")), spare);
     assert_eq!(names(site.root()), entries);
     std::fs::remove_file(site.path("content/incidents/2024/broken.md")).unwrap();
 
@@ -262,6 +269,8 @@ fn a_failed_build_leaves_the_previous_output_intact_and_no_temporary_folder() {
         assert_eq!(code(&o), 1, "{}", stderr(&o));
         assert!(stderr(&o).contains(message), "{}", stderr(&o));
         assert!(stderr(&o).contains("template error"), "{}", stderr(&o));
+        // The spare was written into before the page failed: it is scratch space, still
+        // there for the next build (below), never the output.
         assert_eq!(tree(&site.path("public")), before);
         let mut with_theme = entries.clone();
         with_theme.insert("theme".into());
