@@ -620,6 +620,9 @@ impl Site {
         let (pages, files) =
             self.render_into(checked, archive, &theme, base_url, &staging, fresh.as_mut())?;
         t.mark("(render total)");
+        if std::env::var_os("PIRSITE_TIMINGS").is_some() {
+            eprintln!("[timing] {}", staging.placement());
+        }
         staging.commit().map_err(BuildError::Write)?;
         t.mark("commit");
         if let (Some(memo), Some(mut fresh)) = (memo, fresh) {

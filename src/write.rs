@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Name of the marker file pirsite writes at the root of every output folder it builds.
 pub const MARKER: &str = ".pirsite-output";
@@ -222,8 +222,8 @@ pub struct Staging {
     recycled: Option<Recycled>,
     /// Whether the folder is the spare (it goes back to being the spare if dropped).
     from_spare: bool,
-    /// Top-level folders already marked with [`spread`].
-    spread: std::sync::Mutex<Vec<String>>,
+    /// How folders are placed on the disk: see [`Placement`].
+    placement: Placement,
     committed: bool,
 }
 
@@ -454,7 +454,7 @@ impl Staging {
                 previous: None,
                 recycled: Some(recycled),
                 from_spare: true,
-                spread: Default::default(),
+                placement: Default::default(),
                 committed: false,
             },
             None => Staging {
@@ -469,7 +469,7 @@ impl Staging {
                     .then(|| output.to_path_buf()),
                 recycled: None,
                 from_spare: false,
-                spread: Default::default(),
+                placement: Default::default(),
                 committed: false,
             },
         };
@@ -485,6 +485,23 @@ impl Staging {
     /// Whether this build recycles the spare (the previous build's replaced output).
     pub fn recycles(&self) -> bool {
         self.from_spare
+    }
+
+    /// Whether the folders this build makes are being spread over the disk ([`Placement`]).
+    pub fn spreads(&self) -> bool {
+        self.placement.spreading()
+    }
+
+    /// For `PIRSITE_TIMINGS`: how many folders were made plainly, their mean time in
+    /// microseconds, and whether the rest were spread.
+    pub fn placement(&self) -> String {
+        let n = self.placement.made.load(Ordering::Relaxed);
+        let nanos = self.placement.nanos.load(Ordering::Relaxed);
+        format!(
+            "{n} folders made in place, {} µs each; spread after that: {}",
+            nanos / n.max(1) / 1000,
+            if self.spreads() { "yes" } else { "no" }
+        )
     }
 
     /// Writes `bytes` at `rel` (a `/`-separated path) inside the staging folder: in a recycled
@@ -510,14 +527,13 @@ impl Staging {
                 }
             }
         }
-        if let Some(parent) = path.parent() {
+        if let Some(parent) = path.parent()
+            && !parent.is_dir()
+        {
+            let started = std::time::Instant::now();
             self.make_dir(parent)?;
             if let Some((top, _)) = rel.split_once('/') {
-                let mut done = self.spread.lock().unwrap_or_else(|e| e.into_inner());
-                if !done.iter().any(|d| d == top) {
-                    spread(&self.dir.join(top));
-                    done.push(top.to_string());
-                }
+                self.placement.made(&self.dir, top, started.elapsed());
             }
         }
         if self.recycled.is_some() && fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
@@ -710,6 +726,63 @@ impl Drop for Staging {
             return;
         }
         let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Where a staging folder's new folders go on the disk. Folders are made plainly, next to
+/// their parent, which is quickest on a disk with room. On a disk where thousands of files
+/// were just deleted (ext4 without a journal skips every slot freed in the last minutes, each
+/// time, when it places a new file), making folders that way turns quadratic: once the folders
+/// made so far took more than [`SLOW_FOLDER`] each on average, the top-level folders are
+/// marked with [`spread`], and the folders made in them from then on are spread over the disk
+/// (costlier each, but not growing). docs/performance.md has the measurements.
+#[derive(Default)]
+struct Placement {
+    /// Folders made, and the time they took in nanoseconds, while not spreading.
+    made: AtomicU64,
+    nanos: AtomicU64,
+    spreading: AtomicBool,
+    /// Top-level folders seen, marked once spreading starts.
+    tops: std::sync::Mutex<Vec<String>>,
+}
+
+/// The mean time to make a folder above which a build spreads its folders. Placed plainly,
+/// a folder takes 10-40 µs on the project's machines; spread, 100-200 µs; placed plainly
+/// among freshly freed slots, from 200 µs up to milliseconds as the build goes on.
+const SLOW_FOLDER: std::time::Duration = std::time::Duration::from_micros(150);
+
+/// Folders made before their mean time is trusted.
+const FOLDERS_SAMPLED: u64 = 64;
+
+impl Placement {
+    /// Notes that a folder under the top-level folder `top` of `root` was made in `took`.
+    fn made(&self, root: &Path, top: &str, took: std::time::Duration) {
+        let mut tops = self.tops.lock().unwrap_or_else(|e| e.into_inner());
+        if !tops.iter().any(|t| t == top) {
+            tops.push(top.to_string());
+            if self.spreading.load(Ordering::Relaxed) {
+                spread(&root.join(top));
+            }
+        }
+        if self.spreading.load(Ordering::Relaxed) {
+            return;
+        }
+        let n = self.made.fetch_add(1, Ordering::Relaxed) + 1;
+        let total = self
+            .nanos
+            .fetch_add(took.as_nanos() as u64, Ordering::Relaxed)
+            + took.as_nanos() as u64;
+        if n >= FOLDERS_SAMPLED && total / n > SLOW_FOLDER.as_nanos() as u64 {
+            self.spreading.store(true, Ordering::Relaxed);
+            for t in tops.iter() {
+                spread(&root.join(t));
+            }
+        }
+    }
+
+    /// Whether the folders of this build are being spread.
+    fn spreading(&self) -> bool {
+        self.spreading.load(Ordering::Relaxed)
     }
 }
 
@@ -991,7 +1064,7 @@ mod tests {
 
     #[cfg(target_os = "linux")]
     #[test]
-    fn top_level_folders_are_marked_for_spreading_where_the_file_system_knows_the_hint() {
+    fn folders_are_spread_once_making_them_proves_slow() {
         use rustix::fs::{IFlags, ioctl_getflags, ioctl_setflags};
         let t = tempfile::tempdir().unwrap();
         let probe = t.path().join("probe");
@@ -1010,9 +1083,40 @@ mod tests {
             &[("incidents/a/index.html", "a"), ("index.html", "i")],
         );
         let flags = |p: &Path| ioctl_getflags(fs::File::open(p).unwrap()).unwrap();
+        // The staging folder is marked, so its few top-level folders spread; what they hold
+        // is made plainly while that is quick.
         assert!(flags(s.path()).contains(IFlags::TOPDIR));
+        assert!(!flags(&s.path().join("incidents")).contains(IFlags::TOPDIR));
+        assert!(!s.spreads());
+        // Folders that take long to make (as among freshly freed slots) turn spreading on, for
+        // the top-level folders seen so far and those made later.
+        let slow = SLOW_FOLDER * 2;
+        let so_far = s.placement.made.load(Ordering::Relaxed);
+        assert_eq!(so_far, 1, "incidents/a");
+        for _ in so_far..FOLDERS_SAMPLED - 1 {
+            s.placement.made(s.path(), "incidents", slow);
+        }
+        assert!(!s.spreads(), "not before the sample is complete");
+        s.placement.made(s.path(), "incidents", slow);
+        assert!(s.spreads());
         assert!(flags(&s.path().join("incidents")).contains(IFlags::TOPDIR));
-        assert!(!flags(&s.path().join("incidents/a")).contains(IFlags::TOPDIR));
+        s.write("tags/b/index.html", b"b").unwrap();
+        assert!(flags(&s.path().join("tags")).contains(IFlags::TOPDIR));
+        assert!(!flags(&s.path().join("tags/b")).contains(IFlags::TOPDIR));
+    }
+
+    #[test]
+    fn quick_folders_are_not_spread() {
+        let t = tempfile::tempdir().unwrap();
+        let s = Staging::new(&t.path().join("public")).unwrap();
+        for i in 0..2 * FOLDERS_SAMPLED {
+            s.placement.made(
+                s.path(),
+                "incidents",
+                SLOW_FOLDER / 4 + std::time::Duration::from_nanos(i),
+            );
+        }
+        assert!(!s.spreads());
     }
 
     #[test]
