@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of pirsite and Hugo on the same synthetic archive.
 #
-#   bench/run.sh [--sizes "1000 10000"] [--runs 5] [--work DIR] [--edits 5]
+#   bench/run.sh [--sizes "1000 10000"] [--runs 5] [--work DIR] [--edits 5] [--settle 65]
 #
 # For each size N it generates the archive with ../shared/bench/gen_archive.py (the same reports
 # for both tools, seed 1), then measures with hyperfine (median of --runs runs, wall time) and
 # GNU time (peak resident memory, median of the same number of runs):
-#   pirsite build into a new folder (the folder and its spare removed before each run);
+#   pirsite build into a new folder, the previous one moved aside (nothing deleted);
 #   pirsite build over the previous output (the steady state: the spare is rewritten);
-#   pirsite check; hugo into a new folder and over its previous output; and the floor:
-#   reading every Markdown file and copying the output tree.
+#   pirsite build into a new folder right after deleting the previous one and its spare;
+#   pirsite check; hugo the same three ways; and the floor: reading every Markdown file and
+#   copying the output tree into a new folder.
+# Runs that delete nothing come first, a minute after the setup's deletions: ext4 without a
+# journal is slow to create files where many were just deleted (docs/performance.md).
 # Then the edit latency of `pirsite serve` (examples/serve_latency.rs: median of --edits edits
 # from the write to the updated page, and a check that the served site equals a fresh build).
 # Prints one Markdown table per size and the ratios the targets are stated in. Needs: cargo,
@@ -19,6 +22,7 @@ set -euo pipefail
 sizes="1000 10000"
 runs=5
 edits=5
+settle=65
 work="${TMPDIR:-/tmp}/pirsite-bench"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -26,7 +30,8 @@ while [ $# -gt 0 ]; do
     --runs) runs="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     --edits) edits="$2"; shift 2 ;;
-    *) echo "usage: bench/run.sh [--sizes \"1000 10000\"] [--runs 5] [--work DIR] [--edits 5]" >&2; exit 2 ;;
+    --settle) settle="$2"; shift 2 ;;
+    *) echo "usage: bench/run.sh [--sizes \"1000 10000\"] [--runs 5] [--work DIR] [--edits 5] [--settle 65]" >&2; exit 2 ;;
   esac
 done
 
@@ -69,63 +74,95 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 echo "pirsite $("$pirsite" --version | awk '{print $2}'), $(hugo version | awk '{print $1, $2}'), runs per figure: $runs"
 
 declare -A new_s over_s
+trash="$work/trash"
+mkdir -p "$trash"
+hf() { hyperfine --style none --runs "$runs" --export-json "$work/$1.json" "${@:2}" >/dev/null 2>&1; }
+# aside PATH...: a --prepare command that moves PATHs into a new folder of $trash (nothing is
+# deleted, so the file system has no freshly freed slots when the next run creates its files).
+aside() {
+  local moves=""
+  for path in "$@"; do moves="$moves && { [ ! -e $path ] || mv $path \$t/; }"; done
+  echo "t=\$(mktemp -d -p $trash)$moves"
+}
+
+# Setup: archives and the outputs the "over its previous output" runs start from.
 for n in $sizes; do
   p="$work/pirsite-$n"; h="$work/hugo-$n"
   python3 "$gen" --n "$n" --seed 1 --flavor pirsite --out "$p" --force >/dev/null
   python3 "$gen" --n "$n" --seed 1 --flavor hugo --out "$h" --force >/dev/null
-  out="$work/out-$n"; fresh="$work/out-fresh-$n"; hout="$work/hugo-out-$n"; hover="$work/hugo-over-$n"
-  floor="$work/floor-$n"
-  rm -rf "$out" "$fresh" "$hout" "$hover" "$floor" "$work"/.out-*"$n".pirsite-*
-  "$pirsite" build --root "$p" --today "$today" --output "$out" >/dev/null 2>&1
-  hugo --source "$h" --destination "$hover" --quiet >/dev/null
+  rm -rf "$work/out-$n" "$work/out-fresh-$n" "$work/hugo-out-$n" "$work/hugo-over-$n" \
+    "$work/floor-$n" "$work"/.out-*"$n".pirsite-*
+  "$pirsite" build --root "$p" --today "$today" --output "$work/out-$n" >/dev/null 2>&1
+  hugo --source "$h" --destination "$work/hugo-over-$n" --quiet >/dev/null
+done
+# ext4 without a journal (this project's machines) avoids reusing inodes freed in the last
+# minute, scanning past each of them: let the deletions above age out before timing
+# (--settle seconds).
+sleep "$settle"
 
+# Phase 1, nothing deleted while it runs: new folders (the previous one moved aside), over
+# the previous output, check.
+for n in $sizes; do
+  p="$work/pirsite-$n"; h="$work/hugo-$n"
+  out="$work/out-$n"; fresh="$work/out-fresh-$n"; fspare="$work/.out-fresh-$n.pirsite-spare"
+  hout="$work/hugo-out-$n"; hover="$work/hugo-over-$n"; floor="$work/floor-$n"
+  hf new-$n --prepare "$(aside "$fresh" "$fspare")" \
+    "$pirsite build --root $p --today $today --output $fresh"
+  hf hugo-$n --prepare "$(aside "$hout")" "hugo --source $h --destination $hout --quiet"
+  hf floor-$n --prepare "$(aside "$floor")" \
+    "sh -c 'find $p/content -name \"*.md\" -exec cat {} + >/dev/null && cp -r $out $floor'"
+  hf over-$n --warmup 1 "$pirsite build --root $p --today $today --output $out"
+  hf hugo-over-$n --warmup 1 "hugo --source $h --destination $hover --quiet"
+  hf check-$n "$pirsite check --root $p --today $today"
+done
+
+# Phase 2: new folders right after the previous one was deleted (the slow case of this disk),
+# peak memory, serve latency.
+declare -A mem serve_line serve_same
+for n in $sizes; do
+  p="$work/pirsite-$n"; h="$work/hugo-$n"
+  out="$work/out-$n"; fresh="$work/out-fresh-$n"; fspare="$work/.out-fresh-$n.pirsite-spare"
+  hout="$work/hugo-out-$n"; hover="$work/hugo-over-$n"
   build_new="$pirsite build --root $p --today $today --output $fresh"
-  build_over="$pirsite build --root $p --today $today --output $out"
-  check="$pirsite check --root $p --today $today"
   hugo_new="hugo --source $h --destination $hout --quiet"
-  hugo_over="hugo --source $h --destination $hover --quiet"
-  floor_cmd="sh -c 'find $p/content -name \"*.md\" -exec cat {} + >/dev/null && cp -r $out $floor'"
-  new_prep="rm -rf $fresh $work/.out-fresh-$n.pirsite-spare"
-
-  hf() { hyperfine --style none --runs "$runs" --export-json "$work/$1.json" "${@:2}" >/dev/null 2>&1; }
-  hf new-$n --prepare "$new_prep" "$build_new"
-  hf over-$n --warmup 1 "$build_over"
-  hf check-$n "$check"
-  hf hugo-$n --prepare "rm -rf $hout" "$hugo_new"
-  hf hugo-over-$n --warmup 1 "$hugo_over"
-  hf floor-$n --prepare "rm -rf $floor" "$floor_cmd"
-  rm -rf "$floor"
-
-  mem_new=$(median_kb sh -c "$new_prep && exec $build_new")
-  mem_over=$(median_kb $build_over)
-  mem_check=$(median_kb $check)
-  mem_hugo=$(median_kb sh -c "rm -rf $hout && exec $hugo_new")
-  mem_hover=$(median_kb $hugo_over)
-
-  serve_line="(not measured)"
+  hf new-del-$n --prepare "rm -rf $fresh $fspare" "$build_new"
+  hf hugo-del-$n --prepare "rm -rf $hout" "$hugo_new"
+  mem[new-$n]=$(median_kb sh -c "rm -rf $fresh $fspare && exec $build_new")
+  mem[over-$n]=$(median_kb $pirsite build --root $p --today $today --output $out)
+  mem[check-$n]=$(median_kb $pirsite check --root $p --today $today)
+  mem[hugo-$n]=$(median_kb sh -c "rm -rf $hout && exec $hugo_new")
+  mem[hugo-over-$n]=$(median_kb hugo --source $h --destination $hover --quiet)
+  serve_line[$n]="(not measured)"; serve_same[$n]=""
   if [ "$edits" -gt 0 ]; then
     serve_out=$("$latency" --root "$p" --edits "$edits" --pirsite "$pirsite")
-    serve_line=$(echo "$serve_out" | awk '/median edit latency/ {print $(NF-1), $NF}')
-    serve_same=$(echo "$serve_out" | awk -F': ' '/served site after the edits/ {print $2}')
+    serve_line[$n]=$(echo "$serve_out" | awk '/median edit latency/ {print $(NF-1), $NF}')
+    serve_same[$n]=$(echo "$serve_out" | awk -F': ' '/served site after the edits/ {print $2}')
   fi
+done
 
-  t_new=$(median_s new-$n); t_over=$(median_s over-$n)
+for n in $sizes; do
+  p="$work/pirsite-$n"; out="$work/out-$n"
+  t_new=$(median_s new-$n); t_over=$(median_s over-$n); t_del=$(median_s new-del-$n)
   t_check=$(median_s check-$n); t_hugo=$(median_s hugo-$n); t_hover=$(median_s hugo-over-$n)
+  t_hdel=$(median_s hugo-del-$n)
   new_s[$n]=$t_new; over_s[$n]=$t_over
   echo
   echo "### $n reports ($(du -sh "$p/content" | cut -f1) of Markdown, output $(du -sh "$out" | cut -f1))"
   echo
   echo "| command | median wall time (s) | peak memory (MB) | Hugo / pirsite |"
   echo "| --- | ---: | ---: | ---: |"
-  echo "| pirsite build, new folder | $t_new | $((mem_new / 1024)) | $(ratio "$t_hugo" "$t_new") |"
-  echo "| pirsite build, over its previous output | $t_over | $((mem_over / 1024)) | $(ratio "$t_hover" "$t_over") |"
-  echo "| pirsite check | $t_check | $((mem_check / 1024)) | |"
-  echo "| hugo, new folder | $t_hugo | $((mem_hugo / 1024)) | |"
-  echo "| hugo, over its previous output | $t_hover | $((mem_hover / 1024)) | |"
-  echo "| floor: read Markdown + copy output | $(median_s floor-$n) | | |"
+  echo "| pirsite build, new folder | $t_new | $(( ${mem[new-$n]} / 1024 )) | $(ratio "$t_hugo" "$t_new") |"
+  echo "| pirsite build, over its previous output | $t_over | $(( ${mem[over-$n]} / 1024 )) | $(ratio "$t_hover" "$t_over") |"
+  echo "| pirsite build, new folder right after deleting the previous one | $t_del | | $(ratio "$t_hdel" "$t_del") |"
+  echo "| pirsite check | $t_check | $(( ${mem[check-$n]} / 1024 )) | |"
+  echo "| hugo, new folder | $t_hugo | $(( ${mem[hugo-$n]} / 1024 )) | |"
+  echo "| hugo, over its previous output | $t_hover | $(( ${mem[hugo-over-$n]} / 1024 )) | |"
+  echo "| hugo, new folder right after deleting the previous one | $t_hdel | | |"
+  echo "| floor: read Markdown + copy output into a new folder | $(median_s floor-$n) | | |"
   echo
-  echo "check / build (new folder): $(ratio "$t_check" "$t_new" 2);" \
-    "serve edit latency: median $serve_line${serve_same:+, served site $serve_same}"
+  echo "check / build: $(ratio "$t_check" "$t_new" 2) (new folder)," \
+    "$(ratio "$t_check" "$t_over" 2) (over the previous output);" \
+    "serve edit latency: median ${serve_line[$n]}${serve_same[$n]:+, served site ${serve_same[$n]}}"
 done
 
 set -- $sizes
@@ -135,3 +172,4 @@ if [ $# -ge 2 ]; then
   echo "build time ratio $last / $first reports: new folder $(ratio "${new_s[$last]}" "${new_s[$first]}")," \
     "over the previous output $(ratio "${over_s[$last]}" "${over_s[$first]}")"
 fi
+rm -rf "$trash"
