@@ -621,7 +621,7 @@ impl Site {
             self.render_into(checked, archive, &theme, base_url, &staging, fresh.as_mut())?;
         t.mark("(render total)");
         if std::env::var_os("PIRSITE_TIMINGS").is_some() {
-            eprintln!("[timing] {}", staging.placement());
+            eprintln!("[timing] {}", staging.placement_summary());
         }
         staging.commit().map_err(BuildError::Write)?;
         t.mark("commit");

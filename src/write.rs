@@ -494,7 +494,7 @@ impl Staging {
 
     /// For `PIRSITE_TIMINGS`: how many folders were made plainly, their mean time in
     /// microseconds, and whether the rest were spread.
-    pub fn placement(&self) -> String {
+    pub fn placement_summary(&self) -> String {
         let n = self.placement.made.load(Ordering::Relaxed);
         let nanos = self.placement.nanos.load(Ordering::Relaxed);
         format!(

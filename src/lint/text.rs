@@ -146,6 +146,41 @@ pub struct Token {
     pub punct: bool,
 }
 
+impl Token {
+    /// The token of a word as written (`w` is not empty).
+    fn word(w: &str) -> Token {
+        let mut cs = w.chars();
+        let first = cs.next().unwrap_or(' ');
+        let second = cs.next();
+        Token {
+            titlecase: first.is_uppercase() && second.is_none_or(|c| c.is_lowercase()),
+            inner_caps: w.chars().skip(1).any(|c| c.is_uppercase()),
+            word: Word::lowercase(w),
+            punct: false,
+        }
+    }
+
+    /// The possessive `'s`, a token of its own.
+    fn possessive() -> Token {
+        Token {
+            word: Word::new("'s"),
+            titlecase: false,
+            inner_caps: false,
+            punct: false,
+        }
+    }
+
+    /// A punctuation mark.
+    fn punct(c: char) -> Token {
+        Token {
+            word: Word::new(c.encode_utf8(&mut [0u8; 4])),
+            titlecase: false,
+            inner_caps: false,
+            punct: true,
+        }
+    }
+}
+
 /// Folds typographic quotes and expands contractions: "didn’t" becomes "did not",
 /// "should’ve" "should have", "John’s" "John 's".
 pub fn normalize(s: &str) -> Cow<'_, str> {
@@ -212,32 +247,13 @@ pub fn tokenize(s: &str) -> Vec<Token> {
                 at = after;
                 taken += 1;
             }
-            let w = &s[start..at];
-            let mut cs = w.chars();
-            let first = cs.next().unwrap_or(' ');
-            let second = cs.next();
-            out.push(Token {
-                titlecase: first.is_uppercase() && second.is_none_or(|c| c.is_lowercase()),
-                inner_caps: w.chars().skip(1).any(|c| c.is_uppercase()),
-                word: Word::lowercase(w),
-                punct: false,
-            });
+            out.push(Token::word(&s[start..at]));
         } else if c == '\'' && char_at(at + 1) == Some('s') {
-            out.push(Token {
-                word: Word::new("'s"),
-                titlecase: false,
-                inner_caps: false,
-                punct: false,
-            });
+            out.push(Token::possessive());
             at += 2;
         } else {
             if !c.is_whitespace() {
-                out.push(Token {
-                    word: Word::new(c.encode_utf8(&mut [0u8; 4])),
-                    titlecase: false,
-                    inner_caps: false,
-                    punct: true,
-                });
+                out.push(Token::punct(c));
             }
             at += c.len_utf8();
         }
@@ -539,32 +555,13 @@ mod tests {
                 {
                     i += 1;
                 }
-                let w = &s[byte(start)..byte(i)];
-                let mut cs = w.chars();
-                let first = cs.next().unwrap_or(' ');
-                let second = cs.next();
-                out.push(Token {
-                    titlecase: first.is_uppercase() && second.is_none_or(|c| c.is_lowercase()),
-                    inner_caps: w.chars().skip(1).any(|c| c.is_uppercase()),
-                    word: Word::lowercase(w),
-                    punct: false,
-                });
+                out.push(Token::word(&s[byte(start)..byte(i)]));
             } else if c == '\'' && ch(i + 1) == Some('s') {
-                out.push(Token {
-                    word: Word::new("'s"),
-                    titlecase: false,
-                    inner_caps: false,
-                    punct: false,
-                });
+                out.push(Token::possessive());
                 i += 2;
             } else {
                 if !c.is_whitespace() {
-                    out.push(Token {
-                        word: Word::new(c.encode_utf8(&mut [0u8; 4])),
-                        titlecase: false,
-                        inner_caps: false,
-                        punct: true,
-                    });
+                    out.push(Token::punct(c));
                 }
                 i += 1;
             }
