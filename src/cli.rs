@@ -161,6 +161,7 @@ pub fn run(cli: Cli) -> u8 {
                     base_url,
                     today,
                     drafts,
+                    keep_highlights: true,
                 },
             );
             let mut t = site::Stages::start();

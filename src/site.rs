@@ -10,7 +10,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::linkcheck;
 use crate::load::{self, Report};
 use crate::model::{Archive, Incident};
-use crate::render::{PageKind, Renderer, fingerprint, theme::Theme};
+use crate::render::{PageKind, Renderer, fingerprint, highlight, theme::Theme};
 use crate::validate;
 use crate::write::{self, Staging, WriteError};
 use chrono::{NaiveDate, TimeZone};
@@ -971,6 +971,10 @@ pub struct BuildOptions {
     pub today: Option<NaiveDate>,
     /// Include draft and review reports.
     pub drafts: bool,
+    /// Keep highlighted code blocks between builds under the site root
+    /// ([`crate::render::highlight::Store`]): `pirsite build` does, `serve` keeps them in
+    /// memory instead.
+    pub keep_highlights: bool,
 }
 
 /// Validates the site and, when it has no errors, writes it: the whole of `pirsite build`.
@@ -1004,11 +1008,19 @@ pub fn build_with(
     // A full build prepares its staging folder (listing the spare takes a while) while the
     // reports are read and checked, and builds the archive model while the lints run.
     let (root, content, theme) = (site.root.clone(), site.content_dir(), site.theme_dir());
-    let (checked, archive, staged) = std::thread::scope(|s| {
+    // Highlighted blocks kept from the last build are read beside the check too.
+    let (checked, archive, staged, store) = std::thread::scope(|s| {
         let staged = (!update).then(|| s.spawn(|| stage(&output, &root, &content, &theme)));
+        let store = opts
+            .keep_highlights
+            .then(|| s.spawn(|| highlight::Store::open(&root)));
         let (checked, archive) = site.check_with_archive(today, opts.drafts);
-        let staged = staged.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-        (checked, archive, staged)
+        fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+        }
+        let staged = staged.map(join);
+        let store = store.and_then(join);
+        (checked, archive, staged, store)
     });
     if checked.diagnostics.has_errors() {
         // A staging folder prepared beside is dropped: a spare goes back to being the spare.
@@ -1038,6 +1050,15 @@ pub fn build_with(
     // Freeing a large archive takes a while, and nothing waits for it.
     rayon::spawn(move || drop((archive, incidents, assets, lints)));
     let (pages, rendered, files) = written?;
+    if let Some(store) = store {
+        let mut t = Stages::start();
+        let read = store.blocks_read();
+        let saved = store.save();
+        t.mark(&format!(
+            "highlight cache: {read} blocks read, {}",
+            if saved { "written" } else { "unchanged" }
+        ));
+    }
     Ok(Built {
         pages,
         rendered,

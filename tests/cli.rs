@@ -498,6 +498,75 @@ fn builds_are_reproducible() {
 }
 
 #[test]
+fn highlighted_blocks_are_kept_between_builds_and_rewritten_only_when_they_change() {
+    let site = TestSite::fixture("small");
+    let report = "content/incidents/2024/INC-2024-001.md";
+    let original = std::fs::read_to_string(site.path(report)).unwrap();
+    let with_query = |query: &str| {
+        let block = format!("```sql\n{query}\n```\n\n## Timeline");
+        original.replacen("## Timeline", &block, 1)
+    };
+    site.write(report, with_query("SELECT count(*) FROM sessions;"));
+    let page = "public/incidents/inc-2024-001/index.html";
+    let build = || {
+        let o = run(site.cmd().args(["build", "--today", "2024-05-01"]));
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        std::fs::read_to_string(site.path(page)).unwrap()
+    };
+    let cache = site.path(".pirsite-cache/highlight.bin");
+
+    // The first build highlights the block and keeps it, in a folder git and backups skip.
+    let fresh = build();
+    assert!(fresh.contains(">SELECT</span>"), "{fresh}");
+    let kept = std::fs::read(&cache).unwrap();
+    assert!(String::from_utf8_lossy(&kept).contains(">SELECT</span>"));
+    assert_eq!(
+        std::fs::read_to_string(site.path(".pirsite-cache/.gitignore"))
+            .unwrap()
+            .lines()
+            .last(),
+        Some("*")
+    );
+    assert!(
+        std::fs::read_to_string(site.path(".pirsite-cache/CACHEDIR.TAG"))
+            .unwrap()
+            .starts_with("Signature: 8a477f597d28d172789f06886806bc55")
+    );
+
+    // The next build takes the block from the file (altered here to show it is read) and
+    // leaves the file alone, as nothing changed.
+    let at = kept
+        .windows(14)
+        .position(|w| w == b">SELECT</span>")
+        .unwrap();
+    let mut altered = kept.clone();
+    altered[at + 5] = b'K';
+    std::fs::write(&cache, &altered).unwrap();
+    assert!(build().contains(">SELEKT</span>"));
+    assert_eq!(std::fs::read(&cache).unwrap(), altered);
+
+    // A changed block is highlighted afresh, and the file keeps only the blocks now shown.
+    site.write(report, with_query("SELECT count(*) FROM logins;"));
+    let changed = build();
+    assert!(
+        changed.contains(">SELECT</span>") && changed.contains("logins"),
+        "{changed}"
+    );
+    let rewritten = String::from_utf8_lossy(&std::fs::read(&cache).unwrap()).into_owned();
+    assert!(rewritten.contains("logins") && !rewritten.contains("SELEKT"));
+
+    // A damaged file is ignored, and the output is the same as with no file at all.
+    let bytes = std::fs::read(&cache).unwrap();
+    std::fs::write(&cache, &bytes[..bytes.len() - 3]).unwrap();
+    let after_damage = tree(&site.path("public"));
+    assert_eq!(build(), changed);
+    std::fs::remove_dir_all(site.path(".pirsite-cache")).unwrap();
+    build();
+    assert_eq!(tree(&site.path("public")), after_damage);
+    assert_eq!(std::fs::read(&cache).unwrap(), bytes);
+}
+
+#[test]
 fn today_comes_from_the_flag_then_source_date_epoch() {
     // Compared by whole output trees, so the test holds whatever the templates show of "today".
     let site = TestSite::fixture("small");

@@ -3,11 +3,14 @@
 //! first code block that names a language; a language syntect does not know is shown as plain,
 //! escaped code. Highlighted blocks are cached by language and text for the life of the
 //! process, so a block that did not change (in `serve`, or repeated across reports) is
-//! highlighted once.
+//! highlighted once; [`Store`] keeps them between runs of `pirsite build`.
 
 use crate::text::escape_html;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 use syntect::html::{ClassStyle, line_tokens_to_classed_spans};
 use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
@@ -21,27 +24,187 @@ fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
-type Cache = RwLock<HashMap<(u64, usize), Arc<str>>>;
+/// Blocks by [`block_key`].
+type Blocks = RwLock<HashMap<u128, Arc<str>>>;
 
-fn cache() -> &'static Cache {
-    static CACHE: OnceLock<Cache> = OnceLock::new();
+/// Blocks highlighted or taken from the store in this process.
+fn cache() -> &'static Blocks {
+    static CACHE: OnceLock<Blocks> = OnceLock::new();
     CACHE.get_or_init(Default::default)
+}
+
+/// Blocks read from a [`Store`] and not asked for yet.
+fn stored() -> &'static Blocks {
+    static STORED: OnceLock<Blocks> = OnceLock::new();
+    STORED.get_or_init(Default::default)
+}
+
+/// Blocks highlighted (not found in a cache) in this process.
+static FRESH: AtomicUsize = AtomicUsize::new(0);
+
+/// A block's key: two 64-bit hashes of its language and text, told apart by a leading byte,
+/// so two different blocks share a key with a chance of about 2^-128 (the way build caches
+/// fingerprint their inputs).
+fn block_key(code: &str, lang: &str) -> u128 {
+    let half = |part: u8| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (part, lang, code).hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
 }
 
 /// A `<pre><code>` block for `code` in `lang` (the info string's first word), from the cache
 /// when the same block was highlighted before.
 pub fn code_block(code: &str, lang: &str) -> Arc<str> {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (lang, code).hash(&mut h);
-    let key = (h.finish(), code.len());
+    let key = block_key(code, lang);
     if let Some(html) = cache().read().ok().and_then(|c| c.get(&key).cloned()) {
         return html;
     }
-    let html: Arc<str> = highlight(code, lang).into();
+    let kept = stored().write().ok().and_then(|mut s| s.remove(&key));
+    let html: Arc<str> = match kept {
+        Some(html) => html,
+        None => {
+            FRESH.fetch_add(1, Ordering::Relaxed);
+            highlight(code, lang).into()
+        }
+    };
     if let Ok(mut c) = cache().write() {
         c.insert(key, Arc::clone(&html));
     }
     html
+}
+
+/// Highlighted blocks kept between builds in `.pirsite-cache/highlight.bin` under the site root,
+/// as Jekyll keeps converted Markdown in `.jekyll-cache`: highlighting with the pure-Rust regex
+/// engine is the costliest part of rendering, and most blocks of an archive do not change from
+/// one build to the next.
+///
+/// The file starts with a stamp naming this format, the pirsite version and the size and time
+/// of the running executable, so any other build of pirsite (whose highlighting may differ)
+/// starts afresh. Then, per block, its 16-byte key, its length (4 bytes, little-endian) and its
+/// HTML. A file that does not read back exactly is ignored. The folder holds a `.gitignore`
+/// (`*`) and a `CACHEDIR.TAG`, so it is never committed or backed up; deleting it is always
+/// safe. Failing to read or write it never fails a build: the cache only saves time.
+pub struct Store {
+    folder: PathBuf,
+    stamp: String,
+    /// Blocks read from the file.
+    read: usize,
+}
+
+/// Version of the file layout and of what [`highlight`] writes; the executable's stamp covers
+/// the rest.
+const STORE_FORMAT: u32 = 1;
+/// Name of the cache folder under the site root.
+pub const CACHE_DIR: &str = ".pirsite-cache";
+const STORE_FILE: &str = "highlight.bin";
+
+impl Store {
+    /// Reads the blocks kept under `root` into the process's cache; `None` when the running
+    /// executable cannot be identified (no stamp, no cache).
+    pub fn open(root: &Path) -> Option<Store> {
+        let exe = std::env::current_exe().ok()?;
+        let meta = std::fs::metadata(exe).ok()?;
+        let modified = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        let stamp = format!(
+            "pirsite highlight cache {STORE_FORMAT} {} {} {}\n",
+            env!("CARGO_PKG_VERSION"),
+            meta.len(),
+            modified.as_nanos()
+        );
+        let folder = root.join(CACHE_DIR);
+        let blocks = std::fs::read(folder.join(STORE_FILE))
+            .ok()
+            .and_then(|bytes| read_blocks(&bytes, &stamp))
+            .unwrap_or_default();
+        let read = blocks.len();
+        if let Ok(mut s) = stored().write() {
+            s.extend(blocks);
+        }
+        Some(Store {
+            folder,
+            stamp,
+            read,
+        })
+    }
+
+    /// Blocks read from the file.
+    pub fn blocks_read(&self) -> usize {
+        self.read
+    }
+
+    /// Writes the blocks this process used back, when they differ from the ones read: some
+    /// were highlighted afresh, or some read were not used (the file keeps only what the last
+    /// build showed). Returns whether the file was written.
+    pub fn save(self) -> bool {
+        let unused = stored().read().map(|s| s.len()).unwrap_or(0);
+        if FRESH.load(Ordering::Relaxed) == 0 && unused == 0 {
+            return false;
+        }
+        let Ok(blocks) = cache().read() else {
+            return false;
+        };
+        self.write(&blocks).is_ok()
+    }
+
+    /// Writes `blocks` (ordered by key, so the same blocks make the same file) to a temporary
+    /// file renamed over the cache file.
+    fn write(&self, blocks: &HashMap<u128, Arc<str>>) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.folder)?;
+        for (name, text) in [
+            (
+                ".gitignore",
+                "# Written by pirsite: a cache, safe to delete.\n*\n",
+            ),
+            (
+                "CACHEDIR.TAG",
+                "Signature: 8a477f597d28d172789f06886806bc55\n\
+                 # This folder is a cache written by pirsite, safe to delete.\n",
+            ),
+        ] {
+            let path = self.folder.join(name);
+            if !path.exists() {
+                std::fs::write(path, text)?;
+            }
+        }
+        let mut keys: Vec<&u128> = blocks.keys().collect();
+        keys.sort_unstable();
+        let file = tempfile::NamedTempFile::new_in(&self.folder)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+        out.write_all(self.stamp.as_bytes())?;
+        for key in keys {
+            let html = &blocks[key];
+            let Ok(len) = u32::try_from(html.len()) else {
+                continue;
+            };
+            out.write_all(&key.to_le_bytes())?;
+            out.write_all(&len.to_le_bytes())?;
+            out.write_all(html.as_bytes())?;
+        }
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.persist(self.folder.join(STORE_FILE))?;
+        Ok(())
+    }
+}
+
+/// The blocks of a cache file written with `stamp`; `None` when it was written by another
+/// executable or does not read back exactly.
+fn read_blocks(bytes: &[u8], stamp: &str) -> Option<HashMap<u128, Arc<str>>> {
+    let mut rest = bytes.strip_prefix(stamp.as_bytes())?;
+    let mut blocks = HashMap::new();
+    while !rest.is_empty() {
+        let key = u128::from_le_bytes(rest.get(..16)?.try_into().ok()?);
+        let len = u32::from_le_bytes(rest.get(16..20)?.try_into().ok()?) as usize;
+        let html = std::str::from_utf8(rest.get(20..20 + len)?).ok()?;
+        blocks.insert(key, Arc::from(html));
+        rest = &rest[20 + len..];
+    }
+    Some(blocks)
 }
 
 fn highlight(code: &str, lang: &str) -> String {
@@ -161,6 +324,42 @@ mod tests {
         let html = code_block("SELECT 1;\n", "sql");
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(html.starts_with("<pre class=\"hl\"><code class=\"language-sql\">"));
+    }
+
+    #[test]
+    fn stored_blocks_read_back_only_from_a_whole_file_with_the_same_stamp() {
+        let mut bytes = b"stamp\n".to_vec();
+        for (key, html) in [(7u128, "<pre>a</pre>"), (u128::MAX, "")] {
+            bytes.extend_from_slice(&key.to_le_bytes());
+            bytes.extend_from_slice(&(html.len() as u32).to_le_bytes());
+            bytes.extend_from_slice(html.as_bytes());
+        }
+        let blocks = read_blocks(&bytes, "stamp\n").unwrap();
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(&*blocks[&7], "<pre>a</pre>");
+        assert_eq!(&*blocks[&u128::MAX], "");
+        assert!(read_blocks(&bytes, "other\n").is_none());
+        for cut in 1..=20 {
+            assert!(read_blocks(&bytes[..bytes.len() - cut], "stamp\n").is_none() || cut == 20);
+        }
+        // Cutting the whole last block leaves a shorter file that is still whole.
+        assert_eq!(
+            read_blocks(&bytes[..bytes.len() - 20], "stamp\n")
+                .unwrap()
+                .len(),
+            1
+        );
+        let mut bad = bytes.clone();
+        bad[6 + 20] = 0xff;
+        assert!(read_blocks(&bad, "stamp\n").is_none(), "not UTF-8");
+    }
+
+    #[test]
+    fn blocks_differing_in_language_or_text_have_different_keys() {
+        assert_ne!(block_key("a", "sql"), block_key("a", "yaml"));
+        assert_ne!(block_key("a", "sql"), block_key("b", "sql"));
+        assert_ne!(block_key("ab", ""), block_key("a", "b"));
+        assert_eq!(block_key("a", "sql"), block_key("a", "sql"));
     }
 
     #[test]
