@@ -7,6 +7,8 @@
 # for both tools, seed 1), then measures with hyperfine (median of --runs runs, wall time) and
 # GNU time (peak resident memory, median of the same number of runs):
 #   pirsite build into a new folder, the previous one moved aside (nothing deleted);
+#   the same with nothing kept from earlier builds: the highlight cache (.pirsite-cache/)
+#   moved aside too, as in a fresh checkout;
 #   pirsite build over the previous output (the steady state: the spare is rewritten);
 #   pirsite build into a new folder right after deleting the previous one and its spare;
 #   pirsite check; hugo the same three ways; and the floor: reading every Markdown file and
@@ -108,6 +110,8 @@ for n in $sizes; do
   hout="$work/hugo-out-$n"; hover="$work/hugo-over-$n"; floor="$work/floor-$n"
   hf new-$n --prepare "$(aside "$fresh" "$fspare")" \
     "$pirsite build --root $p --today $today --output $fresh"
+  hf cold-$n --prepare "$(aside "$fresh" "$fspare" "$p/.pirsite-cache")" \
+    "$pirsite build --root $p --today $today --output $fresh"
   hf hugo-$n --prepare "$(aside "$hout")" "hugo --source $h --destination $hout --quiet"
   hf floor-$n --prepare "$(aside "$floor")" \
     "sh -c 'find $p/content -name \"*.md\" -exec cat {} + >/dev/null && cp -r $out $floor'"
@@ -128,6 +132,7 @@ for n in $sizes; do
   hf new-del-$n --prepare "rm -rf $fresh $fspare" "$build_new"
   hf hugo-del-$n --prepare "rm -rf $hout" "$hugo_new"
   mem[new-$n]=$(median_kb sh -c "rm -rf $fresh $fspare && exec $build_new")
+  mem[cold-$n]=$(median_kb sh -c "rm -rf $fresh $fspare $p/.pirsite-cache && exec $build_new")
   mem[over-$n]=$(median_kb $pirsite build --root $p --today $today --output $out)
   mem[check-$n]=$(median_kb $pirsite check --root $p --today $today)
   mem[hugo-$n]=$(median_kb sh -c "rm -rf $hout && exec $hugo_new")
@@ -143,6 +148,7 @@ done
 for n in $sizes; do
   p="$work/pirsite-$n"; out="$work/out-$n"
   t_new=$(median_s new-$n); t_over=$(median_s over-$n); t_del=$(median_s new-del-$n)
+  t_cold=$(median_s cold-$n)
   t_check=$(median_s check-$n); t_hugo=$(median_s hugo-$n); t_hover=$(median_s hugo-over-$n)
   t_hdel=$(median_s hugo-del-$n)
   new_s[$n]=$t_new; over_s[$n]=$t_over
@@ -152,6 +158,7 @@ for n in $sizes; do
   echo "| command | median wall time (s) | peak memory (MB) | Hugo / pirsite |"
   echo "| --- | ---: | ---: | ---: |"
   echo "| pirsite build, new folder | $t_new | $(( ${mem[new-$n]} / 1024 )) | $(ratio "$t_hugo" "$t_new") |"
+  echo "| pirsite build, new folder, nothing kept (fresh checkout) | $t_cold | $(( ${mem[cold-$n]} / 1024 )) | $(ratio "$t_hugo" "$t_cold") |"
   echo "| pirsite build, over its previous output | $t_over | $(( ${mem[over-$n]} / 1024 )) | $(ratio "$t_hover" "$t_over") |"
   echo "| pirsite build, new folder right after deleting the previous one | $t_del | | $(ratio "$t_hdel" "$t_del") |"
   echo "| pirsite check | $t_check | $(( ${mem[check-$n]} / 1024 )) | |"
@@ -161,6 +168,7 @@ for n in $sizes; do
   echo "| floor: read Markdown + copy output into a new folder | $(median_s floor-$n) | | |"
   echo
   echo "check / build: $(ratio "$t_check" "$t_new" 2) (new folder)," \
+    "$(ratio "$t_check" "$t_cold" 2) (fresh checkout)," \
     "$(ratio "$t_check" "$t_over" 2) (over the previous output);" \
     "serve edit latency: median ${serve_line[$n]}${serve_same[$n]:+, served site ${serve_same[$n]}}"
 done
