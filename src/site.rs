@@ -1053,11 +1053,14 @@ pub fn build_with(
     if let Some(store) = store {
         let mut t = Stages::start();
         let read = store.blocks_read();
-        let saved = store.save();
-        t.mark(&format!(
-            "highlight cache: {read} blocks read, {}",
-            if saved { "written" } else { "unchanged" }
-        ));
+        // The cache only saves time: a folder that cannot be written costs the next build
+        // its highlighting, nothing else.
+        let saved = match store.save() {
+            Ok(true) => "written".to_string(),
+            Ok(false) => "unchanged".to_string(),
+            Err(e) => format!("not written ({e})"),
+        };
+        t.mark(&format!("highlight cache: {read} blocks read, {saved}"));
     }
     Ok(Built {
         pages,

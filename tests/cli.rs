@@ -564,6 +564,16 @@ fn highlighted_blocks_are_kept_between_builds_and_rewritten_only_when_they_chang
     build();
     assert_eq!(tree(&site.path("public")), after_damage);
     assert_eq!(std::fs::read(&cache).unwrap(), bytes);
+
+    // A cache that cannot be written costs time, nothing else.
+    std::fs::remove_dir_all(site.path(".pirsite-cache")).unwrap();
+    site.write(".pirsite-cache", "in the way");
+    build();
+    assert_eq!(tree(&site.path("public")), after_damage);
+    assert_eq!(
+        std::fs::read_to_string(site.path(".pirsite-cache")).unwrap(),
+        "in the way"
+    );
 }
 
 #[test]

@@ -141,15 +141,15 @@ impl Store {
     /// Writes the blocks this process used back, when they differ from the ones read: some
     /// were highlighted afresh, or some read were not used (the file keeps only what the last
     /// build showed). Returns whether the file was written.
-    pub fn save(self) -> bool {
+    pub fn save(self) -> std::io::Result<bool> {
         let unused = stored().read().map(|s| s.len()).unwrap_or(0);
         if FRESH.load(Ordering::Relaxed) == 0 && unused == 0 {
-            return false;
+            return Ok(false);
         }
-        let Ok(blocks) = cache().read() else {
-            return false;
-        };
-        self.write(&blocks).is_ok()
+        let blocks = cache()
+            .read()
+            .map_err(|_| std::io::Error::other("poisoned"))?;
+        self.write(&blocks).map(|()| true)
     }
 
     /// Writes `blocks` (ordered by key, so the same blocks make the same file) to a temporary
