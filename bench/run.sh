@@ -14,7 +14,9 @@
 #   pirsite check; hugo the same three ways; and the floor: reading every Markdown file and
 #   copying the output tree into a new folder.
 # Runs that delete nothing come first, a minute after the setup's deletions: ext4 without a
-# journal is slow to create files where many were just deleted (docs/performance.md).
+# journal is slow to create files where many were just deleted (docs/performance.md). Each of
+# them starts with `sync`, so no run, of either tool, shares the CPU with the kernel writing
+# out the files of the runs before it.
 # Then the edit latency of `pirsite serve` (examples/serve_latency.rs: median of --edits edits
 # from the write to the updated page, and a check that the served site equals a fresh build).
 # Prints one Markdown table per size and the ratios the targets are stated in. Needs: cargo,
@@ -80,11 +82,12 @@ trash="$work/trash"
 mkdir -p "$trash"
 hf() { hyperfine --style none --runs "$runs" --export-json "$work/$1.json" "${@:2}" >/dev/null 2>&1; }
 # aside PATH...: a --prepare command that moves PATHs into a new folder of $trash (nothing is
-# deleted, so the file system has no freshly freed slots when the next run creates its files).
+# deleted, so the file system has no freshly freed slots when the next run creates its files),
+# then syncs.
 aside() {
   local moves=""
   for path in "$@"; do moves="$moves && { [ ! -e $path ] || mv $path \$t/; }"; done
-  echo "t=\$(mktemp -d -p $trash)$moves"
+  echo "t=\$(mktemp -d -p $trash)$moves && sync"
 }
 
 # Setup: archives and the outputs the "over its previous output" runs start from.
@@ -115,9 +118,9 @@ for n in $sizes; do
   hf hugo-$n --prepare "$(aside "$hout")" "hugo --source $h --destination $hout --quiet"
   hf floor-$n --prepare "$(aside "$floor")" \
     "sh -c 'find $p/content -name \"*.md\" -exec cat {} + >/dev/null && cp -r $out $floor'"
-  hf over-$n --warmup 1 "$pirsite build --root $p --today $today --output $out"
-  hf hugo-over-$n --warmup 1 "hugo --source $h --destination $hover --quiet"
-  hf check-$n "$pirsite check --root $p --today $today"
+  hf over-$n --warmup 1 --prepare sync "$pirsite build --root $p --today $today --output $out"
+  hf hugo-over-$n --warmup 1 --prepare sync "hugo --source $h --destination $hover --quiet"
+  hf check-$n --prepare sync "$pirsite check --root $p --today $today"
 done
 
 # Phase 2: new folders right after the previous one was deleted (the slow case of this disk),
