@@ -20,8 +20,7 @@ use syntect::util::LinesWithEndings;
 pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 fn syntaxes() -> &'static SyntaxSet {
-    static SET: OnceLock<SyntaxSet> = OnceLock::new();
-    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+    super::syntaxes::set()
 }
 
 /// Blocks by [`block_key`].

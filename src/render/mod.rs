@@ -12,6 +12,7 @@ pub mod fingerprint;
 pub mod highlight;
 pub mod markdown;
 mod pages;
+mod syntaxes;
 pub mod theme;
 mod values;
 
