@@ -13,15 +13,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 use syntect::html::{ClassStyle, line_tokens_to_classed_spans};
-use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxReference};
 use syntect::util::LinesWithEndings;
 
 /// Class prefix of highlighted tokens.
 pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
-
-fn syntaxes() -> &'static SyntaxSet {
-    super::syntaxes::set()
-}
 
 /// Blocks by [`block_key`].
 type Blocks = RwLock<HashMap<u128, Arc<str>>>;
@@ -219,7 +215,7 @@ fn highlight(code: &str, lang: &str) -> String {
     if lang.is_empty() || matches!(lang, "text" | "plain" | "txt") {
         return plain();
     }
-    let set = syntaxes();
+    let set = super::syntaxes::set();
     let alias = match lang {
         "sh" | "shell" | "console" => "bash",
         "yml" => "yaml",
@@ -292,7 +288,7 @@ fn highlight_line(
     }
     let mut next_state = state.clone();
     let mut next_stack = stack.clone();
-    let ops = next_state.parse_line(line, syntaxes()).ok()?;
+    let ops = next_state.parse_line(line, super::syntaxes::set()).ok()?;
     let (html, delta) =
         line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut next_stack).ok()?;
     let done = Arc::new(Line {
