@@ -157,16 +157,7 @@ mod tests {
             trailing: space   \nempty:\nanchor: &a {x: 1}\nref: *a\ntagged: !!str 5\nblock: |\n  text: here\n  \
             # no comment\nfolded: >-\n  more: text\ndate: 2024-03-14 19:21:00\ncolon at end:\nkey:   # c\n  \
             child: 1\n%YAML 1.2\n---\n...\n";
-        let bundled = SyntaxSet::load_defaults_newlines();
-        let ours = set();
-        let a = bundled.find_syntax_by_token("yaml").unwrap();
-        let b = ours.find_syntax_by_token("yaml").unwrap();
-        let (mut sa, mut sb) = (ParseState::new(a), ParseState::new(b));
-        for line in LinesWithEndings::from(text) {
-            let oa = sa.parse_line(line, &bundled).unwrap();
-            let ob = sb.parse_line(line, ours).unwrap();
-            assert_eq!(oa, ob, "{line:?}");
-        }
+        parses_as_bundled("yaml", text);
     }
 
     #[test]
@@ -197,18 +188,24 @@ mod tests {
                 "func main() {\n\tx := map[string]int{\"a\": 1} // c\n}\n",
             ),
         ];
-        let bundled = SyntaxSet::load_defaults_newlines();
         for (lang, text) in samples {
-            let a = bundled.find_syntax_by_token(lang).unwrap();
-            let b = set().find_syntax_by_token(lang).unwrap();
-            let (mut sa, mut sb) = (ParseState::new(a), ParseState::new(b));
-            for line in LinesWithEndings::from(text) {
-                assert_eq!(
-                    sa.parse_line(line, &bundled).unwrap(),
-                    sb.parse_line(line, set()).unwrap(),
-                    "{lang}: {line:?}"
-                );
-            }
+            parses_as_bundled(lang, text);
+        }
+    }
+
+    /// Asserts that every line of `text` in `lang` gives the same scope operations with the
+    /// embedded set as with syntect's bundled one.
+    fn parses_as_bundled(lang: &str, text: &str) {
+        let bundled = SyntaxSet::load_defaults_newlines();
+        let a = bundled.find_syntax_by_token(lang).unwrap();
+        let b = set().find_syntax_by_token(lang).unwrap();
+        let (mut sa, mut sb) = (ParseState::new(a), ParseState::new(b));
+        for line in LinesWithEndings::from(text) {
+            assert_eq!(
+                sa.parse_line(line, &bundled).unwrap(),
+                sb.parse_line(line, set()).unwrap(),
+                "{lang}: {line:?}"
+            );
         }
     }
 }
