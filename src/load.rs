@@ -10,6 +10,7 @@ use crate::frontmatter::{self, FrontMatter, Spanned};
 use crate::text::LineIndex;
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
 use regex::Regex;
+use std::cell::RefCell;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -207,6 +208,8 @@ pub fn rel_path(base: &Path, path: &Path) -> String {
 pub struct Section {
     /// Heading text as written.
     pub title: String,
+    /// The title's [`section_key`]: sections are found and compared by it.
+    pub key: String,
     /// Line of the heading in the file.
     pub line: usize,
     /// Byte range of the section's content in the body, after the heading line.
@@ -339,7 +342,8 @@ pub struct Report {
 impl Report {
     /// The section titled `name` (compared by [`section_key`]), first occurrence.
     pub fn section(&self, name: &str) -> Option<&Section> {
-        self.sections.iter().find(|s| same_section(&s.title, name))
+        let key = section_key(name);
+        self.sections.iter().find(|s| s.key == key)
     }
 
     /// File line of byte `offset` in the body.
@@ -373,6 +377,30 @@ pub fn parse_report(
     folder: &str,
     id_finder: &Regex,
 ) -> Result<Report, Diagnostic> {
+    parse_hashed(bytes, content_hash(bytes), rel, folder, id_finder)
+}
+
+/// A hash of a file's bytes, to tell whether a file changed: equal for equal bytes, and
+/// different for different bytes but with a chance of 2^-64. Not stable across versions or
+/// runs of pirsite: it is never written anywhere. ahash runs through a report several times
+/// faster than the standard library's SipHash, whose resistance to chosen keys a file's own
+/// fingerprint does not need.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    static STATE: OnceLock<ahash::RandomState> = OnceLock::new();
+    STATE
+        .get_or_init(|| ahash::RandomState::with_seeds(1, 2, 3, 4))
+        .hash_one(bytes)
+}
+
+/// [`parse_report`] of bytes whose [`content_hash`] is `hash`, for a caller that has it
+/// already (the file is not hashed twice).
+pub fn parse_hashed(
+    bytes: &[u8],
+    hash: u64,
+    rel: &str,
+    folder: &str,
+    id_finder: &Regex,
+) -> Result<Report, Diagnostic> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
         let (line, col) = LineIndex::new(valid).char_line_col(valid, valid.len());
@@ -400,7 +428,7 @@ pub fn parse_report(
     let source_hash = {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        (bytes, rel, folder).hash(&mut h);
+        (hash, rel, folder).hash(&mut h);
         h.finish()
     };
     let body = body.to_string();
@@ -582,6 +610,7 @@ fn structure(r: &mut Report, id_finder: &Regex) {
         let content_start = h.end.min(end);
         r.sections.push(Section {
             title: h.text.trim().to_string(),
+            key: section_key(&h.text),
             line: r.file_line(h.start),
             content: content_start..end,
         });
@@ -591,7 +620,7 @@ fn structure(r: &mut Report, id_finder: &Regex) {
     let action_sections: Vec<Range<usize>> = r
         .sections
         .iter()
-        .filter(|s| same_section(&s.title, "action items"))
+        .filter(|s| s.key == "action items")
         .map(|s| s.content.clone())
         .collect();
     let mut blocks: Vec<Range<usize>> = Vec::new();
@@ -662,10 +691,19 @@ fn heading_level(l: HeadingLevel) -> usize {
 /// a trailing colon and a trailing parenthetical ignored (`## Action items:` is
 /// `## Action Items`, `## Timeline (all times UTC)` is `## Timeline`).
 pub fn section_key(title: &str) -> String {
-    key_words(title)
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    let mut key = String::with_capacity(title.len());
+    for word in key_words(title) {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(word);
+    }
+    if key.is_ascii() {
+        key.make_ascii_lowercase();
+        key
+    } else {
+        key.to_lowercase()
+    }
 }
 
 /// The words of a title that its [`section_key`] is made of, as written.
@@ -678,22 +716,6 @@ fn key_words(title: &str) -> std::str::SplitWhitespace<'_> {
         t = t[..open].trim_end().trim_end_matches(':');
     }
     t.split_whitespace()
-}
-
-/// `section_key(a) == section_key(b)`, without building the keys of ASCII titles: their
-/// words, compared in ASCII lowercase.
-pub fn same_section(a: &str, b: &str) -> bool {
-    if !(a.is_ascii() && b.is_ascii()) {
-        return section_key(a) == section_key(b);
-    }
-    let (mut x, mut y) = (key_words(a), key_words(b));
-    loop {
-        match (x.next(), y.next()) {
-            (None, None) => return true,
-            (Some(p), Some(q)) if p.eq_ignore_ascii_case(q) => {}
-            _ => return false,
-        }
-    }
 }
 
 /// `Some(title)` when heading text is `Action Item: <title>` (case-insensitive).
@@ -793,16 +815,26 @@ fn is_thematic_break(line: &str) -> bool {
 }
 
 fn parse_fields(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec<ActionField> {
-    let mut fields: Vec<ActionField> = Vec::new();
+    thread_local! {
+        static SCRATCH: RefCell<Vec<ActionField>> = const { RefCell::new(Vec::new()) };
+    }
+    exact_from(&SCRATCH, |fields| read_fields(r, range, code, fields))
+}
+
+fn read_fields(
+    r: &Report,
+    range: Range<usize>,
+    code: &[Range<usize>],
+    fields: &mut Vec<ActionField>,
+) {
     // After a thematic break, text up to the next field belongs to no field.
     let mut open = true;
     for (at, line) in lines_in(&r.body, range, code) {
         if let Some(m) = field_match(line) {
-            let (line_no, _) = r.file_line_col(at);
             fields.push(ActionField {
                 name: m.name.trim().to_string(),
                 value: line[m.value..].trim().to_string(),
-                line: line_no,
+                line: r.file_line(at),
                 col: crate::text::char_col(line, m.value),
                 name_col: crate::text::char_col(line, m.open),
             });
@@ -816,7 +848,7 @@ fn parse_fields(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec<A
             last.value.push_str(line);
         }
     }
-    for f in &mut fields {
+    for f in fields {
         // Values of one line were trimmed when read; those grown by continuation lines are
         // trimmed, and stored without room to spare, here.
         let value = f.value.trim();
@@ -824,18 +856,25 @@ fn parse_fields(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec<A
             f.value = value.to_string();
         }
     }
-    exact(fields)
 }
 
-/// `list` in an allocation of its length: lists read from a report are kept as long as the
-/// report, and a list grown by pushing has up to half its room unused.
-fn exact<T>(mut list: Vec<T>) -> Vec<T> {
-    if list.capacity() == list.len() {
-        return list;
-    }
-    let mut exact = Vec::with_capacity(list.len());
-    exact.append(&mut list);
-    exact
+/// The list `fill` pushes onto, in an allocation of its length. Lists read from a report are
+/// kept as long as the report, and a list grown by pushing has up to half its room unused;
+/// so `fill` pushes onto `scratch`, this thread's list that keeps its room from one report to
+/// the next, and what it pushed is moved out in one allocation.
+fn exact_from<T>(
+    scratch: &'static std::thread::LocalKey<RefCell<Vec<T>>>,
+    fill: impl FnOnce(&mut Vec<T>),
+) -> Vec<T> {
+    scratch.with(|cell| {
+        let mut list = cell.take();
+        list.clear();
+        fill(&mut list);
+        let mut exact = Vec::with_capacity(list.len());
+        exact.append(&mut list);
+        cell.replace(list);
+        exact
+    })
 }
 
 /// A timeline entry: `HH:MM` or `YYYY-MM-DD HH:MM` at the start of a line, list item or
@@ -930,12 +969,23 @@ fn plain_timeline_entry(line: &str) -> Option<TimelineMatch> {
 }
 
 fn parse_timeline(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec<TimelineEntry> {
-    let mut out = Vec::new();
+    thread_local! {
+        static SCRATCH: RefCell<Vec<TimelineEntry>> = const { RefCell::new(Vec::new()) };
+    }
+    exact_from(&SCRATCH, |out| read_timeline(r, range, code, out))
+}
+
+fn read_timeline(
+    r: &Report,
+    range: Range<usize>,
+    code: &[Range<usize>],
+    out: &mut Vec<TimelineEntry>,
+) {
     for (at, line) in lines_in(&r.body, range, code) {
         let Some(m) = timeline_match(line) else {
             continue;
         };
-        let (line_no, _) = r.file_line_col(at);
+        let line_no = r.file_line(at);
         let col = crate::text::char_col(line, m.date.as_ref().unwrap_or(&m.time).start);
         out.push(TimelineEntry {
             date: m.date.map(|d| line[d].to_string()),
@@ -949,7 +999,6 @@ fn parse_timeline(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec
             col,
         });
     }
-    exact(out)
 }
 
 /// `time` in 24-hour form when written with `a`/`p` (AM/PM) and an hour from 1 to 12; as
@@ -1277,7 +1326,7 @@ mod tests {
     }
 
     #[test]
-    fn section_keys_compare_without_being_built() {
+    fn section_keys_are_the_words_joined_and_lowercased() {
         let titles = [
             "Timeline",
             "timeline:",
@@ -1298,13 +1347,8 @@ mod tests {
             "timeline x",
         ];
         for t in titles {
-            for n in titles {
-                assert_eq!(
-                    same_section(t, n),
-                    section_key(t) == section_key(n),
-                    "{t:?} {n:?}"
-                );
-            }
+            let plain = key_words(t).collect::<Vec<_>>().join(" ").to_lowercase();
+            assert_eq!(section_key(t), plain, "{t:?}");
         }
     }
 

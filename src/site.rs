@@ -16,7 +16,6 @@ use crate::write::{self, Staging, WriteError};
 use chrono::{NaiveDate, TimeZone};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -215,12 +214,6 @@ fn read_fresh(path: &Path) -> (u64, Option<SystemTime>, std::io::Result<Vec<u8>>
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     let read = file.read_to_end(&mut bytes).map(|_| bytes);
     (len, modified, read)
-}
-
-fn content_hash(bytes: &[u8]) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
 }
 
 impl Site {
@@ -426,7 +419,7 @@ impl Site {
                         }));
                     }
                 };
-                let hash = content_hash(&bytes);
+                let hash = load::content_hash(&bytes);
                 if cached.is_some_and(|c| c.hash == hash) {
                     return Outcome::Touched(len, modified);
                 }
@@ -437,7 +430,7 @@ impl Site {
                     folder
                 };
                 let report =
-                    load::parse_report(&bytes, rel, &folder, &config.id_finder).map(Arc::new);
+                    load::parse_hashed(&bytes, hash, rel, &folder, &config.id_finder).map(Arc::new);
                 let id_guess = report.is_err().then(|| load::guess_id(&bytes)).flatten();
                 let (incident, ds) = match &report {
                     Ok(r) => validate::report(r, config),

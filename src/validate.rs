@@ -557,11 +557,13 @@ fn check_sections(r: &Report, config: &Config, severity: &str, ds: &mut Vec<Diag
         }
     }
     for (i, s) in r.sections.iter().enumerate() {
-        let same = |other: &str| crate::load::same_section(other, &s.title);
-        let Some(first) = r.sections[..i].iter().find(|f| same(&f.title)) else {
+        let Some(first) = r.sections[..i].iter().find(|f| f.key == s.key) else {
             continue;
         };
-        let required = policy.required_sections.iter().any(|x| same(x));
+        let required = policy
+            .required_sections
+            .iter()
+            .any(|x| crate::load::section_key(x) == s.key);
         let msg = format!(
             "section `## {}` appears twice (first at line {})",
             s.title, first.line

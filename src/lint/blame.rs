@@ -33,13 +33,15 @@ pub struct People {
 }
 
 /// Verdicts of [`blame`] by sentence, for one set of blame words; sharded so threads judging
-/// reports in parallel rarely wait for each other.
+/// reports in parallel rarely wait for each other. A sentence is hashed once per lookup: the
+/// hash picks the shard and finds the entry in it.
 struct Verdicts {
     extra: OnceLock<Vec<String>>,
-    shards: Vec<std::sync::Mutex<VerdictMap>>,
+    shards: Vec<std::sync::Mutex<VerdictTable>>,
 }
 
-type VerdictMap = std::collections::HashMap<Box<str>, Option<String>, crate::text::FastBuild>;
+/// Sentence hash, sentence, verdict.
+type VerdictTable = hashbrown::HashTable<(u64, Box<str>, Option<String>)>;
 
 impl Default for Verdicts {
     fn default() -> Self {
@@ -57,9 +59,10 @@ impl std::fmt::Debug for Verdicts {
 }
 
 impl Verdicts {
-    fn shard(&self, sentence: &str) -> std::sync::MutexGuard<'_, VerdictMap> {
-        use std::hash::BuildHasher;
-        let n = crate::text::FastBuild::default().hash_one(sentence) as usize % self.shards.len();
+    /// The shard of a sentence with hash `hash`, locked. It is chosen by bits the table does
+    /// not use to place entries (the low bits pick the bucket, the top seven tag it).
+    fn shard(&self, hash: u64) -> std::sync::MutexGuard<'_, VerdictTable> {
+        let n = (hash >> 32) as usize % self.shards.len();
         self.shards[n].lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -1109,12 +1112,16 @@ pub fn blame(sentence: &str, people: &People, extra: &[String]) -> Option<String
     if memo.extra.get_or_init(|| extra.to_vec()) != extra {
         return judge(sentence, people, extra);
     }
-    if let Some(verdict) = memo.shard(sentence).get(sentence) {
+    use std::hash::BuildHasher;
+    let hash = crate::text::FastBuild::default().hash_one(sentence);
+    let same = |e: &(u64, Box<str>, Option<String>)| e.0 == hash && *e.1 == *sentence;
+    if let Some((_, _, verdict)) = memo.shard(hash).find(hash, same) {
         return verdict.clone();
     }
     let verdict = judge(sentence, people, extra);
-    memo.shard(sentence)
-        .insert(sentence.into(), verdict.clone());
+    memo.shard(hash)
+        .entry(hash, same, |e| e.0)
+        .or_insert_with(|| (hash, sentence.into(), verdict.clone()));
     verdict
 }
 
