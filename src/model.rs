@@ -127,6 +127,17 @@ pub enum ActionStatus {
 impl ActionStatus {
     /// Parses the four statuses (case-insensitive; `Wont Do` and the typographic apostrophe too).
     pub fn parse(s: &str) -> Option<Self> {
+        // The statuses as nearly every report writes them, without building the normal form.
+        let t = s.trim();
+        for (name, status) in [
+            ("open", ActionStatus::Open),
+            ("done", ActionStatus::Done),
+            ("in progress", ActionStatus::InProgress),
+        ] {
+            if t.eq_ignore_ascii_case(name) {
+                return Some(status);
+            }
+        }
         let norm: String = s
             .trim()
             .to_ascii_lowercase()

@@ -720,22 +720,16 @@ fn check_action(
                 .with_hint("write `### Action Item: <what changes>`"),
         );
     }
-    // Keyed by the field names of the format, a fixed list: the fast hasher suits it.
-    let mut fields: HashMap<&'static str, &ActionField, crate::text::FastBuild> =
-        HashMap::default();
-    let all: Vec<&'static str> = REQUIRED_FIELDS
-        .iter()
-        .chain(OPTIONAL_FIELDS)
-        .copied()
-        .collect();
+    let mut fields = KnownFields::default();
     for f in &a.fields {
-        let Some(known) = all.iter().find(|k| k.eq_ignore_ascii_case(&f.name)) else {
+        let Some(known) = field_names().find(|k| k.eq_ignore_ascii_case(&f.name)) else {
             let mut d = Diagnostic::warning(
                 path,
                 f.line,
                 f.name_col,
                 format!("unknown action-item field `{}`", f.name),
             );
+            let all: Vec<&str> = field_names().collect();
             if let Some(k) = closest(&f.name, &all) {
                 d = d.with_hint(format!("did you mean `{k}`?"));
             }
@@ -940,6 +934,44 @@ fn check_action(
         tracks: tracks?,
         line: a.line,
     })
+}
+
+/// Every field name of the action-item format, required ones first.
+fn field_names() -> impl Iterator<Item = &'static str> {
+    REQUIRED_FIELDS.iter().chain(OPTIONAL_FIELDS).copied()
+}
+
+const FIELD_COUNT: usize = REQUIRED_FIELDS.len() + OPTIONAL_FIELDS.len();
+
+/// The fields of one action item by the format's name for them, each at most once: a slot
+/// per name, in the order of [`field_names`]. Looking a handful of constant names up here
+/// costs less than building a map for every action item.
+#[derive(Default)]
+struct KnownFields<'a>([Option<&'a ActionField>; FIELD_COUNT]);
+
+impl<'a> KnownFields<'a> {
+    /// The slot of `name`, one of [`field_names`].
+    fn slot(name: &str) -> usize {
+        field_names()
+            .position(|k| k == name)
+            .expect("a field name of the format")
+    }
+
+    fn get(&self, name: &str) -> Option<&&'a ActionField> {
+        self.0[Self::slot(name)].as_ref()
+    }
+
+    fn insert(&mut self, name: &str, field: &'a ActionField) {
+        self.0[Self::slot(name)] = Some(field);
+    }
+}
+
+impl<'a> std::ops::Index<&str> for KnownFields<'a> {
+    type Output = &'a ActionField;
+
+    fn index(&self, name: &str) -> &Self::Output {
+        self.get(name).expect("a field the action item gives")
+    }
 }
 
 /// The URL of a Ticket value: as written, or inside `<…>`, or the target of `[text](url)`.
