@@ -191,9 +191,13 @@ impl std::hash::Hasher for FastHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut last = [0u8; 8];
-            last[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(last));
+            // The last bytes as a little-endian word padded with zeros, assembled in
+            // registers: copying them into an array calls `memcpy` for every word hashed.
+            let last = rest
+                .iter()
+                .enumerate()
+                .fold(0u64, |w, (i, &b)| w | u64::from(b) << (8 * i));
+            self.add(last);
         }
     }
 

@@ -149,6 +149,16 @@ pub struct Token {
 impl Token {
     /// The token of a word as written (`w` is not empty).
     fn word(w: &str) -> Token {
+        if w.is_ascii() {
+            let b = w.as_bytes();
+            return Token {
+                titlecase: b.first().is_some_and(u8::is_ascii_uppercase)
+                    && b.get(1).is_none_or(u8::is_ascii_lowercase),
+                inner_caps: b.iter().skip(1).any(u8::is_ascii_uppercase),
+                word: Word::lowercase(w),
+                punct: false,
+            };
+        }
         let mut cs = w.chars();
         let first = cs.next().unwrap_or(' ');
         let second = cs.next();
@@ -499,6 +509,8 @@ struct Block {
     text: String,
     /// Where each piece starts: (offset in `text`, offset in the Markdown).
     starts: Vec<(usize, usize)>,
+    /// The sentences of `text` as byte ranges, kept for the next block's room.
+    spans: Vec<(usize, usize)>,
 }
 
 impl Block {
@@ -524,7 +536,8 @@ impl Block {
             off + (pos - at)
         };
         let skip = leading_clock_time(text);
-        for (start, end) in split_sentences(text, skip) {
+        split_sentences(text, skip, &mut self.spans);
+        for &(start, end) in &self.spans {
             let s = text[start..end].trim();
             if s.chars().any(char::is_alphabetic) {
                 let lead = text[start..end].len() - text[start..end].trim_start().len();
@@ -542,8 +555,8 @@ impl Block {
 /// Byte ranges of the sentences of `text` from `from`: a sentence ends at `.`, `!` or `?`
 /// followed by a space and an uppercase letter, a digit or a quote (so `v2.4.1` and `e.g. a`
 /// do not end one), or at `;`.
-fn split_sentences(text: &str, from: usize) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+fn split_sentences(text: &str, from: usize, out: &mut Vec<(usize, usize)>) {
+    out.clear();
     let mut start = from;
     let bytes = text.as_bytes();
     let mut i = from;
@@ -580,7 +593,6 @@ fn split_sentences(text: &str, from: usize) -> Vec<(usize, usize)> {
     if start < text.len() {
         out.push((start, text.len()));
     }
-    out
 }
 
 #[cfg(test)]
