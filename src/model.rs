@@ -248,8 +248,8 @@ impl Action {
 pub struct TimelinePoint {
     /// Local date and time in the site's zone.
     pub at: NaiveDateTime,
-    /// Text after the time.
-    pub text: String,
+    /// Index of the entry in the report's `timeline`, which holds its text and line.
+    pub entry: usize,
 }
 
 /// A validated incident report.

@@ -290,10 +290,11 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
     let started = times[0].or_else(|| timeline.first().map(|t| t.at));
     let resolved = times[3].or_else(|| timeline.last().map(|t| t.at));
     let detected = times[1]
-        .or_else(|| find_entry(&timeline, &["alert", "detect", "paged", "page ", "report"]));
+        .or_else(|| find_entry(&timeline, &r.timeline, &["alert", "detect", "paged", "page ", "report"]));
     let mitigated = times[2].or_else(|| {
         find_entry(
             &timeline,
+            &r.timeline,
             &[
                 "mitigat",
                 "rollback complete",
@@ -373,12 +374,18 @@ fn elapsed_minutes(from: NaiveDateTime, to: NaiveDateTime, config: &Config) -> i
     (utc(to) - utc(from)).num_minutes()
 }
 
-fn find_entry(timeline: &[TimelinePoint], words: &[&str]) -> Option<NaiveDateTime> {
+/// The time of the first entry after the first whose text holds one of `words` (lowercase
+/// ASCII), in any case.
+fn find_entry(
+    timeline: &[TimelinePoint],
+    entries: &[TimelineEntry],
+    words: &[&str],
+) -> Option<NaiveDateTime> {
     timeline
         .iter()
         .skip(1)
         .find(|t| {
-            let text = t.text.to_ascii_lowercase();
+            let text = entries[t.entry].text.to_ascii_lowercase();
             words.iter().any(|w| text.contains(w))
         })
         .map(|t| t.at)
@@ -627,7 +634,7 @@ fn check_timeline(
     // Without a valid `date` (already an error) the entries are still checked for order,
     // from a stand-in day, so every problem shows in one run.
     let mut day = date.or(NaiveDate::from_ymd_opt(2000, 1, 1));
-    for e in entries {
+    for (entry, e) in entries.iter().enumerate() {
         let Some(time) = parse_clock(&e.time) else {
             ds.push(
                 Diagnostic::error(
@@ -693,10 +700,7 @@ fn check_timeline(
             );
             continue;
         }
-        out.push(TimelinePoint {
-            at,
-            text: e.text.clone(),
-        });
+        out.push(TimelinePoint { at, entry });
     }
     out
 }
