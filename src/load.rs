@@ -10,6 +10,7 @@ use crate::frontmatter::{self, FrontMatter, Spanned};
 use crate::text::LineIndex;
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
 use regex::Regex;
+use compact_str::CompactString;
 use std::cell::RefCell;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -207,9 +208,9 @@ pub fn rel_path(base: &Path, path: &Path) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
     /// Heading text as written.
-    pub title: String,
+    pub title: CompactString,
     /// The title's [`section_key`]: sections are found and compared by it.
-    pub key: String,
+    pub key: CompactString,
     /// Line of the heading in the file.
     pub line: usize,
     /// Byte range of the section's content in the body, after the heading line.
@@ -220,11 +221,11 @@ pub struct Section {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimelineEntry {
     /// `YYYY-MM-DD` when the entry carries its date.
-    pub date: Option<String>,
+    pub date: Option<CompactString>,
     /// `HH:MM` as written (in 24-hour form when written with AM or PM).
-    pub time: String,
+    pub time: CompactString,
     /// The text after the time.
-    pub text: String,
+    pub text: CompactString,
     /// Line in the file.
     pub line: usize,
     /// Column of the time.
@@ -235,9 +236,9 @@ pub struct TimelineEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionField {
     /// Field name as written, e.g. `Definition of Done`.
-    pub name: String,
+    pub name: CompactString,
     /// Value, continuation lines joined with `\n`, trimmed.
-    pub value: String,
+    pub value: CompactString,
     /// Line of the field in the file.
     pub line: usize,
     /// Column of the value.
@@ -284,7 +285,7 @@ pub struct LooseField {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
     /// The id.
-    pub id: String,
+    pub id: CompactString,
     /// Line in the file.
     pub line: usize,
     /// Column in the file.
@@ -568,7 +569,7 @@ fn structure(r: &mut Report, id_finder: &Regex) {
                             }
                             None => range.start,
                         };
-                        mentions.push((m.as_str().to_string(), off));
+                        mentions.push((CompactString::from(m.as_str()), off));
                     }
                 }
             }
@@ -609,7 +610,7 @@ fn structure(r: &mut Report, id_finder: &Regex) {
         let end = tops.get(i + 1).map(|n| n.start).unwrap_or(body.len());
         let content_start = h.end.min(end);
         r.sections.push(Section {
-            title: h.text.trim().to_string(),
+            title: h.text.trim().into(),
             key: section_key(&h.text),
             line: r.file_line(h.start),
             content: content_start..end,
@@ -690,8 +691,8 @@ fn heading_level(l: HeadingLevel) -> usize {
 /// The form in which section titles are compared: case-insensitive, inner whitespace collapsed,
 /// a trailing colon and a trailing parenthetical ignored (`## Action items:` is
 /// `## Action Items`, `## Timeline (all times UTC)` is `## Timeline`).
-pub fn section_key(title: &str) -> String {
-    let mut key = String::with_capacity(title.len());
+pub fn section_key(title: &str) -> CompactString {
+    let mut key = CompactString::with_capacity(title.len());
     for word in key_words(title) {
         if !key.is_empty() {
             key.push(' ');
@@ -832,8 +833,8 @@ fn read_fields(
     for (at, line) in lines_in(&r.body, range, code) {
         if let Some(m) = field_match(line) {
             fields.push(ActionField {
-                name: m.name.trim().to_string(),
-                value: line[m.value..].trim().to_string(),
+                name: m.name.trim().into(),
+                value: line[m.value..].trim().into(),
                 line: r.file_line(at),
                 col: crate::text::char_col(line, m.value),
                 name_col: crate::text::char_col(line, m.open),
@@ -849,11 +850,10 @@ fn read_fields(
         }
     }
     for f in fields {
-        // Values of one line were trimmed when read; those grown by continuation lines are
-        // trimmed, and stored without room to spare, here.
-        let value = f.value.trim();
-        if value.len() != f.value.len() || f.value.capacity() != f.value.len() {
-            f.value = value.to_string();
+        // Values of one line were trimmed when read; those grown by continuation lines (the
+        // only ones holding a `\n`) are trimmed, and stored without room to spare, here.
+        if f.value.contains('\n') {
+            f.value = f.value.trim().into();
         }
     }
 }
@@ -988,13 +988,13 @@ fn read_timeline(
         let line_no = r.file_line(at);
         let col = crate::text::char_col(line, m.date.as_ref().unwrap_or(&m.time).start);
         out.push(TimelineEntry {
-            date: m.date.map(|d| line[d].to_string()),
+            date: m.date.map(|d| line[d].into()),
             time: twenty_four_hour(&line[m.time], m.meridiem.map(|p| &line[p])),
             text: line[m.end..]
                 .trim()
                 .trim_end_matches('|')
                 .trim()
-                .to_string(),
+                .into(),
             line: line_no,
             col,
         });
@@ -1003,9 +1003,9 @@ fn read_timeline(
 
 /// `time` in 24-hour form when written with `a`/`p` (AM/PM) and an hour from 1 to 12; as
 /// written otherwise.
-fn twenty_four_hour(time: &str, meridiem: Option<&str>) -> String {
+fn twenty_four_hour(time: &str, meridiem: Option<&str>) -> CompactString {
     let (Some(m), Some((h, rest))) = (meridiem, time.split_once(':')) else {
-        return time.to_string();
+        return time.into();
     };
     match h.parse::<u32>() {
         Ok(h @ 1..=12) => {
@@ -1015,9 +1015,9 @@ fn twenty_four_hour(time: &str, meridiem: Option<&str>) -> String {
                 (true, 12) => 12,
                 (true, h) => h + 12,
             };
-            format!("{h:02}:{rest}")
+            compact_str::format_compact!("{h:02}:{rest}")
         }
-        _ => time.to_string(),
+        _ => time.into(),
     }
 }
 

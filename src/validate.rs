@@ -308,7 +308,7 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
         (Some(s), Some(t)) if t >= s => Some(elapsed_minutes(s, t, config)),
         _ => None,
     };
-    let mut references: BTreeSet<String> = r.mentions.iter().map(|m| m.id.clone()).collect();
+    let mut references: BTreeSet<String> = r.mentions.iter().map(|m| m.id.to_string()).collect();
     references.extend(fm.related.iter().map(|s| s.value.trim().to_string()));
     let actions: Vec<Action> = actions.into_iter().flatten().collect();
     references.extend(actions.iter().map(|a| a.tracks.clone()));

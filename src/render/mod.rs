@@ -528,7 +528,7 @@ impl<'a> Renderer<'a> {
             };
             anchors.insert(anchor.clone());
             sections.push(SectionCx {
-                title: s.title.clone(),
+                title: s.title.to_string(),
                 anchor,
                 html: markdown::render(text, &mcx, &mut anchors),
             });
