@@ -12,6 +12,7 @@
 
 use crate::diagnostics::Diagnostic;
 use serde_yaml::Value;
+use std::borrow::Cow;
 
 /// A value with the 1-based line and column where it is written in the report.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -102,11 +103,7 @@ pub fn parse(path: &str, text: &str, first_line: usize) -> Result<FrontMatter, D
     let locate = Locator::new(text, first_line);
     let mut fm = FrontMatter::default();
     let mut errors = Vec::new();
-    for (k, v) in map {
-        let key = match &k {
-            Value::String(s) => s.clone(),
-            other => scalar_text(other).unwrap_or_default(),
-        };
+    for (key, v) in map {
         let at = locate.key_index(&key);
         let (kline, kcol) = locate.key(at);
         let here = |value: String| Spanned {
@@ -114,8 +111,8 @@ pub fn parse(path: &str, text: &str, first_line: usize) -> Result<FrontMatter, D
             line: kline,
             col: kcol,
         };
-        let scalar = |v: &Value| -> Result<Spanned<String>, Diagnostic> {
-            match scalar_text(v) {
+        let scalar = |v: Value| -> Result<Spanned<String>, Diagnostic> {
+            match scalar_owned(v) {
                 Some(s) => {
                     let (line, col) = locate.value(at, &s);
                     Ok(Spanned {
@@ -132,13 +129,13 @@ pub fn parse(path: &str, text: &str, first_line: usize) -> Result<FrontMatter, D
                 )),
             }
         };
-        let list = |v: &Value| -> Result<Vec<Spanned<String>>, Diagnostic> {
+        let list = |v: Value| -> Result<Vec<Spanned<String>>, Diagnostic> {
             match v {
                 Value::Null => Ok(Vec::new()),
                 Value::Sequence(items) => items
-                    .iter()
+                    .into_iter()
                     .map(|item| {
-                        scalar_text(item)
+                        scalar_owned(item)
                             .map(|s| {
                                 let (line, col) = locate.value(at, &s);
                                 Spanned {
@@ -157,7 +154,7 @@ pub fn parse(path: &str, text: &str, first_line: usize) -> Result<FrontMatter, D
                             })
                     })
                     .collect(),
-                other => scalar_text(other)
+                other => scalar_owned(other)
                     .map(|s| {
                         let (line, col) = locate.value(at, &s);
                         vec![Spanned {
@@ -177,25 +174,25 @@ pub fn parse(path: &str, text: &str, first_line: usize) -> Result<FrontMatter, D
             }
         };
         let result: Result<(), Diagnostic> = (|| {
-            match key.as_str() {
-                "id" => fm.id = Some(scalar(&v)?),
-                "title" => fm.title = Some(scalar(&v)?),
-                "severity" => fm.severity = Some(scalar(&v)?),
-                "date" => fm.date = Some(scalar(&v)?),
-                "status" => fm.status = Some(scalar(&v)?),
-                "started" => fm.started = Some(scalar(&v)?),
-                "detected" => fm.detected = Some(scalar(&v)?),
-                "mitigated" => fm.mitigated = Some(scalar(&v)?),
-                "resolved" => fm.resolved = Some(scalar(&v)?),
-                "impact" => fm.impact = Some(scalar(&v)?),
-                "on_call" => fm.on_call = Some(scalar(&v)?),
-                "review_date" => fm.review_date = Some(scalar(&v)?),
-                "published" => fm.published = Some(scalar(&v)?),
-                "services" => fm.services = list(&v)?,
-                "tags" => fm.tags = list(&v)?,
-                "related" => fm.related = list(&v)?,
+            match key.as_ref() {
+                "id" => fm.id = Some(scalar(v)?),
+                "title" => fm.title = Some(scalar(v)?),
+                "severity" => fm.severity = Some(scalar(v)?),
+                "date" => fm.date = Some(scalar(v)?),
+                "status" => fm.status = Some(scalar(v)?),
+                "started" => fm.started = Some(scalar(v)?),
+                "detected" => fm.detected = Some(scalar(v)?),
+                "mitigated" => fm.mitigated = Some(scalar(v)?),
+                "resolved" => fm.resolved = Some(scalar(v)?),
+                "impact" => fm.impact = Some(scalar(v)?),
+                "on_call" => fm.on_call = Some(scalar(v)?),
+                "review_date" => fm.review_date = Some(scalar(v)?),
+                "published" => fm.published = Some(scalar(v)?),
+                "services" => fm.services = list(v)?,
+                "tags" => fm.tags = list(v)?,
+                "related" => fm.related = list(v)?,
                 "extra" => fm.extra = serde_json::to_value(&v).unwrap_or(serde_json::Value::Null),
-                _ => fm.unknown.push(here(key.clone())),
+                _ => fm.unknown.push(here(key.to_string())),
             }
             Ok(())
         })();
@@ -219,16 +216,19 @@ pub fn parse(path: &str, text: &str, first_line: usize) -> Result<FrontMatter, D
     Ok(fm)
 }
 
+/// The entries of a front matter in order: each key as text (a key YAML reads as a number
+/// or a boolean as written) and its value.
+type Entries<'a> = Vec<(Cow<'a, str>, Value)>;
+
 /// The entries of the front matter as the YAML parser reads them.
-fn yaml_entries(
-    path: &str,
-    text: &str,
-    first_line: usize,
-) -> Result<Vec<(Value, Value)>, Diagnostic> {
+fn yaml_entries(path: &str, text: &str, first_line: usize) -> Result<Entries<'static>, Diagnostic> {
     let value: Value =
         serde_yaml::from_str(text).map_err(|e| yaml_error(path, text, first_line, &e))?;
     match value {
-        Value::Mapping(m) => Ok(m.into_iter().collect()),
+        Value::Mapping(m) => Ok(m
+            .into_iter()
+            .map(|(k, v)| (Cow::Owned(scalar_owned(k).unwrap_or_default()), v))
+            .collect()),
         Value::Null => Ok(Vec::new()),
         _ => Err(Diagnostic::error(
             path,
@@ -254,11 +254,11 @@ fn yaml_entries(
 /// result); a repeated key, a blank or commented line, a number, `true` or `null`, block
 /// lists, quotes of any other kind, carriage returns and every other form of YAML go to the
 /// parser.
-fn plain_entries(text: &str) -> Option<Vec<(Value, Value)>> {
+fn plain_entries(text: &str) -> Option<Entries<'_>> {
     if text.contains('\r') {
         return None;
     }
-    let mut entries: Vec<(Value, Value)> = Vec::with_capacity(KNOWN_KEYS.len());
+    let mut entries: Entries<'_> = Vec::with_capacity(KNOWN_KEYS.len());
     for line in text.lines() {
         let (key, rest) = line.split_once(':')?;
         let rest = rest.strip_prefix(' ')?.trim_start_matches(' ');
@@ -287,7 +287,7 @@ fn plain_entries(text: &str) -> Option<Vec<(Value, Value)>> {
         } else {
             return None;
         };
-        entries.push((Value::String(key.to_string()), value));
+        entries.push((Cow::Borrowed(key), value));
     }
     Some(entries)
 }
@@ -363,6 +363,15 @@ fn yaml_error(path: &str, text: &str, first_line: usize, e: &serde_yaml::Error) 
         col.max(1),
         format!("front matter is not valid YAML: {problem}"),
     )
+}
+
+/// [`scalar_text`] of a value the caller gives up: a string is moved, not copied.
+fn scalar_owned(v: Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s),
+        Value::Tagged(t) => scalar_owned(t.value),
+        other => scalar_text(&other),
+    }
 }
 
 /// The text of a scalar: strings as they are, numbers and booleans as written; `None` for
@@ -517,7 +526,7 @@ mod tests {
     }
 
     /// The entries YAML reads from `text`, or its error.
-    fn yaml(text: &str) -> Result<Vec<(Value, Value)>, String> {
+    fn yaml(text: &str) -> Result<Entries<'static>, String> {
         yaml_entries("a.md", text, 2).map_err(|d| d.message)
     }
 

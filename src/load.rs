@@ -8,9 +8,9 @@
 use crate::diagnostics::Diagnostic;
 use crate::frontmatter::{self, FrontMatter, Spanned};
 use crate::text::LineIndex;
+use compact_str::CompactString;
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
 use regex::Regex;
-use compact_str::CompactString;
 use std::cell::RefCell;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -990,11 +990,7 @@ fn read_timeline(
         out.push(TimelineEntry {
             date: m.date.map(|d| line[d].into()),
             time: twenty_four_hour(&line[m.time], m.meridiem.map(|p| &line[p])),
-            text: line[m.end..]
-                .trim()
-                .trim_end_matches('|')
-                .trim()
-                .into(),
+            text: line[m.end..].trim().trim_end_matches('|').trim().into(),
             line: line_no,
             col,
         });

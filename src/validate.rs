@@ -289,8 +289,13 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
     };
     let started = times[0].or_else(|| timeline.first().map(|t| t.at));
     let resolved = times[3].or_else(|| timeline.last().map(|t| t.at));
-    let detected = times[1]
-        .or_else(|| find_entry(&timeline, &r.timeline, &["alert", "detect", "paged", "page ", "report"]));
+    let detected = times[1].or_else(|| {
+        find_entry(
+            &timeline,
+            &r.timeline,
+            &["alert", "detect", "paged", "page ", "report"],
+        )
+    });
     let mitigated = times[2].or_else(|| {
         find_entry(
             &timeline,
