@@ -475,7 +475,7 @@ fn find_from(line: &str, from: usize, value: &str) -> Option<usize> {
     let needle = value.as_bytes();
     rest.as_bytes()
         .windows(needle.len())
-        .position(|w| w == needle)
+        .position(|w| w[0] == needle[0] && w == needle)
         .map(|p| from + p)
 }
 
