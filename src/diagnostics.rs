@@ -7,6 +7,7 @@
 //! workflow annotations, and a JSON array.
 
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// How bad a finding is.
@@ -42,12 +43,12 @@ pub struct Diagnostic {
     pub level: Level,
     /// Stable rule id for lints (`vague-action`, ...); `None` for format rules.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
+    pub rule: Option<Cow<'static, str>>,
     /// What is wrong, in one line.
     pub message: String,
     /// How to fix it, when there is something useful to say.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
+    pub hint: Option<Cow<'static, str>>,
 }
 
 impl Diagnostic {
@@ -82,14 +83,15 @@ impl Diagnostic {
         }
     }
 
-    /// Adds a hint.
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    /// Adds a hint. A hint written once in the code (`&'static str`) is kept without a copy: the lints give
+    /// the same hint with every finding of a rule.
+    pub fn with_hint(mut self, hint: impl Into<Cow<'static, str>>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
     /// Names the lint rule that produced this finding.
-    pub fn with_rule(mut self, rule: impl Into<String>) -> Self {
+    pub fn with_rule(mut self, rule: impl Into<Cow<'static, str>>) -> Self {
         self.rule = Some(rule.into());
         self
     }

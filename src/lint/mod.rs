@@ -160,7 +160,14 @@ impl<'a> Findings<'a> {
     }
 
     /// Records a finding of `rule` at `line:col`, unless the rule is off.
-    pub fn push(&mut self, rule: &str, line: usize, col: usize, message: String, hint: &str) {
+    pub fn push(
+        &mut self,
+        rule: &'static str,
+        line: usize,
+        col: usize,
+        message: String,
+        hint: &'static str,
+    ) {
         let Some(level) = level(self.config, rule) else {
             return;
         };
