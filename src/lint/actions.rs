@@ -16,6 +16,7 @@
 //! - a vague phrase ("going forward", "best practices", "make sure") is vague without a
 //!   threshold or a number.
 
+use super::blame::People;
 use super::text::{Token, tokenize};
 use super::{DUE_BEFORE_INCIDENT, DUE_TOO_FAR, Facts, Findings, OWNER_PLACEHOLDER, VAGUE_ACTION};
 use crate::config::Config;
@@ -770,13 +771,34 @@ fn field<'r>(block: &'r ActionBlock, name: &str) -> Option<&'r ActionField> {
 
 /// Runs the rules that read only the text of action items (`vague-action`,
 /// `owner-placeholder`) on every action block of a report, valid or not.
-pub fn check_text(r: &Report, config: &Config, f: &mut Findings<'_>) {
+/// [`vague_item`], judged once per distinct item while the archive is linted with `people`.
+fn vague_remembered(
+    people: &People,
+    title: &str,
+    description: &str,
+    dod: &str,
+    extra: &[String],
+) -> Option<String> {
+    // The lengths of the first two parts tell where each part ends.
+    let item = format!(
+        "{}:{}:{title}{description}{dod}",
+        title.len(),
+        description.len()
+    );
+    super::blame::vague_memo(people)
+        .verdict(&item, extra, || vague_item(title, description, dod, extra))
+}
+
+/// Action items are judged once per distinct item ([`vague_item`] depends on nothing else
+/// but the site's vague words), with the verdicts kept with `people`.
+pub fn check_text(r: &Report, people: &People, config: &Config, f: &mut Findings<'_>) {
     let lint = &config.lint;
     for block in &r.actions {
         let value = |name: &str| field(block, name).map(|x| x.value.as_str()).unwrap_or("");
         let title = block.title.as_str();
         if f.on(VAGUE_ACTION)
-            && let Some(why) = vague_item(
+            && let Some(why) = vague_remembered(
+                people,
                 title,
                 value("Description"),
                 value("Definition of Done"),

@@ -16,6 +16,7 @@
 //! who is the object of the sentence ("the alert did not page Tom") or who fixed something
 //! ("Diego rolled back the faulty release").
 
+use super::memo::Memo;
 use super::text::{Token, tokenize};
 use regex::Regex;
 use std::collections::HashSet;
@@ -23,48 +24,21 @@ use std::sync::OnceLock;
 
 /// Names of the people of the archive (lowercase name parts: first names and surnames).
 ///
-/// It also remembers the verdict of every sentence [`blame`] judged against it: a verdict
-/// depends only on the sentence, these names and the site's blame words, and archives repeat
-/// sentences (timeline entries like "Rollback started"), so each is judged once.
+/// It also carries what the lints remember while linting the archive with these names: the
+/// verdict of every sentence [`blame`] judged (a verdict depends only on the sentence, these
+/// names and the site's blame words) and of every action item
+/// [`vague_item`](super::actions::vague_item) judged.
 #[derive(Debug, Default, Clone)]
 pub struct People {
     names: HashSet<String>,
-    verdicts: std::sync::Arc<Verdicts>,
+    memo: std::sync::Arc<Memos>,
 }
 
-/// Verdicts of [`blame`] by sentence, for one set of blame words; sharded so threads judging
-/// reports in parallel rarely wait for each other. A sentence is hashed once per lookup: the
-/// hash picks the shard and finds the entry in it.
-struct Verdicts {
-    extra: OnceLock<Vec<String>>,
-    shards: Vec<std::sync::Mutex<VerdictTable>>,
-}
-
-/// Sentence hash, sentence, verdict.
-type VerdictTable = hashbrown::HashTable<(u64, Box<str>, Option<String>)>;
-
-impl Default for Verdicts {
-    fn default() -> Self {
-        Verdicts {
-            extra: OnceLock::new(),
-            shards: (0..16).map(|_| Default::default()).collect(),
-        }
-    }
-}
-
-impl std::fmt::Debug for Verdicts {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Verdicts")
-    }
-}
-
-impl Verdicts {
-    /// The shard of a sentence with hash `hash`, locked. It is chosen by bits the table does
-    /// not use to place entries (the low bits pick the bucket, the top seven tag it).
-    fn shard(&self, hash: u64) -> std::sync::MutexGuard<'_, VerdictTable> {
-        let n = (hash >> 32) as usize % self.shards.len();
-        self.shards[n].lock().unwrap_or_else(|e| e.into_inner())
-    }
+/// The lints' verdicts for one set of names.
+#[derive(Debug, Default)]
+struct Memos {
+    blame: Memo<Option<String>>,
+    vague: Memo<Option<String>>,
 }
 
 impl People {
@@ -76,7 +50,7 @@ impl People {
     /// Adds a person's name as written in an owner or on-call field ("Sarah Chen"). Values
     /// that name a group or nobody ("Platform Team", "TBD") add nothing.
     pub fn add(&mut self, name: &str) {
-        self.verdicts = Default::default();
+        self.memo = Default::default();
         let toks = tokenize(name);
         if toks.is_empty()
             || toks
@@ -1108,21 +1082,15 @@ fn absolute_re() -> &'static Regex {
 /// Why `sentence` puts a failure on a person, if it does: the words that show it. `extra` are
 /// the site's own blame words (`blame_words` in `[lint]`), matched like the built-in list.
 pub fn blame(sentence: &str, people: &People, extra: &[String]) -> Option<String> {
-    let memo = &people.verdicts;
-    if memo.extra.get_or_init(|| extra.to_vec()) != extra {
-        return judge(sentence, people, extra);
-    }
-    use std::hash::BuildHasher;
-    let hash = crate::text::FastBuild::default().hash_one(sentence);
-    let same = |e: &(u64, Box<str>, Option<String>)| e.0 == hash && *e.1 == *sentence;
-    if let Some((_, _, verdict)) = memo.shard(hash).find(hash, same) {
-        return verdict.clone();
-    }
-    let verdict = judge(sentence, people, extra);
-    memo.shard(hash)
-        .entry(hash, same, |e| e.0)
-        .or_insert_with(|| (hash, sentence.into(), verdict.clone()));
-    verdict
+    people
+        .memo
+        .blame
+        .verdict(sentence, extra, || judge(sentence, people, extra))
+}
+
+/// The memo of [`vague_item`](super::actions::vague_item) verdicts kept with these people.
+pub(super) fn vague_memo(people: &People) -> &Memo<Option<String>> {
+    &people.memo.vague
 }
 
 /// [`blame`], without remembering.

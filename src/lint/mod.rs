@@ -28,6 +28,7 @@ macro_rules! word_in {
 pub mod actions;
 pub mod blame;
 pub mod deadlines;
+pub mod memo;
 pub mod text;
 
 use crate::config::{Config, RuleLevel};
@@ -320,7 +321,7 @@ fn text_rules(
     config: &Config,
     f: &mut Findings<'_>,
 ) {
-    actions::check_text(r, config, f);
+    actions::check_text(r, people, config, f);
     if f.on(BLAME_LANGUAGE) {
         check_blame(r, people, config, f);
     }
