@@ -410,15 +410,20 @@ fn parsed_sentences(markdown: &str) -> Vec<Sentence> {
     out
 }
 
-/// [`sentences`] of Markdown that is nothing but paragraphs of plain text and lists of
-/// one-line items, found without the Markdown parser (most summaries, timelines,
-/// descriptions and definitions of done are such text, and the lints read thousands of
-/// them); `None` for any other Markdown. Plain text here is ASCII with none of the characters
-/// that start Markdown syntax (`` \`*_[]!<>&|~#= ``), no tab, no control character and no
-/// space at the end of a line; a paragraph line starts with a letter; an item is a marker
-/// (`-`, `*`, `+`, `1.` or `1)`), one space and such text, separated from a paragraph by an
-/// empty line. Markdown reads it as paragraphs split at empty lines, lines joined by a space,
-/// and items each on its own (the tests hold the two to the same result).
+/// [`sentences`] of Markdown that is nothing but paragraphs of plain text, lists of one-line
+/// items and fenced code blocks, found without the Markdown parser (most summaries,
+/// timelines, descriptions and definitions of done are such text, and the lints read
+/// thousands of them); `None` for any other Markdown. Plain text here is ASCII with none of
+/// the characters that start Markdown syntax (`` \`*_[]!<>&|#= ``; `~` only strikes through
+/// with an option the lints do not set), no tab, no control character and no space at the
+/// end of a line; a paragraph line starts with a letter; an item is a marker (`-`, `*`, `+`,
+/// `1.` or `1)`), one space and such text, separated from a paragraph by an empty line. A
+/// code block opens with three or more backticks at the start of a line after an empty line
+/// (an info string without backticks may follow) and closes at a line of at least as many
+/// backticks, nothing else but trailing spaces; a line inside that starts with backticks
+/// otherwise, or a block never closed, is left to the parser. Markdown reads it all as
+/// paragraphs split at empty lines, lines joined by a space, items each on its own, and code
+/// skipped (the tests hold the two to the same result).
 fn plain_sentences(markdown: &str) -> Option<Vec<Sentence>> {
     /// What a line of plain Markdown is.
     #[derive(Clone, Copy, PartialEq)]
@@ -438,7 +443,7 @@ fn plain_sentences(markdown: &str) -> Option<Vec<Sentence>> {
             table[b as usize] = true;
             b += 1;
         }
-        let special = b"\\`*_[]!<>&|~#=";
+        let special = b"\\`*_[]!<>&|#=";
         let mut i = 0;
         while i < special.len() {
             table[special[i] as usize] = false;
@@ -478,7 +483,31 @@ fn plain_sentences(markdown: &str) -> Option<Vec<Sentence>> {
     let mut block = Block::default();
     let mut at = 0;
     let mut previous = Line::Empty;
+    // The backticks of the fence of the code block the line is in, if any.
+    let mut fence = 0;
+    let backticks = |line: &str| line.bytes().take_while(|&b| b == b'`').count();
     for line in markdown.split('\n') {
+        if fence > 0 {
+            let n = backticks(line);
+            if n >= fence && line[n..].bytes().all(|b| b == b' ') {
+                fence = 0;
+                previous = Line::Empty;
+            } else if line.trim_start_matches([' ', '\t']).starts_with('`') {
+                return None;
+            }
+            at += line.len() + 1;
+            continue;
+        }
+        if line.starts_with("```") {
+            let n = backticks(line);
+            if previous != Line::Empty || line[n..].contains('`') {
+                return None;
+            }
+            block.flush(&mut out);
+            fence = n;
+            at += line.len() + 1;
+            continue;
+        }
         let this = kind(line)?;
         match (previous, this) {
             // A line right after an item continues it, and an item right after a paragraph
@@ -498,6 +527,9 @@ fn plain_sentences(markdown: &str) -> Option<Vec<Sentence>> {
         }
         previous = this;
         at += line.len() + 1;
+    }
+    if fence > 0 {
+        return None;
     }
     block.flush(&mut out);
     Some(out)
@@ -796,6 +828,10 @@ mod tests {
             "- Trailing ",
             "  - indented",
             "-  two spaces",
+            "~865 failed requests ~ in all",
+            "```",
+            "```bash",
+            "echo `hi`",
         ];
         let mut plain = 0;
         for a in lines {
@@ -817,6 +853,44 @@ mod tests {
             }
         }
         assert!(plain > 100, "{plain} read without the parser");
+    }
+
+    #[test]
+    fn plain_code_blocks_are_skipped_as_markdown_skips_them() {
+        let lines = [
+            "",
+            "Text here. More",
+            "- Item",
+            "1. One",
+            "```",
+            "```sh",
+            "````",
+            "``` ",
+            "```a`b",
+            "code line",
+            "  ```",
+            "`x`",
+            "\t```",
+        ];
+        let mut plain = 0;
+        let mut fenced = 0;
+        for a in lines {
+            for b in lines {
+                for c in lines {
+                    for d in lines {
+                        for end in ["", "\n"] {
+                            let md = format!("{a}\n{b}\n{c}\n{d}{end}");
+                            if let Some(fast) = plain_sentences(&md) {
+                                plain += 1;
+                                fenced += usize::from(md.contains("```"));
+                                assert_eq!(fast, parsed_sentences(&md), "{md:?}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(fenced > 100, "{fenced} code blocks read without the parser ({plain} texts)");
     }
 
     #[test]
