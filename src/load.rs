@@ -343,6 +343,9 @@ pub struct Report {
 impl Report {
     /// The section titled `name` (compared by [`section_key`]), first occurrence.
     pub fn section(&self, name: &str) -> Option<&Section> {
+        if is_key_form(name) {
+            return self.sections.iter().find(|s| s.key.eq_ignore_ascii_case(name));
+        }
         let key = section_key(name);
         self.sections.iter().find(|s| s.key == key)
     }
@@ -705,6 +708,17 @@ pub fn section_key(title: &str) -> CompactString {
     } else {
         key.to_lowercase()
     }
+}
+
+/// True when `name` is its own [`section_key`] but for ASCII case ("Contributing Factors",
+/// as the code and site.toml name sections): ASCII words, each followed by one space but
+/// the last, and no `:` or `)` at the end. Such a name is compared with keys as it is.
+fn is_key_form(name: &str) -> bool {
+    name.is_ascii()
+        && name
+            .split(' ')
+            .all(|w| !w.is_empty() && !w.contains(char::is_whitespace))
+        && !name.ends_with([':', ')'])
 }
 
 /// The words of a title that its [`section_key`] is made of, as written.
@@ -1341,10 +1355,26 @@ mod tests {
             "σ timeline",
             "Timeline\u{a0}x",
             "timeline x",
+            "Timeline x",
+            "Time\tline",
+            "Timeline\u{b}x",
+            "Timeline)",
+            "Contributing Factors",
         ];
         for t in titles {
             let plain = key_words(t).collect::<Vec<_>>().join(" ").to_lowercase();
             assert_eq!(section_key(t), plain, "{t:?}");
+            // A name of the key's form finds the sections its key finds.
+            if is_key_form(t) {
+                for other in titles {
+                    let key = section_key(other);
+                    assert_eq!(
+                        key.eq_ignore_ascii_case(t),
+                        key == section_key(t),
+                        "{t:?} {other:?}"
+                    );
+                }
+            }
         }
     }
 
