@@ -818,12 +818,17 @@ fn field_match(line: &str) -> Option<FieldMatch<'_>> {
 
 /// A thematic break (`---`, `***`, `___`), which authors put between action items.
 fn is_thematic_break(line: &str) -> bool {
-    let t = line.trim();
-    let mut chars = t.chars().filter(|c| !c.is_whitespace());
+    let mut chars = line.chars().filter(|c| !c.is_whitespace());
     match chars.next() {
         Some(c @ ('-' | '*' | '_')) => {
-            let rest: Vec<char> = chars.collect();
-            rest.len() >= 2 && rest.iter().all(|&x| x == c)
+            let mut more = 0;
+            for x in chars {
+                if x != c {
+                    return false;
+                }
+                more += 1;
+            }
+            more >= 2
         }
         _ => false,
     }
@@ -1333,6 +1338,34 @@ mod tests {
         assert_eq!(section_key("  What  Went well : "), "what went well");
         assert_eq!(section_key("Timeline (all times UTC):"), "timeline");
         assert_eq!(section_key("(Draft)"), "(draft)");
+    }
+
+    #[test]
+    fn thematic_breaks_are_three_of_one_mark() {
+        // The first form, which collected the marks after the first into a list.
+        let by_list = |line: &str| {
+            let mut chars = line.trim().chars().filter(|c| !c.is_whitespace());
+            match chars.next() {
+                Some(c @ ('-' | '*' | '_')) => {
+                    let rest: Vec<char> = chars.collect();
+                    rest.len() >= 2 && rest.iter().all(|&x| x == c)
+                }
+                _ => false,
+            }
+        };
+        let pieces = ["", " ", "-", "*", "_", "a", "\t", "\u{a0}", "é"];
+        let mut lines = vec![String::new()];
+        for _ in 0..4 {
+            lines = lines
+                .iter()
+                .flat_map(|l| pieces.iter().map(move |p| format!("{l}{p}")))
+                .collect();
+        }
+        for line in &lines {
+            assert_eq!(is_thematic_break(line), by_list(line), "{line:?}");
+        }
+        assert!(is_thematic_break(" - - -"));
+        assert!(!is_thematic_break("--"));
     }
 
     #[test]
