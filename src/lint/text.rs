@@ -362,6 +362,23 @@ fn leading_clock_time(text: &str) -> usize {
     if !timed {
         return 0;
     }
+    // `HH:MM text`, the form nearly every timeline entry is written in: each optional part
+    // of the pattern after the time is absent when the text starts with a letter or digit
+    // other than the `U` of `UTC` or `Z`.
+    let b = text.as_bytes();
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    if digit(0)
+        && digit(1)
+        && b.get(2) == Some(&b':')
+        && digit(3)
+        && digit(4)
+        && b.get(5) == Some(&b' ')
+        && b
+            .get(6)
+            .is_some_and(|&c| c.is_ascii_alphanumeric() && c != b'U' && c != b'Z')
+    {
+        return 6;
+    }
     leading_time().find(text).map_or(0, |m| m.end())
 }
 
@@ -750,6 +767,16 @@ mod tests {
             ":",
             "1:",
             "²14:23",
+            "01:04 Traffic rises",
+            "01:04 UTC Traffic",
+            "01:04 Zulu",
+            "01:04 utc x",
+            "01:04 9 pods",
+            "01:04 - x",
+            "01:04  x",
+            "01:04:05 x",
+            "01:04 é",
+            "1:04 x",
         ] {
             let want = leading_time().find(text).map_or(0, |m| m.end());
             assert_eq!(leading_clock_time(text), want, "{text:?}");
