@@ -83,8 +83,8 @@ impl Diagnostic {
         }
     }
 
-    /// Adds a hint. A hint written once in the code (`&'static str`) is kept without a copy: the lints give
-    /// the same hint with every finding of a rule.
+    /// Adds a hint. A hint written once in the code (`&'static str`) is kept without a copy:
+    /// the lints give the same hint with every finding of a rule.
     pub fn with_hint(mut self, hint: impl Into<Cow<'static, str>>) -> Self {
         self.hint = Some(hint.into());
         self

@@ -384,11 +384,11 @@ pub fn parse_report(
     parse_hashed(bytes, content_hash(bytes), rel, folder, id_finder)
 }
 
-/// A hash of a file's bytes, to tell whether a file changed: equal for equal bytes, and
-/// different for different bytes but with a chance of 2^-64. Not stable across versions or
-/// runs of pirsite: it is never written anywhere. ahash runs through a report several times
-/// faster than the standard library's SipHash, whose resistance to chosen keys a file's own
-/// fingerprint does not need.
+/// A hash of a file's bytes, to tell whether a file changed: equal for equal bytes, and for
+/// different bytes equal only by a chance of about 2^-64. Not stable across versions of
+/// pirsite or of ahash, so it is never written anywhere. ahash runs through a report several
+/// times faster than the standard library's SipHash, whose resistance to chosen keys a
+/// file's own fingerprint does not need.
 pub fn content_hash(bytes: &[u8]) -> u64 {
     static STATE: OnceLock<ahash::RandomState> = OnceLock::new();
     STATE

@@ -769,8 +769,6 @@ fn field<'r>(block: &'r ActionBlock, name: &str) -> Option<&'r ActionField> {
         .find(|x| x.name.eq_ignore_ascii_case(name))
 }
 
-/// Runs the rules that read only the text of action items (`vague-action`,
-/// `owner-placeholder`) on every action block of a report, valid or not.
 /// [`vague_item`], judged once per distinct item while the archive is linted with `people`.
 fn vague_remembered(
     people: &People,
@@ -789,8 +787,10 @@ fn vague_remembered(
         .verdict(&item, extra, || vague_item(title, description, dod, extra))
 }
 
-/// Action items are judged once per distinct item ([`vague_item`] depends on nothing else
-/// but the site's vague words), with the verdicts kept with `people`.
+/// Runs the rules that read only the text of action items (`vague-action`,
+/// `owner-placeholder`) on every action block of a report, valid or not. Action items are
+/// judged once per distinct item ([`vague_item`] depends on nothing else but the site's
+/// vague words), with the verdicts kept with `people`.
 pub fn check_text(r: &Report, people: &People, config: &Config, f: &mut Findings<'_>) {
     let lint = &config.lint;
     for block in &r.actions {
