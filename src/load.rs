@@ -344,7 +344,10 @@ impl Report {
     /// The section titled `name` (compared by [`section_key`]), first occurrence.
     pub fn section(&self, name: &str) -> Option<&Section> {
         if is_key_form(name) {
-            return self.sections.iter().find(|s| s.key.eq_ignore_ascii_case(name));
+            return self
+                .sections
+                .iter()
+                .find(|s| s.key.eq_ignore_ascii_case(name));
         }
         let key = section_key(name);
         self.sections.iter().find(|s| s.key == key)

@@ -373,8 +373,7 @@ fn leading_clock_time(text: &str) -> usize {
         && digit(3)
         && digit(4)
         && b.get(5) == Some(&b' ')
-        && b
-            .get(6)
+        && b.get(6)
             .is_some_and(|&c| c.is_ascii_alphanumeric() && c != b'U' && c != b'Z')
     {
         return 6;
@@ -917,7 +916,10 @@ mod tests {
                 }
             }
         }
-        assert!(fenced > 100, "{fenced} code blocks read without the parser ({plain} texts)");
+        assert!(
+            fenced > 100,
+            "{fenced} code blocks read without the parser ({plain} texts)"
+        );
     }
 
     #[test]
