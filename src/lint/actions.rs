@@ -777,14 +777,9 @@ fn vague_remembered(
     dod: &str,
     extra: &[String],
 ) -> Option<String> {
-    // The lengths of the first two parts tell where each part ends.
-    let item = format!(
-        "{}:{}:{title}{description}{dod}",
-        title.len(),
-        description.len()
-    );
-    super::blame::vague_memo(people)
-        .verdict(&item, extra, || vague_item(title, description, dod, extra))
+    super::blame::vague_memo(people).verdict((title, description, dod), extra, || {
+        vague_item(title, description, dod, extra)
+    })
 }
 
 /// Runs the rules that read only the text of action items (`vague-action`,

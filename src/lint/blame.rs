@@ -16,7 +16,7 @@
 //! who is the object of the sentence ("the alert did not page Tom") or who fixed something
 //! ("Diego rolled back the faulty release").
 
-use super::memo::Memo;
+use super::memo::{Memo, Three};
 use super::text::{Token, tokenize};
 use regex::Regex;
 use std::collections::HashSet;
@@ -38,7 +38,7 @@ pub struct People {
 #[derive(Debug, Default)]
 struct Memos {
     blame: Memo<Option<String>>,
-    vague: Memo<Option<String>>,
+    vague: Memo<Option<String>, Three>,
 }
 
 impl People {
@@ -1089,7 +1089,7 @@ pub fn blame(sentence: &str, people: &People, extra: &[String]) -> Option<String
 }
 
 /// The memo of [`vague_item`](super::actions::vague_item) verdicts kept with these people.
-pub(super) fn vague_memo(people: &People) -> &Memo<Option<String>> {
+pub(super) fn vague_memo(people: &People) -> &Memo<Option<String>, Three> {
     &people.memo.vague
 }
 
