@@ -200,10 +200,13 @@ fn size_and_time(meta: Option<std::fs::Metadata>) -> (u64, Option<SystemTime>) {
 }
 
 /// Reads a file that has no cached entry, with its size and time stamp: they are taken from
-/// the open file, so the file's path is looked up once rather than twice.
+/// the open file, so the file's path is looked up once rather than twice. The read stops at
+/// that size, without the extra `read` that would find the end: the bytes and the size
+/// recorded with them agree even while an editor is writing the file, and the write that
+/// grows it brings another change event.
 fn read_fresh(path: &Path) -> (u64, Option<SystemTime>, std::io::Result<Vec<u8>>) {
     use std::io::Read;
-    let mut file = match std::fs::File::open(path) {
+    let file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(e) => {
             let (len, modified) = size_and_time(std::fs::metadata(path).ok());
@@ -212,7 +215,7 @@ fn read_fresh(path: &Path) -> (u64, Option<SystemTime>, std::io::Result<Vec<u8>>
     };
     let (len, modified) = size_and_time(file.metadata().ok());
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-    let read = file.read_to_end(&mut bytes).map(|_| bytes);
+    let read = file.take(len).read_to_end(&mut bytes).map(|_| bytes);
     (len, modified, read)
 }
 
