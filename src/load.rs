@@ -34,6 +34,38 @@ pub struct ContentFiles {
 /// leads out of it (to `/etc/passwd`, or to a folder elsewhere) is skipped with a warning, so a
 /// report's folder can never publish files from the machine that builds it.
 pub fn walk(root: &Path, content: &Path) -> ContentFiles {
+    walk_each(root, content, |_, _| {})
+}
+
+/// [`walk`], with `read` called on every report (absolute path, path relative to the site
+/// root) on the thread pool as soon as the walk finds it: the reading starts while the walk
+/// goes on, instead of after it. The results are in the order of the reports listed.
+pub fn walk_reading<T: Send>(
+    root: &Path,
+    content: &Path,
+    read: impl Fn(&Path, &str) -> T + Sync,
+) -> (ContentFiles, Vec<T>) {
+    let read = &read;
+    let done = std::sync::Mutex::new(Vec::new());
+    let found = rayon::scope(|s| {
+        let done = &done;
+        let mut n = 0;
+        walk_each(root, content, |abs, rel| {
+            let (i, abs, rel) = (n, abs.to_path_buf(), rel.to_string());
+            n += 1;
+            s.spawn(move |_| {
+                let t = read(&abs, &rel);
+                done.lock().unwrap_or_else(|e| e.into_inner()).push((i, t));
+            });
+        })
+    });
+    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    done.sort_unstable_by_key(|(i, _)| *i);
+    (found, done.into_iter().map(|(_, t)| t).collect())
+}
+
+/// [`walk`], calling `report` on each report as it is listed.
+fn walk_each(root: &Path, content: &Path, mut report: impl FnMut(&Path, &str)) -> ContentFiles {
     let mut found = ContentFiles::default();
     let content_real = std::fs::canonicalize(content).unwrap_or_else(|_| content.to_path_buf());
     let mut walker = WalkDir::new(content)
@@ -92,6 +124,7 @@ pub fn walk(root: &Path, content: &Path) -> ContentFiles {
         let path = entry.into_path();
         if path.extension().is_some_and(|x| x == "md") {
             let rel = rel_path(root, &path);
+            report(&path, &rel);
             found.reports.push((path, rel));
         } else {
             let rel = rel_path(content, &path);

@@ -363,103 +363,103 @@ impl Site {
         }
         let mut t = Stages::start();
         let changes = self.changes.take();
-        let (files, known) = match (changes, self.walked.take()) {
+        // The walk before, updated with the files the caller says changed; or none, and the
+        // folder is walked afresh.
+        let rewalked = match (changes, self.walked.take()) {
             (Some(changed), Some(mut files)) => {
-                if load::rewalk(&mut files, &changed, &self.root, &content) {
-                    (files, Some(changed))
-                } else {
-                    (load::walk(&self.root, &content), None)
-                }
+                load::rewalk(&mut files, &changed, &self.root, &content).then_some((files, changed))
             }
-            _ => (load::walk(&self.root, &content), None),
+            _ => None,
         };
-        // Files the caller says did not change are taken as cached without looking at them.
-        let changed: Option<HashSet<&Path>> = known
-            .as_ref()
-            .map(|c| c.iter().map(PathBuf::as_path).collect());
-        t.mark("walk");
-        diagnostics.extend(files.problems.iter().cloned());
         let config = &self.config;
         let cache = &self.cache;
         let root = &self.root;
         // For each report: unchanged (kept as cached), touched (same bytes, new time stamp)
-        // or read again.
-        let outcomes: Vec<Outcome> = files
-            .reports
-            .par_iter()
-            .map(|(abs, rel)| {
-                if changed
-                    .as_ref()
-                    .is_some_and(|c| !c.contains(abs.as_path()) && cache.contains_key(abs))
-                {
-                    return Outcome::Same;
-                }
-                let cached = cache.get(abs);
-                let (len, modified, bytes) = match cached {
-                    None => read_fresh(abs),
-                    Some(c) => {
-                        let (len, modified) = size_and_time(std::fs::metadata(abs).ok());
-                        if c.len == len && c.modified == modified && modified.is_some() {
-                            return Outcome::Same;
-                        }
-                        (len, modified, std::fs::read(abs))
+        // or read again. Files in `changed`'s complement are taken as cached without looking
+        // at them.
+        let read = |abs: &Path, rel: &str, changed: Option<&HashSet<&Path>>| -> Outcome {
+            if changed.is_some_and(|c| !c.contains(abs) && cache.contains_key(abs)) {
+                return Outcome::Same;
+            }
+            let cached = cache.get(abs);
+            let (len, modified, bytes) = match cached {
+                None => read_fresh(abs),
+                Some(c) => {
+                    let (len, modified) = size_and_time(std::fs::metadata(abs).ok());
+                    if c.len == len && c.modified == modified && modified.is_some() {
+                        return Outcome::Same;
                     }
-                };
-                let bytes = match bytes {
-                    Ok(b) => b,
-                    Err(e) => {
-                        let d = Diagnostic::error(rel.clone(), 0, 0, format!("cannot read: {e}"));
-                        return Outcome::Read(Box::new(Cached {
-                            len,
-                            modified,
-                            hash: 0,
-                            report: Err(d),
-                            incident: None,
-                            diagnostics: Vec::new(),
-                            id_guess: None,
-                            lint: None,
-                            owners: Vec::new(),
-                        }));
-                    }
-                };
-                let hash = load::content_hash(&bytes);
-                if cached.is_some_and(|c| c.hash == hash) {
-                    return Outcome::Touched(len, modified);
+                    (len, modified, std::fs::read(abs))
                 }
-                let folder = load::rel_path(&content, abs.parent().unwrap_or(root));
-                let folder = if abs.parent() == Some(content.as_path()) {
-                    String::new()
-                } else {
-                    folder
-                };
-                let report =
-                    load::parse_hashed(&bytes, hash, rel, &folder, &config.id_finder).map(Arc::new);
-                let id_guess = report.is_err().then(|| load::guess_id(&bytes)).flatten();
-                let (incident, ds) = match &report {
-                    Ok(r) => validate::report(r, config),
-                    Err(_) => (None, Vec::new()),
-                };
-                let owners = match &report {
-                    Ok(r) => crate::lint::owners_of(r)
-                        .into_iter()
-                        .map(str::to_string)
-                        .collect(),
-                    Err(_) => Vec::new(),
-                };
-                Outcome::Read(Box::new(Cached {
-                    len,
-                    modified,
-                    hash,
-                    report,
-                    incident: incident.map(Arc::new),
-                    diagnostics: ds,
-                    id_guess,
-                    lint: None,
-                    owners,
-                }))
-            })
-            .collect();
-        t.mark("parse+validate");
+            };
+            let bytes = match bytes {
+                Ok(b) => b,
+                Err(e) => {
+                    let d = Diagnostic::error(rel, 0, 0, format!("cannot read: {e}"));
+                    return Outcome::Read(Box::new(Cached {
+                        len,
+                        modified,
+                        hash: 0,
+                        report: Err(d),
+                        incident: None,
+                        diagnostics: Vec::new(),
+                        id_guess: None,
+                        lint: None,
+                        owners: Vec::new(),
+                    }));
+                }
+            };
+            let hash = load::content_hash(&bytes);
+            if cached.is_some_and(|c| c.hash == hash) {
+                return Outcome::Touched(len, modified);
+            }
+            let folder = load::rel_path(&content, abs.parent().unwrap_or(root));
+            let folder = if abs.parent() == Some(content.as_path()) {
+                String::new()
+            } else {
+                folder
+            };
+            let report =
+                load::parse_hashed(&bytes, hash, rel, &folder, &config.id_finder).map(Arc::new);
+            let id_guess = report.is_err().then(|| load::guess_id(&bytes)).flatten();
+            let (incident, ds) = match &report {
+                Ok(r) => validate::report(r, config),
+                Err(_) => (None, Vec::new()),
+            };
+            let owners = match &report {
+                Ok(r) => crate::lint::owners_of(r)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+                Err(_) => Vec::new(),
+            };
+            Outcome::Read(Box::new(Cached {
+                len,
+                modified,
+                hash,
+                report,
+                incident: incident.map(Arc::new),
+                diagnostics: ds,
+                id_guess,
+                lint: None,
+                owners,
+            }))
+        };
+        let (files, outcomes): (load::ContentFiles, Vec<Outcome>) = match rewalked {
+            Some((files, changed)) => {
+                let changed: HashSet<&Path> = changed.iter().map(PathBuf::as_path).collect();
+                let outcomes = files
+                    .reports
+                    .par_iter()
+                    .map(|(abs, rel)| read(abs, rel, Some(&changed)))
+                    .collect();
+                (files, outcomes)
+            }
+            // Each report is read as soon as the walk lists it.
+            None => load::walk_reading(root, &content, |abs, rel| read(abs, rel, None)),
+        };
+        diagnostics.extend(files.problems.iter().cloned());
+        t.mark("walk, parse+validate");
         let mut reread = 0;
         let mut old = std::mem::take(&mut self.cache);
         let mut entries: Vec<(PathBuf, Cached)> = Vec::with_capacity(outcomes.len());
