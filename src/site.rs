@@ -543,14 +543,20 @@ impl Site {
                 c.lint = Some((lint_key, found));
             }
             if let (Ok(r), Some((_, found))) = (&c.report, &c.lint) {
-                diagnostics.extend(found.iter().cloned());
                 lints.push((Arc::clone(r), Arc::clone(found)));
             }
         }
-        self.cache = entries.into_iter().collect();
         t.mark("archive checks + lint");
-        diagnostics.sort();
-        t.mark("sort");
+        // The cache for the next check is filed while the findings are gathered and sorted.
+        let (cache, ()) = rayon::join(
+            || entries.into_iter().collect(),
+            || {
+                diagnostics.extend(lints.iter().flat_map(|(_, found)| found.iter().cloned()));
+                diagnostics.sort();
+            },
+        );
+        self.cache = cache;
+        t.mark("cache, sort");
         let checked = Checked {
             diagnostics,
             reports: files.reports.len(),
