@@ -1082,6 +1082,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn walk_reading_lists_what_walk_lists_and_reads_each_report_in_its_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        // Enough reports that the pool reads them out of order.
+        for i in 0..300 {
+            let folder = content
+                .join(format!("{}", i % 7))
+                .join(format!("{}", i % 3));
+            std::fs::create_dir_all(&folder).unwrap();
+            std::fs::write(folder.join(format!("r{i}.md")), format!("report {i}")).unwrap();
+        }
+        std::fs::write(content.join("0/image.png"), "asset").unwrap();
+        let listed = walk(dir.path(), &content);
+        let (found, read) = walk_reading(dir.path(), &content, |abs, rel| {
+            (rel.to_string(), std::fs::read_to_string(abs).unwrap())
+        });
+        assert_eq!(found.reports, listed.reports);
+        assert_eq!(found.assets, listed.assets);
+        assert_eq!(listed.reports.len(), 300);
+        let rels: Vec<&str> = listed.reports.iter().map(|(_, r)| r.as_str()).collect();
+        let read_rels: Vec<&str> = read.iter().map(|(r, _)| r.as_str()).collect();
+        assert_eq!(read_rels, rels);
+        for ((abs, _), (_, text)) in listed.reports.iter().zip(&read) {
+            assert_eq!(*text, std::fs::read_to_string(abs).unwrap());
+        }
+    }
+
+    #[test]
     fn editor_files_are_recognised() {
         for name in [
             ".a.md.swp",
