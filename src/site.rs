@@ -203,7 +203,8 @@ fn size_and_time(meta: Option<std::fs::Metadata>) -> (u64, Option<SystemTime>) {
 /// the open file, so the file's path is looked up once rather than twice. The read stops at
 /// that size, without the extra `read` that would find the end: the bytes and the size
 /// recorded with them agree even while an editor is writing the file, and the write that
-/// grows it brings another change event.
+/// grows it brings another change event. (A file whose size cannot be had is read to its
+/// end.)
 fn read_fresh(path: &Path) -> (u64, Option<SystemTime>, std::io::Result<Vec<u8>>) {
     use std::io::Read;
     let file = match std::fs::File::open(path) {
@@ -213,10 +214,16 @@ fn read_fresh(path: &Path) -> (u64, Option<SystemTime>, std::io::Result<Vec<u8>>
             return (len, modified, Err(e));
         }
     };
-    let (len, modified) = size_and_time(file.metadata().ok());
+    let meta = file.metadata().ok();
+    let sized = meta.is_some();
+    let (len, modified) = size_and_time(meta);
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-    let read = file.take(len).read_to_end(&mut bytes).map(|_| bytes);
-    (len, modified, read)
+    let read = if sized {
+        file.take(len).read_to_end(&mut bytes)
+    } else {
+        (&file).read_to_end(&mut bytes)
+    };
+    (len, modified, read.map(|_| bytes))
 }
 
 impl Site {
