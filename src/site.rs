@@ -215,13 +215,12 @@ fn read_fresh(path: &Path) -> (u64, Option<SystemTime>, std::io::Result<Vec<u8>>
         }
     };
     let meta = file.metadata().ok();
-    let sized = meta.is_some();
+    let size = meta.as_ref().map(std::fs::Metadata::len);
     let (len, modified) = size_and_time(meta);
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-    let read = if sized {
-        file.take(len).read_to_end(&mut bytes)
-    } else {
-        (&file).read_to_end(&mut bytes)
+    let read = match size {
+        Some(size) => file.take(size).read_to_end(&mut bytes),
+        None => (&file).read_to_end(&mut bytes),
     };
     (len, modified, read.map(|_| bytes))
 }
