@@ -246,7 +246,10 @@ pub struct Section {
     pub key: CompactString,
     /// Line of the heading in the file.
     pub line: usize,
-    /// Byte range of the section's content in the body, after the heading line.
+    /// Byte offset of the heading in the body.
+    pub start: usize,
+    /// Byte range of the section's content in the body, after the heading line, up to the
+    /// next `##` heading (a `#` heading does not end it: see [`Report::level_one`]).
     pub content: Range<usize>,
 }
 
@@ -289,6 +292,13 @@ pub struct ActionBlock {
     pub line: usize,
     /// Fields in order of appearance.
     pub fields: Vec<ActionField>,
+    /// Byte range of the block in the body: its heading up to the next heading at level 3 or
+    /// above, or the end of its section.
+    pub span: Range<usize>,
+    /// File lines where text that belongs to no field starts (before the first field, or
+    /// after a thematic break), one per paragraph of it: it is not shown, so validation
+    /// reports it.
+    pub stray: Vec<usize>,
 }
 
 /// A heading that looks like an action item but is not at `###` inside `## Action Items`.
@@ -298,6 +308,15 @@ pub struct MisplacedAction {
     pub title: String,
     /// Heading level (2..=6).
     pub level: usize,
+    /// Line of the heading.
+    pub line: usize,
+}
+
+/// A `#` heading in the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelOne {
+    /// Heading text.
+    pub text: String,
     /// Line of the heading.
     pub line: usize,
 }
@@ -359,6 +378,9 @@ pub struct Report {
     pub actions: Vec<ActionBlock>,
     /// Headings that look like action items in the wrong place.
     pub misplaced_actions: Vec<MisplacedAction>,
+    /// `#` headings of the body: the page title comes from the front matter, so each is
+    /// reported; it stays in the section it is written in.
+    pub level_one: Vec<LevelOne>,
     /// `**Field:**` lines in `## Action Items` that belong to no `### Action Item:` block.
     pub loose_fields: Vec<LooseField>,
     /// Incident ids mentioned in the body.
@@ -483,6 +505,7 @@ pub fn parse_hashed(
         timeline: Vec::new(),
         actions: Vec::new(),
         misplaced_actions: Vec::new(),
+        level_one: Vec::new(),
         loose_fields: Vec::new(),
         mentions: Vec::new(),
         links: Vec::new(),
@@ -553,6 +576,8 @@ fn structure(r: &mut Report, id_finder: &Regex) {
     let body = r.body.as_str();
     let mut headings: Vec<Heading> = Vec::new();
     let mut code: Vec<Range<usize>> = Vec::new();
+    // HTML blocks (also in `code`): comments for reviewers, never part of a field's value.
+    let mut html: Vec<Range<usize>> = Vec::new();
     let mut current: Option<Heading> = None;
     let mut in_code = 0usize;
     let mut mentions = Vec::new();
@@ -575,7 +600,10 @@ fn structure(r: &mut Report, id_finder: &Regex) {
                 code.push(range);
             }
             // HTML blocks (comments too) hold no timeline entries or fields.
-            Event::Start(Tag::HtmlBlock) => code.push(range),
+            Event::Start(Tag::HtmlBlock) => {
+                html.push(range.clone());
+                code.push(range);
+            }
             Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
             Event::Start(Tag::Link {
                 link_type,
@@ -640,19 +668,24 @@ fn structure(r: &mut Report, id_finder: &Regex) {
         })
         .collect();
 
-    // Sections: each `##` heading runs to the next `##` (or `#`) heading.
-    let tops: Vec<&Heading> = headings.iter().filter(|h| h.level <= 2).collect();
+    // Sections: each `##` heading runs to the next `##` heading. A `#` heading is content of
+    // the section it is in (reported by validation: the title comes from the front matter).
+    let tops: Vec<&Heading> = headings.iter().filter(|h| h.level == 2).collect();
     for (i, h) in tops.iter().enumerate() {
-        if h.level != 2 {
-            continue;
-        }
         let end = tops.get(i + 1).map(|n| n.start).unwrap_or(body.len());
         let content_start = h.end.min(end);
         r.sections.push(Section {
             title: h.text.trim().into(),
             key: section_key(&h.text),
             line: r.file_line(h.start),
+            start: h.start,
             content: content_start..end,
+        });
+    }
+    for h in headings.iter().filter(|h| h.level == 1) {
+        r.level_one.push(LevelOne {
+            text: h.text.trim().to_string(),
+            line: r.file_line(h.start),
         });
     }
     // Action items: `### Action Item:` headings inside a `## Action Items` section (any of them,
@@ -678,11 +711,13 @@ fn structure(r: &mut Report, id_finder: &Regex) {
                     .unwrap_or(section.end)
                     .min(section.end);
                 blocks.push(h.start..end);
-                let fields = parse_fields(r, h.end..end, &code);
+                let (fields, stray) = parse_fields(r, h.end..end, &code, &html);
                 r.actions.push(ActionBlock {
                     title: title.to_string(),
                     line: r.file_line(h.start),
                     fields,
+                    span: h.start..end,
+                    stray,
                 });
             }
             _ => r.misplaced_actions.push(MisplacedAction {
@@ -870,38 +905,69 @@ fn is_thematic_break(line: &str) -> bool {
     }
 }
 
-fn parse_fields(r: &Report, range: Range<usize>, code: &[Range<usize>]) -> Vec<ActionField> {
+fn parse_fields(
+    r: &Report,
+    range: Range<usize>,
+    code: &[Range<usize>],
+    html: &[Range<usize>],
+) -> (Vec<ActionField>, Vec<usize>) {
     thread_local! {
         static SCRATCH: RefCell<Vec<ActionField>> = const { RefCell::new(Vec::new()) };
     }
-    exact_from(&SCRATCH, |fields| read_fields(r, range, code, fields))
+    let mut stray = Vec::new();
+    let fields = exact_from(&SCRATCH, |fields| {
+        stray = read_fields(r, range, code, html, fields);
+    });
+    (fields, stray)
 }
 
+/// Reads the fields of an action-item block into `fields`; returns the file lines where text
+/// that belongs to no field (before the first field, or after a thematic break) starts.
+/// A code block continues the value it is in; HTML blocks (comments) are left out.
 fn read_fields(
     r: &Report,
     range: Range<usize>,
     code: &[Range<usize>],
+    html: &[Range<usize>],
     fields: &mut Vec<ActionField>,
-) {
+) -> Vec<usize> {
     // After a thematic break, text up to the next field belongs to no field.
     let mut open = true;
-    for (at, line) in lines_in(&r.body, range, code) {
-        if let Some(m) = field_match(line) {
+    let mut stray = Vec::new();
+    // Whether the line before was such text (a run is reported once).
+    let mut in_stray = false;
+    let slice = &r.body[range.clone()];
+    let mut at = range.start;
+    for raw in slice.split_inclusive('\n') {
+        let line_at = at;
+        at += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        if html.iter().any(|c| c.contains(&line_at)) {
+            continue;
+        }
+        let in_code = code.iter().any(|c| c.contains(&line_at));
+        let was_stray = std::mem::take(&mut in_stray);
+        if !in_code && let Some(m) = field_match(line) {
             fields.push(ActionField {
                 name: m.name.trim().into(),
                 value: line[m.value..].trim().into(),
-                line: r.file_line(at),
+                line: r.file_line(line_at),
                 col: crate::text::char_col(line, m.value),
                 name_col: crate::text::char_col(line, m.open),
             });
             open = true;
-        } else if is_thematic_break(line) {
+        } else if !in_code && is_thematic_break(line) {
             open = false;
-        } else if let Some(last) = fields.last_mut().filter(|_| open)
-            && (!last.value.is_empty() || !line.trim().is_empty())
-        {
-            last.value.push('\n');
-            last.value.push_str(line);
+        } else if let Some(last) = fields.last_mut().filter(|_| open) {
+            if !last.value.is_empty() || !line.trim().is_empty() {
+                last.value.push('\n');
+                last.value.push_str(line);
+            }
+        } else if !line.trim().is_empty() {
+            if !was_stray {
+                stray.push(r.file_line(line_at));
+            }
+            in_stray = true;
         }
     }
     for f in fields {
@@ -911,6 +977,7 @@ fn read_fields(
             f.value = f.value.trim().into();
         }
     }
+    stray
 }
 
 /// The list `fill` pushes onto, in an allocation of its length. Lists read from a report are

@@ -268,6 +268,23 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
             "write action items as `### Action Item: <title>` inside `## Action Items`",
         ));
     }
+    for h in &r.level_one {
+        ds.push(
+            Diagnostic::warning(
+                path,
+                h.line,
+                1,
+                format!(
+                    "level-one heading `# {}` in the body: the page title comes from `title` in the front matter",
+                    h.text
+                ),
+            )
+            .with_hint(format!(
+                "write `## {}` if it starts a section, or `###` for a heading inside one",
+                h.text
+            )),
+        );
+    }
     check_loose_fields(r, &mut ds);
     let timeline = check_timeline(path, &r.timeline, date, &mut ds);
     let actions: Vec<Option<Action>> = r
@@ -727,6 +744,19 @@ fn check_action(
         ds.push(
             Diagnostic::error(path, a.line, 1, "action item has no title")
                 .with_hint("write `### Action Item: <what changes>`"),
+        );
+    }
+    for &line in &a.stray {
+        ds.push(
+            Diagnostic::warning(
+                path,
+                line,
+                1,
+                format!("text in action item `{title}` belongs to no field and is not shown"),
+            )
+            .with_hint(
+                "put it under a field such as `**Description:**`, or after the last action item",
+            ),
         );
     }
     let mut fields = KnownFields::default();

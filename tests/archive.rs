@@ -766,3 +766,94 @@ fn a_broken_markdown_link_fails_the_build_at_its_line() {
         (Some(0), "no problems in 6 reports\n".to_string())
     );
 }
+
+#[test]
+fn every_part_of_a_report_body_is_on_its_page_in_order() {
+    let site = fixture("archive");
+    let path = site.path().join("content/2025/INC-2025-003.md");
+    let text = fs::read_to_string(&path).unwrap();
+    let front = &text[..text.rfind("---\n").unwrap() + 4];
+    // Text before a first section written as a setext heading; a `#` heading inside a
+    // section; prose before, between and after the action items; a code block in a value.
+    let body = "
+Written before any section.
+
+Summary
+-------
+A cache setting change doubled payment retries for an hour.
+
+# Retries
+
+Retries were not capped.
+
+## Action Items
+
+Prose before the items.
+
+### Action Item: Cap payment retries
+**Owner:** Sam Lee
+**Due:** 2025-07-01
+**Priority:** P2
+**Type:** Prevent
+**Description:**
+Payment retries stop after three attempts:
+
+```yaml
+max_payment_retries: 3
+```
+**Definition of Done:**
+A load test shows at most three attempts per payment.
+
+### Between the items
+
+Written between the items.
+
+### Action Item: Alert on retry rate
+**Owner:** Sam Lee
+**Due:** 2025-07-01
+**Priority:** P3
+**Type:** Detect
+**Description:**
+An alert fires when the retry rate doubles.
+**Definition of Done:**
+The alert fired in a game day.
+
+### After the items
+
+Written after the items.
+";
+    fs::write(&path, format!("{front}{body}")).unwrap();
+    let out = build(site.path(), TODAY, &[]);
+    let page = read(&out, "incidents/inc-2025-003/index.html");
+    let main = main_of(&page);
+    let order = [
+        "Written before any section.",
+        "<h2 id=\"summary\">",
+        "A cache setting change",
+        ">Retries <a",
+        "Retries were not capped.",
+        "<h2 id=\"action-items\">",
+        "Prose before the items.",
+        "id=\"action-items-table\"",
+        ">Cap payment retries</h3>",
+        "max_payment_retries",
+        ">Alert on retry rate</h3>",
+        ">Between the items <a",
+        "Written between the items.",
+        ">After the items <a",
+        "Written after the items.",
+    ];
+    let mut at = 0;
+    for want in order {
+        let found = main[at..]
+            .find(want)
+            .unwrap_or_else(|| panic!("`{want}` missing after byte {at}:\n{main}"));
+        at += found + want.len();
+    }
+    // The items are shown once, in the table and as blocks, not again as prose.
+    assert_eq!(
+        main.matches("Payment retries stop after three attempts")
+            .count(),
+        1
+    );
+}

@@ -770,6 +770,62 @@ fn action_item_headings_in_the_wrong_place() {
     );
 }
 
+#[test]
+fn a_level_one_heading_in_the_body_is_reported_and_ends_no_section() {
+    // Inside the Timeline section: the entry after it is still one of the timeline's, so a
+    // time that goes back is still caught.
+    let r = good_with(
+        "- 14:38 Rollback complete",
+        "# Rollback\n- 14:38 Rollback complete\n- 14:30 Cache warmed",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            warning(
+                P,
+                line_of(&r, "# Rollback"),
+                1,
+                "level-one heading `# Rollback` in the body: the page title comes from `title` in the front matter"
+            )
+            .with_hint("write `## Rollback` if it starts a section, or `###` for a heading inside one"),
+            error(
+                P,
+                line_of(&r, "14:30"),
+                3,
+                "timeline goes back in time: 14:30 comes after 14:38"
+            )
+            .with_hint(
+                "entries run forward in time; an entry after midnight carries its date: `2024-03-16 14:30`"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn text_in_an_action_item_outside_its_fields_is_reported() {
+    let hint = "put it under a field such as `**Description:**`, or after the last action item";
+    let msg = "text in action item `Gate canary promotion on error rate` belongs to no field and is not shown";
+    // Before the first field, and after a thematic break; a code block inside a value, an
+    // HTML comment and the `---` that separates items are fine.
+    let r = good_with("**Owner:** Sarah Chen", "Written before the fields.\n**Owner:** Sarah Chen")
+        .replace(
+            "Canary promotion does not compare error rates with the baseline.\n",
+            "Canary promotion does not compare error rates with the baseline:\n\n```yaml\nerror_rate: ignored\n```\n<!-- a note for reviewers -->\n",
+        )
+        .replace(
+            "Promotion is blocked when the canary's error rate exceeds 0.5%.\n",
+            "Promotion is blocked when the canary's error rate exceeds 0.5%.\n\n---\n\nWritten after the rule.\nAnd its second line.\n\nA second paragraph.\n\n---\n",
+        );
+    assert_eq!(
+        check(&r),
+        vec![
+            warning(P, line_of(&r, "Written before the fields."), 1, msg).with_hint(hint),
+            warning(P, line_of(&r, "Written after the rule."), 1, msg).with_hint(hint),
+            warning(P, line_of(&r, "A second paragraph."), 1, msg).with_hint(hint),
+        ]
+    );
+}
+
 // --- Timeline --------------------------------------------------------------------------
 
 #[test]

@@ -23,6 +23,7 @@ use chrono::NaiveDateTime;
 use markdown::MarkdownContext;
 use serde::Serialize;
 use std::collections::HashSet;
+use std::ops::Range;
 use tera::{Context, Value};
 use theme::Theme;
 use values::{RelatedRow, Shared, TermKind};
@@ -175,7 +176,13 @@ struct IncidentSummaryCx<'a> {
 struct SectionCx {
     title: String,
     anchor: String,
+    /// The section's Markdown: in `## Action Items`, the part before the first action item.
     html: String,
+    /// In `## Action Items`, what follows the first action item besides the items (shown
+    /// after them); empty elsewhere.
+    after: String,
+    /// Whether the action items are shown in this section: the first that holds any.
+    items: bool,
 }
 
 #[derive(Serialize)]
@@ -487,39 +494,25 @@ impl<'a> Renderer<'a> {
         let report = &inc.report;
         let body = report.body.as_str();
         let mut sections = Vec::new();
-        let preamble_end = report
-            .sections
-            .first()
-            .map(|s| {
-                body[..s.content.start]
-                    .rfind("\n##")
-                    .map(|p| p + 1)
-                    .unwrap_or(0)
-            })
-            .unwrap_or(body.len());
+        // Everything before the first section; each section's content up to the next; in
+        // `## Action Items`, what the action-item blocks (shown as a table) leave.
+        let preamble_end = report.sections.first().map_or(body.len(), |s| s.start);
         let preamble = markdown::render(&body[..preamble_end], &mcx, &mut anchors);
+        let mut items_shown = false;
         for s in &report.sections {
-            let is_actions = s.title.eq_ignore_ascii_case("Action Items");
-            let text = &body[s.content.clone()];
-            let text = if is_actions {
-                // Prose before the first action item; the items themselves become a table.
-                match text
-                    .find("\n### ")
-                    .or_else(|| text.starts_with("### ").then_some(0))
-                {
-                    Some(p)
-                        if report
-                            .actions
-                            .iter()
-                            .any(|a| a.line >= report.file_line(s.content.start + p)) =>
-                    {
-                        &text[..p]
-                    }
-                    _ => text,
-                }
-            } else {
-                text
-            };
+            let blocks: Vec<Range<usize>> = report
+                .actions
+                .iter()
+                .map(|a| a.span.clone())
+                .filter(|b| s.content.contains(&b.start))
+                .collect();
+            // Before the first block; then what lies between and after the blocks.
+            let before = blocks.first().map_or(s.content.end, |b| b.start);
+            let mut rest = String::new();
+            for (i, b) in blocks.iter().enumerate() {
+                let next = blocks.get(i + 1).map_or(s.content.end, |n| n.start);
+                rest.push_str(&body[b.end.min(next)..next]);
+            }
             let base = crate::text::slugify(&s.title);
             let anchor = if anchors.insert(base.clone()) {
                 base
@@ -530,7 +523,13 @@ impl<'a> Renderer<'a> {
             sections.push(SectionCx {
                 title: s.title.to_string(),
                 anchor,
-                html: markdown::render(text, &mcx, &mut anchors),
+                html: markdown::render(&body[s.content.start..before], &mcx, &mut anchors),
+                after: if rest.is_empty() {
+                    String::new()
+                } else {
+                    markdown::render(&rest, &mcx, &mut anchors)
+                },
+                items: !blocks.is_empty() && !std::mem::replace(&mut items_shown, true),
             });
         }
         let md = |s: &str, anchors: &mut HashSet<String>| markdown::render(s, &mcx, anchors);
