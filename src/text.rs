@@ -231,11 +231,12 @@ impl std::hash::Hasher for FastHasher {
 pub type FastBuild = std::hash::BuildHasherDefault<FastHasher>;
 
 /// A stable, lowercase ASCII slug: letters and digits kept, every other run becomes one `-`.
-/// Non-ASCII letters are dropped, so `Café` and `cafe` differ only by what remains.
+/// Other scripts are written in ASCII first (`deunicode`: `Café` → `cafe`, `Ünïcode` →
+/// `unicode`, `日本語` → `ri-ben-yu`), as Zola does, so a name in any language has a page.
 pub fn slugify(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut dash = false;
-    for c in s.chars() {
+    let mut push = |c: char, out: &mut String| {
         if c.is_ascii_alphanumeric() {
             if dash && !out.is_empty() {
                 out.push('-');
@@ -244,6 +245,17 @@ pub fn slugify(s: &str) -> String {
             out.push(c.to_ascii_lowercase());
         } else {
             dash = true;
+        }
+    };
+    for c in s.chars() {
+        if c.is_ascii() {
+            push(c, &mut out);
+        } else {
+            // A letter of another script becomes its ASCII spelling, set apart from its
+            // neighbours when it is a word of its own (`日本語`: `Ri Ben Yu `).
+            for a in deunicode::deunicode_char(c).unwrap_or(" ").chars() {
+                push(a, &mut out);
+            }
         }
     }
     out
@@ -329,6 +341,12 @@ mod tests {
         assert_eq!(slugify("Canary Analysis"), "canary-analysis");
         assert_eq!(slugify("  --checkout_api v2 "), "checkout-api-v2");
         assert_eq!(slugify("<script>"), "script");
+        // Other scripts are spelled in ASCII, so every name in letters has a page.
+        assert_eq!(slugify("Café"), "cafe");
+        assert_eq!(slugify("Ünïcode Tag"), "unicode-tag");
+        assert_eq!(slugify("日本語"), "ri-ben-yu");
+        assert_eq!(slugify("Ошибка DNS"), "oshibka-dns");
+        assert_eq!(slugify("--—--"), "");
     }
 
     #[test]

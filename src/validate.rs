@@ -209,15 +209,26 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
         (&fm.tags, "tags"),
     ] {
         for item in list.iter() {
-            if item.value.trim().is_empty()
-                || (key != "related" && crate::text::slugify(&item.value).is_empty())
-            {
+            if item.value.trim().is_empty() {
                 ds.push(Diagnostic::error(
                     path,
                     item.line,
                     item.col,
                     format!("empty name in `{key}`"),
                 ));
+            } else if key != "related" && crate::text::slugify(&item.value).is_empty() {
+                ds.push(
+                    Diagnostic::error(
+                        path,
+                        item.line,
+                        item.col,
+                        format!(
+                            "`{key}` name `{}` has no letter or digit to make its page address from",
+                            item.value
+                        ),
+                    )
+                    .with_hint("name it in words, e.g. `checkout-api`"),
+                );
             }
         }
     }

@@ -467,6 +467,23 @@ fn empty_names_in_lists() {
         check(&r),
         vec![error(P, 15, 11, "empty name in `services`")]
     );
+    // A name of symbols alone has no page address; one in another script has.
+    let r = good_with(
+        "tags: [deployment, canary-analysis]",
+        "tags: [deployment, \"--—\", 日本語]",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                16,
+                21,
+                "`tags` name `--—` has no letter or digit to make its page address from"
+            )
+            .with_hint("name it in words, e.g. `checkout-api`")
+        ]
+    );
 }
 
 // --- Files -----------------------------------------------------------------------------
