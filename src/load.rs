@@ -26,6 +26,9 @@ pub struct ContentFiles {
     pub assets: Vec<(PathBuf, String)>,
     /// Problems met while walking (unreadable folders, symlink loops).
     pub problems: Vec<Diagnostic>,
+    /// Reports the walk could not read (a link to nothing): each is an error in `problems`,
+    /// and its file name may still give its id ([`id_from_name`]).
+    pub unreadable: Vec<PathBuf>,
 }
 
 /// Lists the reports and assets under `content` (sorted, so every run sees the same order).
@@ -112,6 +115,12 @@ fn walk_each(root: &Path, content: &Path, mut report: impl FnMut(&Path, &str)) -
                         .io_error()
                         .map(|x| x.to_string())
                         .unwrap_or_else(|| e.to_string());
+                    if let Some(p) = e
+                        .path()
+                        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+                    {
+                        found.unreadable.push(p.to_path_buf());
+                    }
                     Diagnostic::error(at, 0, 0, format!("cannot read: {why}"))
                 };
                 found.problems.push(problem);
@@ -516,21 +525,30 @@ pub fn parse_hashed(
 }
 
 /// The `id:` written in a report's front matter, found without parsing the YAML (for reports
-/// whose front matter does not parse).
+/// whose front matter does not parse). A file that does not start with `---` is read as front
+/// matter missing its opening line: its lines up to the first empty line or `---`.
 pub fn guess_id(bytes: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(bytes);
-    let mut lines = text.lines();
-    if lines.next()?.trim_end() != "---" {
-        return None;
+    let mut lines = text.lines().peekable();
+    let opened = lines.peek()?.trim_end() == "---";
+    if opened {
+        lines.next();
     }
     lines
-        .take_while(|l| !matches!(l.trim_end(), "---" | "..."))
+        .take_while(|l| !matches!(l.trim_end(), "---" | "...") && (opened || !l.trim().is_empty()))
         .find_map(|l| l.strip_prefix("id:"))
         .map(|v| {
             let v = v.split(" #").next().unwrap_or(v).trim();
             v.trim_matches(|c| c == '"' || c == '\'').trim().to_string()
         })
         .filter(|v| !v.is_empty())
+}
+
+/// The id a report file's name gives (`INC-2024-042.md`), when it matches `id_pattern`: what
+/// a report that cannot be read, or has no `id:` line, is taken to be.
+pub fn id_from_name(path: &Path, id_pattern: &Regex) -> Option<String> {
+    let stem = path.file_stem()?.to_str()?;
+    id_pattern.is_match(stem).then(|| stem.to_string())
 }
 
 /// How a file starts.
@@ -1549,6 +1567,23 @@ mod tests {
             Some("INC-2024-001")
         );
         assert_eq!(guess_id(b"---\ntitle: x\n---\nid: INC-1\n"), None);
-        assert_eq!(guess_id(b"id: INC-1\n"), None);
+        // Front matter that lost its opening `---`: its lines up to the first `---` or empty
+        // line; not the text of a file without front matter.
+        assert_eq!(guess_id(b"id: INC-1\n").as_deref(), Some("INC-1"));
+        assert_eq!(
+            guess_id(b"title: x\nid: INC-2\n---\n").as_deref(),
+            Some("INC-2")
+        );
+        assert_eq!(guess_id(b"# Notes\n\nid: INC-3\n"), None);
+    }
+
+    #[test]
+    fn ids_are_taken_from_file_names_that_match_the_pattern() {
+        let pattern = Regex::new(r"^INC-\d{4}-\d{3,}$").unwrap();
+        assert_eq!(
+            id_from_name(Path::new("a/INC-2024-042.md"), &pattern).as_deref(),
+            Some("INC-2024-042")
+        );
+        assert_eq!(id_from_name(Path::new("a/notes.md"), &pattern), None);
     }
 }

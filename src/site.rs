@@ -409,7 +409,7 @@ impl Site {
                         report: Err(d),
                         incident: None,
                         diagnostics: Vec::new(),
-                        id_guess: None,
+                        id_guess: load::id_from_name(abs, &config.id_pattern),
                         lint: None,
                         owners: Vec::new(),
                     }));
@@ -427,7 +427,10 @@ impl Site {
             };
             let report =
                 load::parse_hashed(&bytes, hash, rel, &folder, &config.id_finder).map(Arc::new);
-            let id_guess = report.is_err().then(|| load::guess_id(&bytes)).flatten();
+            let id_guess = report.is_err().then(|| {
+                load::guess_id(&bytes).or_else(|| load::id_from_name(abs, &config.id_pattern))
+            });
+            let id_guess = id_guess.flatten();
             let (incident, ds) = match &report {
                 Ok(r) => validate::report(r, config),
                 Err(_) => (None, Vec::new()),
@@ -486,7 +489,11 @@ impl Site {
         }
         drop(old);
         let mut reports = Vec::new();
-        let mut unreadable_ids = Vec::new();
+        let mut unreadable_ids: Vec<String> = files
+            .unreadable
+            .iter()
+            .filter_map(|p| load::id_from_name(p, &self.config.id_pattern))
+            .collect();
         let mut incidents = Vec::new();
         for (_, c) in &entries {
             match &c.report {

@@ -516,6 +516,41 @@ fn non_utf8_empty_and_front_matter_less_files() {
 }
 
 #[test]
+fn a_report_that_cannot_be_read_still_has_its_id_for_the_others() {
+    // The report GOOD refers to (in `related` and in its Summary) without its opening `---`,
+    // with no `id:` line at all, and as a link to nothing: its own error is the only one.
+    let no_opening = OTHER.strip_prefix("---\n").unwrap();
+    let site = TestSite::with(&[(P, GOOD), (Q, no_opening)]);
+    assert_eq!(
+        site.check(),
+        vec![error(Q, 1, 1, "report has no front matter").with_hint(
+            "start the file with a `---` line, the keys (id, title, severity, date), and another `---` line"
+        )]
+    );
+    let site = TestSite::with(&[(P, GOOD), (Q, "Notes, not a report yet.\n")]);
+    assert_eq!(
+        site.check(),
+        vec![error(Q, 1, 1, "report has no front matter").with_hint(
+            "start the file with a `---` line, the keys (id, title, severity, date), and another `---` line"
+        )]
+    );
+    #[cfg(unix)]
+    {
+        let site = TestSite::with(&[(P, GOOD)]);
+        std::os::unix::fs::symlink("gone.md", site.path(Q)).unwrap();
+        assert_eq!(
+            site.check(),
+            vec![error(
+                Q,
+                0,
+                0,
+                "cannot read: No such file or directory (os error 2)"
+            )]
+        );
+    }
+}
+
+#[test]
 fn invalid_yaml_has_its_line() {
     let r = good_with(
         "impact: \"~300 failed checkout attempts\"",
