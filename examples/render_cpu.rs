@@ -127,7 +127,7 @@ fn main() {
             renderer.pages().iter().map(|k| k.path(&archive)).collect();
         files.extend(theme.statics.keys().cloned());
         let base_path = linkcheck::base_path(&base_url);
-        let (checker, _) = linkcheck::Checker::new(&files, &[], &base_path, "out");
+        let (checker, _) = linkcheck::Checker::new(&files, &[], &base_path, "out", false);
         let mut spent = Spent::new();
         let mut h = std::collections::hash_map::DefaultHasher::new();
         for kind in pages {

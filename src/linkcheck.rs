@@ -104,7 +104,7 @@ fn attributes(html: &str) -> impl Iterator<Item = (&str, usize)> {
 }
 
 /// Decodes the entities pirsite and its libraries write in attribute values.
-fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.contains('&') {
         return std::borrow::Cow::Borrowed(s);
     }
@@ -353,18 +353,20 @@ impl<'a> Checker<'a> {
     /// Checks every link and image the `reports` write in Markdown (each paired with the path
     /// of its page) against `files`, the paths of the built site (`/`-separated, relative to
     /// the output root); returns the checker for the pages and the findings of this pass.
-    /// `output_label` names the output folder in findings of generated pages.
+    /// `output_label` names the output folder in findings of generated pages. Links written
+    /// in raw HTML are checked only with `allow_html` (otherwise the page shows them as text).
     pub fn new(
         files: &'a FileSet,
         reports: &[(&Report, String)],
         base_path: &'a str,
         output_label: &'a str,
+        allow_html: bool,
     ) -> (Checker<'a>, Vec<Diagnostic>) {
         let mut ds = Vec::new();
         let mut reported = HashSet::new();
         for (report, page) in reports {
             let dir = dir_of(page);
-            for l in &report.links {
+            for l in report.links.iter().filter(|l| allow_html || !l.raw_html) {
                 let target = resolve(&l.dest, dir, base_path);
                 let broken = match &target {
                     Target::Skip => false,
@@ -475,9 +477,10 @@ pub fn check(
     pages: &[PageLinks],
     base_path: &str,
     output_label: &str,
+    allow_html: bool,
 ) -> Vec<Diagnostic> {
     let files = files_under(root);
-    let (checker, mut ds) = Checker::new(&files, reports, base_path, output_label);
+    let (checker, mut ds) = Checker::new(&files, reports, base_path, output_label, allow_html);
     for p in pages {
         ds.extend(checker.links(p, || {
             std::fs::read_to_string(root.join(&p.path)).unwrap_or_default()
@@ -673,6 +676,7 @@ mod tests {
             &[extract(page, html)],
             "/",
             "public",
+            false,
         );
         let got: Vec<String> = ds
             .iter()

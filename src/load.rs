@@ -364,6 +364,9 @@ pub struct LinkRef {
     pub line: usize,
     /// Column in the file.
     pub col: usize,
+    /// Written as an `href` or `src` in raw HTML: a link of the page only where the site
+    /// allows HTML (`allow_html`); elsewhere the HTML is shown as text.
+    pub raw_html: bool,
 }
 
 /// One report as written: front matter and Markdown structure with positions.
@@ -600,6 +603,8 @@ fn structure(r: &mut Report, id_finder: &Regex) {
     let mut in_code = 0usize;
     let mut mentions = Vec::new();
     let mut links = Vec::new();
+    // Inside an HTML comment that spans several HTML events.
+    let mut in_comment = false;
     for (event, range) in
         Parser::new_ext(body, crate::render::markdown::options()).into_offset_iter()
     {
@@ -628,14 +633,23 @@ fn structure(r: &mut Report, id_finder: &Regex) {
                 dest_url,
                 ..
             }) if !matches!(link_type, LinkType::WikiLink { .. }) => {
-                links.push((dest_url.to_string(), false, range.start));
+                links.push((dest_url.to_string(), false, false, range.start));
             }
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 ..
             }) if !matches!(link_type, LinkType::WikiLink { .. }) => {
-                links.push((dest_url.to_string(), true, range.start));
+                links.push((dest_url.to_string(), true, false, range.start));
+            }
+            Event::Html(t) | Event::InlineHtml(t) => {
+                raw_html_links(
+                    &t,
+                    &body[range.clone()],
+                    range.start,
+                    &mut in_comment,
+                    &mut links,
+                );
             }
             Event::Text(t) => {
                 if let Some(h) = current.as_mut() {
@@ -675,13 +689,14 @@ fn structure(r: &mut Report, id_finder: &Regex) {
         .collect();
     r.links = links
         .into_iter()
-        .map(|(dest, image, off)| {
+        .map(|(dest, image, raw_html, off)| {
             let (line, col) = r.file_line_col(off);
             LinkRef {
                 dest,
                 image,
                 line,
                 col,
+                raw_html,
             }
         })
         .collect();
@@ -766,6 +781,124 @@ fn structure(r: &mut Report, id_finder: &Regex) {
     }
     if let Some(section) = r.section("Timeline").map(|s| s.content.clone()) {
         r.timeline = parse_timeline(r, section, &code);
+    }
+}
+
+/// The `href` and `src` values of the raw HTML `html` (one HTML event, whose source is `src`
+/// at byte `start` of the body), pushed onto `links` as (target, image, raw, offset); text in
+/// comments is skipped, `in_comment` carrying a comment over to the next event. Values are
+/// quoted with `"` or `'`, or unquoted.
+fn raw_html_links(
+    html: &str,
+    src: &str,
+    start: usize,
+    in_comment: &mut bool,
+    links: &mut Vec<(String, bool, bool, usize)>,
+) {
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    // Where `html` is in the source: verbatim at the start, except inside containers
+    // (a list item's indentation, a quote's `>`), where each value is looked for.
+    let verbatim = src.starts_with(html);
+    let mut searched = 0;
+    // Inside a tag (after `<`, before its `>`): only there is `href=` an attribute.
+    let mut in_tag = false;
+    while i < bytes.len() {
+        if *in_comment {
+            match memchr::memmem::find(&bytes[i..], b"-->") {
+                Some(p) => {
+                    i += p + 3;
+                    *in_comment = false;
+                }
+                None => return,
+            }
+            continue;
+        }
+        if bytes[i..].starts_with(b"<!--") {
+            *in_comment = true;
+            i += 4;
+            continue;
+        }
+        match bytes[i] {
+            b'<' => {
+                in_tag = true;
+                i += 1;
+                continue;
+            }
+            b'>' => {
+                in_tag = false;
+                i += 1;
+                continue;
+            }
+            _ if !in_tag => {
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        // Byte by byte: every index compared here is an ASCII byte's, so every slice of
+        // `html` below starts and ends on a character boundary.
+        let name = if bytes[i..].len() >= 4 && bytes[i..i + 4].eq_ignore_ascii_case(b"href") {
+            4
+        } else if bytes[i..].len() >= 3 && bytes[i..i + 3].eq_ignore_ascii_case(b"src") {
+            3
+        } else {
+            i += 1;
+            continue;
+        };
+        let after_space = i > 0 && bytes[i - 1].is_ascii_whitespace();
+        let mut j = i + name;
+        while j < bytes.len() && bytes[j] == b' ' {
+            j += 1;
+        }
+        if !after_space || bytes.get(j) != Some(&b'=') {
+            i += name;
+            continue;
+        }
+        j += 1;
+        while j < bytes.len() && bytes[j] == b' ' {
+            j += 1;
+        }
+        let (open, end) = match bytes.get(j) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let open = j + 1;
+                match memchr::memchr(q, &bytes[open..]) {
+                    Some(len) => (open, open + len),
+                    None => return,
+                }
+            }
+            Some(_) => {
+                let len = bytes[j..]
+                    .iter()
+                    .position(|&c| c.is_ascii_whitespace() || c == b'>')
+                    .unwrap_or(bytes.len() - j);
+                (j, j + len)
+            }
+            None => return,
+        };
+        let value = &html[open..end];
+        let tag_start = html[..i].rfind('<').map_or(0, |p| p + 1);
+        let image = html
+            .get(tag_start..tag_start + 3)
+            .is_some_and(|t| t.eq_ignore_ascii_case("img"));
+        let off = if verbatim {
+            start + open
+        } else {
+            match src.get(searched..).and_then(|s| s.find(value)) {
+                Some(p) => {
+                    searched += p + value.len();
+                    start + searched - value.len()
+                }
+                None => start,
+            }
+        };
+        links.push((
+            crate::linkcheck::decode_entities(value).into_owned(),
+            image,
+            true,
+            off,
+        ));
+        i = end;
     }
 }
 
@@ -1575,6 +1708,26 @@ mod tests {
             Some("INC-2")
         );
         assert_eq!(guess_id(b"# Notes\n\nid: INC-3\n"), None);
+    }
+
+    #[test]
+    fn links_of_raw_html_are_found_in_tags_outside_comments() {
+        let mut links = Vec::new();
+        let mut in_comment = false;
+        let html = "<p>é href=\"text/\" <img SRC='a.png'> <a\nhref=b/>x</a> <a data-src=\"no\" href = \"c&amp;d\">é</a> <!-- <a href=\"old/\">";
+        raw_html_links(html, html, 10, &mut in_comment, &mut links);
+        assert!(in_comment);
+        raw_html_links("--> <a href=\"e/\">", "--> <a href=\"e/\">", 200, &mut in_comment, &mut links);
+        let at = |v: &str| 10 + html.find(v).unwrap();
+        assert_eq!(
+            links,
+            vec![
+                ("a.png".to_string(), true, true, at("a.png")),
+                ("b/".to_string(), false, true, at("b/>")),
+                ("c&d".to_string(), false, true, at("c&amp;d")),
+                ("e/".to_string(), false, true, 200 + 13),
+            ]
+        );
     }
 
     #[test]

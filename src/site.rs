@@ -655,6 +655,14 @@ impl Site {
         stage(output, &self.root, &self.content_dir(), &self.theme_dir())
     }
 
+    /// How findings name the output folder `output`: relative to the site root when inside it
+    /// (`public`), else as it is.
+    fn output_label(&self, output: &Path) -> String {
+        let output = output.strip_prefix(&self.root).unwrap_or(output);
+        let output = output.strip_prefix(".").unwrap_or(output);
+        output.display().to_string()
+    }
+
     /// Renders every page in parallel into `staging`, then copies static files and assets;
     /// checks every link against the list of files written, each page as soon as it is
     /// rendered. With `memo`, records every page's fingerprint and the files written.
@@ -675,8 +683,9 @@ impl Site {
         let files = planned_files(&paths, theme, &copies);
         let reports = report_pages(archive);
         let base_path = linkcheck::base_path(base_url);
-        let label = self.config.output_dir.display().to_string();
-        let (checker, mut broken) = linkcheck::Checker::new(&files, &reports, &base_path, &label);
+        let label = self.output_label(staging.output());
+        let (checker, mut broken) =
+            linkcheck::Checker::new(&files, &reports, &base_path, &label, self.config.allow_html);
         t.mark("plan + markdown link check");
         let record = memo.is_some();
         let rendered: Vec<(Vec<Diagnostic>, Vec<String>)> = pages
@@ -776,8 +785,9 @@ impl Site {
         let files = planned_files(&paths, &theme, &copies);
         let reports = report_pages(archive);
         let base_path = linkcheck::base_path(base_url);
-        let label = self.config.output_dir.display().to_string();
-        let (checker, mut broken) = linkcheck::Checker::new(&files, &reports, &base_path, &label);
+        let label = self.output_label(&memo.folder);
+        let (checker, mut broken) =
+            linkcheck::Checker::new(&files, &reports, &base_path, &label, self.config.allow_html);
         let fresh: Vec<(usize, crate::render::Page, Vec<Diagnostic>)> = plan
             .par_iter()
             .enumerate()
@@ -918,7 +928,13 @@ impl Site {
         let paths: Vec<String> = renderer.pages().iter().map(|k| k.path(archive)).collect();
         let files = planned_files(&paths, &theme, &copies);
         let base_path = linkcheck::base_path(base_url);
-        let (_, ds) = linkcheck::Checker::new(&files, &report_pages(archive), &base_path, "");
+        let (_, ds) = linkcheck::Checker::new(
+            &files,
+            &report_pages(archive),
+            &base_path,
+            "",
+            self.config.allow_html,
+        );
         Ok(ds)
     }
 }

@@ -250,7 +250,7 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
     for l in r
         .links
         .iter()
-        .filter(|l| crate::render::markdown::is_unsafe_url(&l.dest))
+        .filter(|l| !l.raw_html && crate::render::markdown::is_unsafe_url(&l.dest))
     {
         let what = if l.image { "image" } else { "link" };
         ds.push(

@@ -492,6 +492,11 @@ impl Staging {
         self.placement.spreading()
     }
 
+    /// The output folder this staging folder is to become.
+    pub fn output(&self) -> &Path {
+        &self.output
+    }
+
     /// For `PIRSITE_TIMINGS`: how many folders were made plainly, their mean time in
     /// microseconds, and whether the rest were spread.
     pub fn placement_summary(&self) -> String {

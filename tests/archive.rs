@@ -857,3 +857,86 @@ Written after the items.
         1
     );
 }
+
+#[test]
+fn links_in_raw_html_are_checked_where_html_is_allowed() {
+    let site = fixture("archive");
+    let path = site.path().join("content/2025/INC-2025-003.md");
+    let mut text = fs::read_to_string(&path).unwrap();
+    let line = text.lines().count() + 2;
+    text.push_str(
+        "\n<p>Graph: <img alt=\"g\" src='graph.png'> <!-- <a href=\"old/\">old</a> --> <a href=../inc-2025-001/>ok</a></p>\n",
+    );
+    fs::write(&path, text).unwrap();
+    let check = |root: &Path| {
+        assert_cmd::Command::cargo_bin("pirsite")
+            .unwrap()
+            .args(["check", "--today", TODAY, "--root"])
+            .arg(root)
+            .output()
+            .unwrap()
+    };
+    // Without allow_html the HTML is shown as text: nothing to check.
+    let out = check(site.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // With it, `check` and `build` report the missing image at its line in the report (not in
+    // the comment), whatever the output folder is called.
+    let toml = site.path().join("site.toml");
+    let config = fs::read_to_string(&toml).unwrap();
+    fs::write(&toml, format!("allow_html = true\n{config}")).unwrap();
+    let want = format!(
+        "content/2025/INC-2025-003.md:{line}:29: error: link target `graph.png` does not exist"
+    );
+    let out = check(site.path());
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(&want), "{stdout}");
+    assert_eq!(stdout.matches("does not exist").count(), 1, "{stdout}");
+    let elsewhere = site.path().join("elsewhere");
+    let out = build_cmd(
+        site.path(),
+        TODAY,
+        &["--output", elsewhere.to_str().unwrap()],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&want), "{stderr}");
+    assert_eq!(stderr.matches("does not exist").count(), 1, "{stderr}");
+}
+
+#[test]
+fn a_broken_link_of_the_theme_names_the_output_folder_built() {
+    let site = fixture("archive");
+    let dir = site.path().join("theme/templates");
+    fs::create_dir_all(&dir).unwrap();
+    let page = include_str!("../theme/templates/404.html");
+    let broken = page.replace(
+        "</p>\n{% endblock %}",
+        "</p>\n<p><a href=\"nowhere/\">x</a></p>\n{% endblock %}",
+    );
+    assert_ne!(broken, page);
+    fs::write(dir.join("404.html"), broken).unwrap();
+    let site_out = site.path().join("site-out");
+    let out = build_cmd(
+        site.path(),
+        TODAY,
+        &["--output", site_out.to_str().unwrap()],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("site-out/404.html:")
+            && stderr.contains("link target `nowhere/` does not exist"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("public/404.html"), "{stderr}");
+}
