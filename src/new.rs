@@ -37,16 +37,48 @@ pub struct RelatedHint {
     pub shared: Vec<String>,
 }
 
-/// The next free id of `year`, for sites using the default `PREFIX-YYYY-NNN` id form.
+/// The form of the ids `new` writes: `{prefix}{year}-{number}`, the number padded to `width`
+/// digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdForm {
+    /// What comes before the year (`INC-`).
+    pub prefix: String,
+    /// Digits of the number, zero-padded (3 for `INC-2026-001`).
+    pub width: usize,
+}
+
+/// The `PREFIX-YYYY-N` form `id_pattern` accepts for `year`: the prefix is the pattern's
+/// literal start (`^PIR-…` gives `PIR-`), the width the first of 3 to 9, then 1 and 2 digits
+/// whose first id the pattern matches (`INC-2026-001` for the default and for `\d+`,
+/// `INC-2026-0001` for `[0-9]{4}`). `None` when the pattern takes no id of that form.
+pub fn id_form(id_pattern: &regex::Regex, year: i32) -> Option<IdForm> {
+    let source = id_pattern.as_str();
+    let source = source.strip_prefix('^').unwrap_or(source);
+    let literal: String = source
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/'))
+        .collect();
+    // The literal start may run into the year (`^INC-2026-…`): keep the part before it.
+    let prefix = match literal.find(|c: char| c.is_ascii_digit()) {
+        Some(p) => literal[..p].to_string(),
+        None => literal,
+    };
+    [3, 4, 5, 6, 7, 8, 9, 1, 2]
+        .into_iter()
+        .find(|&width| id_pattern.is_match(&format!("{prefix}{year}-{:0width$}", 1)))
+        .map(|width| IdForm { prefix, width })
+}
+
+/// The next free id of `year`: one more than the highest of that year written anywhere in the
+/// site's reports, in the form [`id_form`] finds.
 pub fn next_id(site: &Site, year: i32) -> Result<String, String> {
-    let probe = format!("INC-{year}-001");
-    if !site.config.id_pattern.is_match(&probe) {
+    let Some(form) = id_form(&site.config.id_pattern, year) else {
         return Err(format!(
-            "cannot choose an id: the site's id_pattern `{}` is not of the form INC-YYYY-NNN",
+            "cannot choose an id: the site's id_pattern `{}` takes no id of the form PREFIX-{year}-NNN",
             site.config.id_pattern.as_str()
         ));
-    }
-    let prefix = format!("INC-{year}-");
+    };
+    let prefix = format!("{}{year}-", form.prefix);
     let mut max = 0u64;
     for (abs, _) in crate::load::walk(&site.root, &site.content_dir()).reports {
         let Ok(text) = std::fs::read_to_string(&abs) else {
@@ -62,7 +94,7 @@ pub fn next_id(site: &Site, year: i32) -> Result<String, String> {
             }
         }
     }
-    Ok(format!("{prefix}{:03}", max + 1))
+    Ok(format!("{prefix}{:0width$}", max + 1, width = form.width))
 }
 
 /// Reports of the site dated on or before `until` that share a service or a tag with
@@ -349,6 +381,24 @@ mod tests {
             t.contains("tags: [\"deployment\", \"canary analysis\"]"),
             "{t}"
         );
+    }
+
+    #[test]
+    fn the_id_form_comes_from_the_pattern() {
+        let form = |p: &str| id_form(&regex::Regex::new(p).unwrap(), 2026);
+        let f = |prefix: &str, width| {
+            Some(IdForm {
+                prefix: prefix.into(),
+                width,
+            })
+        };
+        assert_eq!(form(r"^INC-\d{4}-\d{3,}$"), f("INC-", 3));
+        assert_eq!(form(r"^INC-[0-9]{4}-[0-9]{4}$"), f("INC-", 4));
+        assert_eq!(form(r"^PIR-[0-9]{4}-[0-9]{3,}$"), f("PIR-", 3));
+        assert_eq!(form(r"^ops/INC-\d{4}-\d+$"), f("ops/INC-", 3));
+        assert_eq!(form(r"^INC-\d{4}-\d{1,2}$"), f("INC-", 1));
+        assert_eq!(form(r"^INC-2026-\d{3}$"), f("INC-", 3));
+        assert_eq!(form(r"^[A-Z]+-\d+$"), None);
     }
 
     #[test]

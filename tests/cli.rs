@@ -728,6 +728,39 @@ fn new_writes_a_report_with_the_next_free_id_that_passes_check() {
     );
 }
 
+#[test]
+fn new_follows_the_id_form_of_the_site() {
+    let site = TestSite::with(&[
+        ("site.toml", "id_pattern = \"^PIR-[0-9]{4}-[0-9]{4}$\"\n"),
+        (
+            "content/PIR-2024-0007.md",
+            "---\nid: PIR-2024-0007\ntitle: Earlier\nseverity: SEV4\ndate: 2024-05-01\n---\n\n## Summary\nA short outage.\n",
+        ),
+    ]);
+    let o = run(site
+        .cmd()
+        .args(["new", "--severity", "SEV4", "--date", "2024-06-03", "Next"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).trim().ends_with("PIR-2024-0008.md"),
+        "{}",
+        stdout(&o)
+    );
+    // A pattern with no PREFIX-YYYY-N form is refused, saying so.
+    site.write("site.toml", "id_pattern = \"^[A-Z]+-[0-9]+$\"\n");
+    let o = run(site
+        .cmd()
+        .args(["new", "--severity", "SEV4", "--date", "2024-06-03", "Next"]));
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains(
+            "cannot choose an id: the site's id_pattern `^[A-Z]+-[0-9]+$` takes no id of the form PREFIX-2024-NNN"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
+
 // --- the sample archive ----------------------------------------------------------------
 
 #[test]
