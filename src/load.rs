@@ -603,8 +603,8 @@ fn structure(r: &mut Report, id_finder: &Regex) {
     let mut in_code = 0usize;
     let mut mentions = Vec::new();
     let mut links = Vec::new();
-    // Inside an HTML comment that spans several HTML events.
-    let mut in_comment = false;
+    // Inside an HTML comment or tag that spans several HTML events (the lines of a block).
+    let mut html_state = HtmlScan::default();
     for (event, range) in
         Parser::new_ext(body, crate::render::markdown::options()).into_offset_iter()
     {
@@ -647,7 +647,7 @@ fn structure(r: &mut Report, id_finder: &Regex) {
                     &t,
                     &body[range.clone()],
                     range.start,
-                    &mut in_comment,
+                    &mut html_state,
                     &mut links,
                 );
             }
@@ -784,25 +784,33 @@ fn structure(r: &mut Report, id_finder: &Regex) {
     }
 }
 
+/// Where the scan of raw HTML is at the end of one HTML event, for the next (an HTML block
+/// comes as one event per line).
+#[derive(Debug, Default)]
+struct HtmlScan {
+    /// Inside `<!-- … -->`.
+    in_comment: bool,
+    /// After a tag's `<`, before its `>`: only there is `href=` an attribute.
+    in_tag: bool,
+}
+
 /// The `href` and `src` values of the raw HTML `html` (one HTML event, whose source is `src`
 /// at byte `start` of the body), pushed onto `links` as (target, image, raw, offset); text in
-/// comments is skipped, `in_comment` carrying a comment over to the next event. Values are
-/// quoted with `"` or `'`, or unquoted.
+/// comments is skipped. Values are quoted with `"` or `'`, or unquoted.
 fn raw_html_links(
     html: &str,
     src: &str,
     start: usize,
-    in_comment: &mut bool,
+    state: &mut HtmlScan,
     links: &mut Vec<(String, bool, bool, usize)>,
 ) {
+    let HtmlScan { in_comment, in_tag } = state;
     let bytes = html.as_bytes();
     let mut i = 0;
     // Where `html` is in the source: verbatim at the start, except inside containers
     // (a list item's indentation, a quote's `>`), where each value is looked for.
     let verbatim = src.starts_with(html);
     let mut searched = 0;
-    // Inside a tag (after `<`, before its `>`): only there is `href=` an attribute.
-    let mut in_tag = false;
     while i < bytes.len() {
         if *in_comment {
             match memchr::memmem::find(&bytes[i..], b"-->") {
@@ -821,16 +829,16 @@ fn raw_html_links(
         }
         match bytes[i] {
             b'<' => {
-                in_tag = true;
+                *in_tag = true;
                 i += 1;
                 continue;
             }
             b'>' => {
-                in_tag = false;
+                *in_tag = false;
                 i += 1;
                 continue;
             }
-            _ if !in_tag => {
+            _ if !*in_tag => {
                 i += 1;
                 continue;
             }
@@ -1713,11 +1721,21 @@ mod tests {
     #[test]
     fn links_of_raw_html_are_found_in_tags_outside_comments() {
         let mut links = Vec::new();
-        let mut in_comment = false;
+        let mut state = HtmlScan::default();
         let html = "<p>é href=\"text/\" <img SRC='a.png'> <a\nhref=b/>x</a> <a data-src=\"no\" href = \"c&amp;d\">é</a> <!-- <a href=\"old/\">";
-        raw_html_links(html, html, 10, &mut in_comment, &mut links);
-        assert!(in_comment);
-        raw_html_links("--> <a href=\"e/\">", "--> <a href=\"e/\">", 200, &mut in_comment, &mut links);
+        raw_html_links(html, html, 10, &mut state, &mut links);
+        assert!(state.in_comment);
+        raw_html_links(
+            "--> <a href=\"e/\">",
+            "--> <a href=\"e/\">",
+            200,
+            &mut state,
+            &mut links,
+        );
+        // A tag over two lines of an HTML block (two events); its `<img` is in the first, so
+        // the value is not known as an image's (which only changes the hint of a miss).
+        raw_html_links("<img alt=x", "<img alt=x", 300, &mut state, &mut links);
+        raw_html_links(" src=f.png>", " src=f.png>", 400, &mut state, &mut links);
         let at = |v: &str| 10 + html.find(v).unwrap();
         assert_eq!(
             links,
@@ -1726,6 +1744,7 @@ mod tests {
                 ("b/".to_string(), false, true, at("b/>")),
                 ("c&d".to_string(), false, true, at("c&amp;d")),
                 ("e/".to_string(), false, true, 200 + 13),
+                ("f.png".to_string(), false, true, 400 + 5),
             ]
         );
     }
