@@ -1,10 +1,14 @@
 //! Markdown to HTML for report text: pulldown-cmark with tables, footnotes and strikethrough,
 //! heading anchors, highlighted code, incident ids turned into links, raw HTML escaped (or
 //! sanitised with ammonia when the site allows it), and no `javascript:` (or other script) URLs.
+//! Tables sit in a `.table-wrap` box that scrolls sideways on narrow screens, and their header
+//! cells are `<th scope="col">`.
 
 use super::highlight;
 use crate::text::{escape_html, slugify};
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use regex::Regex;
 use std::collections::HashSet;
 
@@ -70,6 +74,10 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
     let mut kept = 0usize;
     // Open elements of the author's raw HTML so far (when allowed).
     let mut raw_depth: isize = 0;
+    // The open table's column alignments, and the next header cell's column while in its
+    // header row (Markdown tables do not nest).
+    let mut aligns: Vec<Alignment> = Vec::new();
+    let mut head_cell: Option<usize> = None;
 
     for event in drop_comments(Parser::new_ext(markdown, options())) {
         match &event {
@@ -171,6 +179,40 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
             Event::Html(html) | Event::InlineHtml(html) => {
                 raw_depth = (raw_depth + raw_nesting(&html).0).max(0);
                 out.push(Event::Html(html))
+            }
+            // A table scrolls in its own box instead of widening the page, and its header
+            // cells name their columns; the alignment is written as pulldown-cmark writes it.
+            Event::Start(Tag::Table(columns)) => {
+                aligns.clone_from(&columns);
+                out.push(Event::Html(CowStr::Borrowed("<div class=\"table-wrap\">")));
+                out.push(Event::Start(Tag::Table(columns)));
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(Event::End(TagEnd::Table));
+                out.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
+            Event::Start(Tag::TableHead) => {
+                head_cell = Some(0);
+                out.push(Event::Start(Tag::TableHead));
+            }
+            Event::End(TagEnd::TableHead) => {
+                head_cell = None;
+                out.push(Event::End(TagEnd::TableHead));
+            }
+            Event::Start(Tag::TableCell) if head_cell.is_some() => {
+                let align = match head_cell.and_then(|n| aligns.get(n)) {
+                    Some(Alignment::Left) => " style=\"text-align: left\"",
+                    Some(Alignment::Center) => " style=\"text-align: center\"",
+                    Some(Alignment::Right) => " style=\"text-align: right\"",
+                    _ => "",
+                };
+                out.push(Event::Html(CowStr::from(format!(
+                    "<th scope=\"col\"{align}>"
+                ))));
+            }
+            Event::End(TagEnd::TableCell) if head_cell.is_some() => {
+                head_cell = head_cell.map(|n| n + 1);
+                out.push(Event::Html(CowStr::Borrowed("</th>")));
             }
             Event::Text(text) if link_depth == 0 => link_ids(text, cx, &mut out),
             other => out.push(other),
@@ -474,6 +516,33 @@ mod tests {
         let html = render_with("| a |\n|---|\n| b |\n\n~~x~~ y[^1]\n\n[^1]: z\n", false);
         assert!(
             html.contains("<table>") && html.contains("<del>x</del>") && html.contains("footnote"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn tables_scroll_in_a_wrap_with_column_headers() {
+        let html = render_with(
+            "| Metric | Before | After | Note |\n| :--- | :---: | ---: | --- |\n| p99 | 1 | 2 | x |\n",
+            false,
+        );
+        assert_eq!(
+            html,
+            "<div class=\"table-wrap\"><table><thead><tr>\
+             <th scope=\"col\" style=\"text-align: left\">Metric</th>\
+             <th scope=\"col\" style=\"text-align: center\">Before</th>\
+             <th scope=\"col\" style=\"text-align: right\">After</th>\
+             <th scope=\"col\">Note</th></tr></thead><tbody>\n\
+             <tr><td style=\"text-align: left\">p99</td>\
+             <td style=\"text-align: center\">1</td>\
+             <td style=\"text-align: right\">2</td><td>x</td></tr>\n\
+             </tbody></table>\n</div>\n"
+        );
+        // Raw HTML allowed: the sanitiser keeps the box and the scopes.
+        let html = render_with("| a | b |\n|---|---|\n| 1 | 2 |\n", true);
+        assert!(
+            html.starts_with("<div class=\"table-wrap\"><table>")
+                && html.matches("<th scope=\"col\">").count() == 2,
             "{html}"
         );
     }
