@@ -112,3 +112,40 @@ fn theme_text_contrast_is_at_least_4_5_to_1_in_both_schemes() {
         .expect("an .anchor rule");
     assert!(!anchor.contains("opacity"), "{anchor}");
 }
+
+/// A report with a Markdown heading in its Summary and two action items with tickets, built;
+/// its page.
+fn page_with_headings_and_tickets() -> String {
+    let site = common::TestSite::with(&[(
+        "content/INC-2024-001.md",
+        "---\nid: INC-2024-001\ntitle: T\nseverity: SEV3\ndate: 2024-04-01\n---\n\n\
+         ## Summary\nText.\n\n### Notes & <\"quotes\">\nMore.\n\n\
+         ## Action Items\n\n\
+         ### Action Item: Alert on the queue depth\n\
+         **Owner:** Ana Lima\n**Due:** 2024-05-30\n**Priority:** P2\n**Type:** Detect\n\
+         **Ticket:** https://tracker.example.internal/OPS-4907\n\
+         **Description:**\nNo alert fires while the queue grows.\n\
+         **Definition of Done:**\nAn alert pages when the queue holds over 1,000 jobs.\n\n\
+         ### Action Item: Cap the retry rate\n\
+         **Owner:** Ana Lima\n**Due:** 2024-05-30\n**Priority:** P2\n**Type:** Prevent\n\
+         **Ticket:** https://tracker.example.internal/view?id=OPS-4908\n\
+         **Description:**\nRetries are unbounded.\n\
+         **Definition of Done:**\nClients retry at most 3 times.\n",
+    )]);
+    let out = common::build(site.root(), "2024-05-01", &[]);
+    common::read(&out, "incidents/inc-2024-001/index.html")
+}
+
+/// A section's anchor and a Markdown heading's anchor are named by their heading, escaped.
+#[test]
+fn heading_anchors_are_named_by_their_heading() {
+    let html = page_with_headings_and_tickets();
+    for want in [
+        r##"<a class="anchor" href="#summary" aria-label="Link to section Summary">#</a>"##,
+        r##"<a class="anchor" href="#action-items" aria-label="Link to section Action Items">#</a>"##,
+        r##"<a class="anchor" href="#notes-quotes" aria-label="Link to section Notes &amp; &lt;&quot;quotes&quot;&gt;">#</a>"##,
+    ] {
+        assert!(html.contains(want), "no {want} in\n{html}");
+    }
+    assert!(!html.contains("Link to this section"), "{html}");
+}

@@ -69,6 +69,8 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
     let mut dropped_links: Vec<bool> = Vec::new();
     let mut dropped_images: Vec<bool> = Vec::new();
     let mut heading: Option<(HeadingLevel, Vec<Event<'_>>, String)> = None;
+    // The open heading's text as read (incident ids included), for its anchor's link name.
+    let mut heading_label = String::new();
     // For each open block quote, list and item: whether its tags are emitted.
     let mut nesting: Vec<bool> = Vec::new();
     let mut kept = 0usize;
@@ -109,6 +111,16 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
                 _ => {}
             }
             continue;
+        }
+        if heading.is_some() {
+            match &event {
+                Event::Text(t) | Event::Code(t) => heading_label.push_str(t),
+                Event::Html(t) | Event::InlineHtml(t) if !cx.allow_html => {
+                    heading_label.push_str(t)
+                }
+                Event::SoftBreak | Event::HardBreak => heading_label.push(' '),
+                _ => {}
+            }
         }
         let mut out: Vec<Event<'_>> = Vec::new();
         match event {
@@ -238,8 +250,9 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
                         &mut inner_html,
                         std::mem::take(inner).into_iter(),
                     );
+                    let label = anchor_label(&std::mem::take(&mut heading_label));
                     events.push(Event::Html(CowStr::from(format!(
-                        "<h{lvl} id=\"{id}\">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{lvl}>\n"
+                        "<h{lvl} id=\"{id}\">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"{label}\">#</a></h{lvl}>\n"
                     ))));
                     heading = None;
                 }
@@ -344,6 +357,17 @@ fn drop_comments<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> 
         }
     }
     out
+}
+
+/// The link name of a heading's anchor, escaped for an attribute: "Link to section <heading>",
+/// so each names the section it points at.
+fn anchor_label(heading: &str) -> String {
+    let words: Vec<&str> = heading.split_whitespace().collect();
+    if words.is_empty() {
+        "Link to this section".into()
+    } else {
+        format!("Link to section {}", escape_html(&words.join(" ")))
+    }
 }
 
 fn unique_anchor(base: String, used: &mut HashSet<String>) -> String {
@@ -507,6 +531,38 @@ mod tests {
         let html = render_with("### Notes\n\n### Notes\n", false);
         assert!(
             html.contains("<h3 id=\"notes\">") && html.contains("<h3 id=\"notes-1\">"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn heading_anchors_are_named_by_their_heading() {
+        let label = |html: &str| {
+            let at = html.find("aria-label=\"").expect("an anchor") + 12;
+            html[at..at + html[at..].find('"').unwrap()].to_string()
+        };
+        for allow in [false, true] {
+            assert_eq!(
+                label(&render_with("### Notes & <\"quotes\">\n", allow)),
+                "Link to section Notes &amp; &lt;&quot;quotes&quot;&gt;"
+            );
+            // Inline markup, code, link text and incident ids are read as text.
+            assert_eq!(
+                label(&render_with(
+                    "### *Why* `retry` [failed](x) like INC-2023-117\n",
+                    allow
+                )),
+                "Link to section Why retry failed like INC-2023-117"
+            );
+        }
+        assert_eq!(
+            label(&render_with("Two\nlines\n---\n", false)),
+            "Link to section Two lines"
+        );
+        let html = render_with("### One\n\n### Two\n", false);
+        assert!(
+            html.contains("aria-label=\"Link to section One\"")
+                && html.contains("aria-label=\"Link to section Two\""),
             "{html}"
         );
     }
