@@ -113,6 +113,50 @@ fn theme_text_contrast_is_at_least_4_5_to_1_in_both_schemes() {
     assert!(!anchor.contains("opacity"), "{anchor}");
 }
 
+/// Every link of `html` as (name, href): the name is its `aria-label`, else its text.
+fn links(html: &str) -> Vec<(String, String)> {
+    let a = Regex::new(r#"(?s)<a ([^>]*)>(.*?)</a>"#).unwrap();
+    let attr = |attrs: &str, name: &str| {
+        Regex::new(&format!(r#"(?:^|\s){name}="([^"]*)""#))
+            .unwrap()
+            .captures(attrs)
+            .map(|c| c[1].to_string())
+    };
+    let tag = Regex::new(r"<[^>]*>").unwrap();
+    a.captures_iter(html)
+        .filter_map(|c| {
+            let href = attr(&c[1], "href")?;
+            let text = tag.replace_all(&c[2], "");
+            let name = attr(&c[1], "aria-label").unwrap_or_else(|| text.trim().to_string());
+            Some((name, href))
+        })
+        .collect()
+}
+
+/// On every incident page of the sample archive, links that go to different places have
+/// different names (a screen reader's list of links shows names alone).
+#[test]
+fn links_to_different_places_have_different_names() {
+    let site = common::sample_site();
+    let out = common::build(site.path(), "2026-11-27", &["--drafts"]);
+    let mut clashes = Vec::new();
+    for (file, bytes) in common::tree(&out.join("incidents")) {
+        let html = String::from_utf8(bytes).unwrap();
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for (name, href) in links(&html) {
+            match seen.get(&name) {
+                Some(first) if *first != href => {
+                    clashes.push(format!("{file}: `{name}` is {first} and {href}"))
+                }
+                _ => {
+                    seen.insert(name, href);
+                }
+            }
+        }
+    }
+    assert!(clashes.is_empty(), "{}", clashes.join("\n"));
+}
+
 /// A report with a Markdown heading in its Summary and two action items with tickets, built;
 /// its page.
 fn page_with_headings_and_tickets() -> String {
@@ -148,4 +192,16 @@ fn heading_anchors_are_named_by_their_heading() {
         assert!(html.contains(want), "no {want} in\n{html}");
     }
     assert!(!html.contains("Link to this section"), "{html}");
+}
+
+/// A ticket link is named by the ticket's id, or else by its host.
+#[test]
+fn ticket_links_are_named_by_the_ticket() {
+    let html = page_with_headings_and_tickets();
+    for want in [
+        r#"<a href="https://tracker.example.internal/OPS-4907">ticket OPS-4907</a>"#,
+        r#"<a href="https://tracker.example.internal/view?id=OPS-4908">ticket on tracker.example.internal</a>"#,
+    ] {
+        assert!(html.contains(want), "no {want} in\n{html}");
+    }
 }

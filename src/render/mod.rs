@@ -203,6 +203,8 @@ struct ActionCx<'a> {
     reason: Option<String>,
     completed: Option<String>,
     ticket: Option<&'a str>,
+    /// The ticket link's text ([`values::ticket_name`]).
+    ticket_name: Option<String>,
     tracks: Option<LinkCx>,
 }
 
@@ -539,6 +541,7 @@ impl<'a> Renderer<'a> {
             .enumerate()
             .map(|(n, a)| {
                 let (state, days) = a.state(self.archive.today, self.config.due_soon_days);
+                let ticket = a.ticket.as_deref().filter(|t| !markdown::is_unsafe_url(t));
                 ActionCx {
                     anchor: format!("action-{}", n + 1),
                     title: &a.title,
@@ -555,7 +558,8 @@ impl<'a> Renderer<'a> {
                     definition_of_done: md(&a.definition_of_done, &mut anchors),
                     reason: a.reason.as_ref().map(|r| md(r, &mut anchors)),
                     completed: a.completed.map(ymd),
-                    ticket: a.ticket.as_deref().filter(|t| !markdown::is_unsafe_url(t)),
+                    ticket,
+                    ticket_name: ticket.map(values::ticket_name),
                     tracks: (a.tracks != inc.id).then(|| LinkCx {
                         name: a.tracks.clone(),
                         url: link(&a.tracks).unwrap_or_default(),

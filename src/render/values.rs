@@ -200,12 +200,68 @@ impl Renderer<'_> {
     }
 }
 
+/// The link text of an action item's ticket, named by the ticket: `ticket OPS-4907` when the
+/// URL's last non-empty path segment looks like an id (letters, digits, `-`, `_` or `.`, with a
+/// digit), else `ticket on <host>`, else `ticket`. The text is escaped by the template.
+pub(super) fn ticket_name(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = authority.rsplit('@').next().unwrap_or_default();
+    let looks_like_id = |s: &&str| {
+        s.len() <= 40
+            && s.bytes().any(|b| b.is_ascii_digit())
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    };
+    match path
+        .split('/')
+        .rfind(|s| !s.is_empty())
+        .filter(looks_like_id)
+    {
+        Some(id) => format!("ticket {id}"),
+        None if !host.is_empty() => format!("ticket on {host}"),
+        None => "ticket".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::theme::Theme;
     use super::*;
     use crate::site::Site;
     use std::path::Path;
+
+    #[test]
+    fn tickets_are_named_by_their_id_or_host() {
+        for (url, name) in [
+            (
+                "https://tracker.example.internal/OPS-4907",
+                "ticket OPS-4907",
+            ),
+            ("https://jira.example.com/browse/OPS-12/", "ticket OPS-12"),
+            (
+                "https://github.com/o/r/issues/431#issuecomment-1",
+                "ticket 431",
+            ),
+            (
+                "https://tracker.example.internal/view?id=OPS-1",
+                "ticket on tracker.example.internal",
+            ),
+            (
+                "https://user@tracker.example.internal:8443/",
+                "ticket on tracker.example.internal:8443",
+            ),
+            (
+                "https://linear.app/acme/issue/ENG-7/fix-the-cache",
+                "ticket on linear.app",
+            ),
+            ("https://t.example/a%20b1", "ticket on t.example"),
+            ("https://", "ticket"),
+        ] {
+            assert_eq!(ticket_name(url), name, "{url}");
+        }
+    }
 
     /// Every page of the sample archive, rendered by one renderer (whose shared values were
     /// built by the pages before, at every depth), is the page a fresh renderer makes.
