@@ -205,3 +205,25 @@ fn ticket_links_are_named_by_the_ticket() {
         assert!(html.contains(want), "no {want} in\n{html}");
     }
 }
+
+/// With a full `base_url` every page names its canonical address, except 404.html, which a host
+/// shows at any address that has no page.
+#[test]
+fn the_not_found_page_has_no_canonical_link() {
+    let site = common::fixture("archive");
+    let base = "https://pages.example.internal/sre/incidents/";
+    let out = common::build(site.path(), "2025-06-15", &["--base-url", base]);
+    let home = common::read(&out, "index.html");
+    assert!(
+        home.contains(&format!("<link rel=\"canonical\" href=\"{base}\">")),
+        "{home}"
+    );
+    let tags = common::read(&out, "tags/index.html");
+    assert!(
+        tags.contains(&format!("<link rel=\"canonical\" href=\"{base}tags/\">")),
+        "{tags}"
+    );
+    let not_found = common::read(&out, "404.html");
+    assert!(!not_found.contains("rel=\"canonical\""), "{not_found}");
+    assert!(not_found.contains("<title>Page not found"), "{not_found}");
+}
