@@ -227,3 +227,28 @@ fn the_not_found_page_has_no_canonical_link() {
     assert!(!not_found.contains("rel=\"canonical\""), "{not_found}");
     assert!(not_found.contains("<title>Page not found"), "{not_found}");
 }
+
+/// The dashboard's review-quality counts say which incidents they cover: the published ones,
+/// or with `--drafts` the drafts and write-ups in review too.
+#[test]
+fn review_quality_counts_say_whether_drafts_are_counted() {
+    // The fixture turns every rule off: no findings, so the section says there are none.
+    let site = common::fixture("archive");
+    let dashboard = |args: &[&str]| {
+        let out = common::build(site.path(), "2025-06-15", args);
+        common::read(&out, "actions/overdue/index.html")
+    };
+    let published = dashboard(&[]);
+    assert!(
+        published.contains("<p>No review-quality findings in the published incidents.</p>"),
+        "{published}"
+    );
+    let drafts = dashboard(&["--drafts"]);
+    assert!(
+        drafts.contains(
+            "<p>No review-quality findings in the incidents shown, drafts and write-ups in review included.</p>"
+        ),
+        "{drafts}"
+    );
+    assert!(!drafts.contains("published incidents"), "{drafts}");
+}

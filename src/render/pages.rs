@@ -3,7 +3,7 @@
 //! what its template shows.
 
 use super::{Renderer, due_text, level_slug, ymd};
-use crate::model::{ActionRef, ActionStatus, DueState, Priority, Term};
+use crate::model::{ActionRef, ActionStatus, DueState, Priority, ReportStatus, Term};
 use chrono::Datelike;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -348,6 +348,13 @@ impl<'a> Renderer<'a> {
             .collect();
         cx.insert("findings_by_rule", &rules);
         cx.insert("review_quality_shown", &self.config.lint.show_on_site);
+        // Whether the counts cover drafts and write-ups in review (built with `--drafts`).
+        cx.insert(
+            "drafts_shown",
+            &a.incidents
+                .iter()
+                .any(|i| i.status != ReportStatus::Published),
+        );
     }
 }
 
