@@ -473,3 +473,37 @@ fn assert_no_file_contains(dir: &Path, needle: &str) {
         }
     }
 }
+
+#[test]
+fn a_long_soft_wrapped_summary_is_linted_with_exact_positions() {
+    // One paragraph of 50,000 wrapped lines: finding each sentence's place in the file was
+    // once quadratic in the paragraph's length (minutes at tens of megabytes).
+    let mut body: String = (0..50_000)
+        .map(|i| format!("Line {i} of the summary ends here.\n"))
+        .collect();
+    body.push_str("Traffic rose. Sarah forgot to renew the certificate.");
+    let site = TestSite::with(&[("content/a.md", &report("INC-2024-001", &body))]);
+    let run = check(&site);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: Vec<(u64, u64, &str)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap(),
+                d["col"].as_u64().unwrap(),
+                d["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![(
+            50_009,
+            15,
+            "blaming language in Summary: \"Sarah forgot to renew the certificate.\" (`forgot to`)"
+        )]
+    );
+}
