@@ -222,6 +222,23 @@ type Entries<'a> = Vec<(Cow<'a, str>, Value)>;
 
 /// The entries of the front matter as the YAML parser reads them.
 fn yaml_entries(path: &str, text: &str, first_line: usize) -> Result<Entries<'static>, Diagnostic> {
+    if let Some(at) = flow_too_deep(text) {
+        let line_start = text[..at].rfind('\n').map_or(0, |p| p + 1);
+        let line_end = text[at..].find('\n').map_or(text.len(), |p| at + p);
+        let line = first_line + text[..at].bytes().filter(|&b| b == b'\n').count();
+        let col = crate::text::char_col(&text[line_start..line_end], at - line_start);
+        return Err(Diagnostic::error(
+            path,
+            line,
+            col,
+            format!("front matter nests deeper than {MAX_FLOW_DEPTH} levels"),
+        )
+        .with_hint(format!(
+            "this bracket opens level {}; `[` and `{{` may nest {MAX_FLOW_DEPTH} deep: write the \
+             value with fewer levels",
+            MAX_FLOW_DEPTH + 1
+        )));
+    }
     let value: Value =
         serde_yaml::from_str(text).map_err(|e| yaml_error(path, text, first_line, &e))?;
     match value {
@@ -363,6 +380,464 @@ fn yaml_error(path: &str, text: &str, first_line: usize, e: &serde_yaml::Error) 
         col.max(1),
         format!("front matter is not valid YAML: {problem}"),
     )
+}
+
+/// How deep `[` and `{` may nest in front matter. The YAML parser's scanner spends time in
+/// proportion to the nesting depth on every token, so deep nesting is quadratic (100,000
+/// brackets took 24 s before its recursion limit of 128 stopped it); no report needs more
+/// than a few levels.
+pub const MAX_FLOW_DEPTH: usize = 64;
+
+/// Byte offset of the first `[` or `{` of `text` that the YAML parser would read as opening a
+/// flow collection more than [`MAX_FLOW_DEPTH`] levels deep; `None` when there is none.
+///
+/// This follows the token scanner of libyaml (which serde_yaml runs) as far as it decides
+/// what is a bracket: quoted scalars (with `''` and `\` escapes), comments, block scalars
+/// (`|`, `>`, ended by their indentation), plain scalars (in which brackets are text outside
+/// flow collections, and which continue on lines indented past the enclosing block), tags and
+/// anchors, with the stack of block indentations that decides where a plain or block scalar
+/// ends. Where the parser would stop at a syntax error the scan goes on: what follows an
+/// error is never parsed, so counting it can only refuse text the parser refuses anyway.
+/// Nesting by indentation is left to the parser: it costs it linear time.
+fn flow_too_deep(text: &str) -> Option<usize> {
+    // Nothing to find without a bracket (the common case); else one pass.
+    if !text.bytes().any(|b| b == b'[' || b == b'{') {
+        return None;
+    }
+    FlowScan::new(text).run()
+}
+
+/// The state of [`flow_too_deep`]'s scan: a cursor with libyaml's line and column, and what
+/// its scanner keeps that decides how text is tokenised.
+struct FlowScan<'a> {
+    b: &'a [u8],
+    /// Byte offset of the cursor.
+    i: usize,
+    /// 0-based line and column (in characters), counted as libyaml counts them.
+    line: usize,
+    col: isize,
+    /// Flow collections open around the cursor.
+    flow: usize,
+    /// Column of the innermost block collection (-1 outside any), and the outer ones.
+    indent: isize,
+    indents: Vec<isize>,
+    /// A simple key may start at the cursor.
+    key_allowed: bool,
+    /// Where the possible simple key of the block level started: (line, offset, column).
+    key: Option<(usize, usize, isize)>,
+}
+
+impl<'a> FlowScan<'a> {
+    fn new(text: &'a str) -> Self {
+        FlowScan {
+            b: text.as_bytes(),
+            i: 0,
+            line: 0,
+            col: 0,
+            flow: 0,
+            indent: -1,
+            indents: Vec::new(),
+            key_allowed: true,
+            key: None,
+        }
+    }
+
+    fn at(&self, k: usize) -> Option<u8> {
+        self.b.get(self.i + k).copied()
+    }
+
+    fn is(&self, k: usize, c: u8) -> bool {
+        self.at(k) == Some(c)
+    }
+
+    fn end(&self) -> bool {
+        self.i >= self.b.len()
+    }
+
+    /// Length of the line break at the cursor (CR LF, CR, LF, NEL, LS, PS), 0 if none.
+    fn break_len(&self) -> usize {
+        match (self.at(0), self.at(1), self.at(2)) {
+            (Some(b'\r'), Some(b'\n'), _) => 2,
+            (Some(b'\r' | b'\n'), _, _) => 1,
+            (Some(0xC2), Some(0x85), _) => 2,
+            (Some(0xE2), Some(0x80), Some(0xA8 | 0xA9)) => 3,
+            _ => 0,
+        }
+    }
+
+    fn is_break(&self) -> bool {
+        self.break_len() > 0
+    }
+
+    fn is_blank_at(&self, k: usize) -> bool {
+        matches!(self.at(k), Some(b' ' | b'\t'))
+    }
+
+    /// Blank, line break or end of the text, at byte `k` from the cursor (after ASCII).
+    fn is_blankz_at(&self, k: usize) -> bool {
+        match self.at(k) {
+            None | Some(b' ' | b'\t' | b'\r' | b'\n') => true,
+            Some(0xC2) => self.at(k + 1) == Some(0x85),
+            Some(0xE2) => {
+                self.at(k + 1) == Some(0x80) && matches!(self.at(k + 2), Some(0xA8 | 0xA9))
+            }
+            _ => false,
+        }
+    }
+
+    /// Moves past one character (not a line break).
+    fn skip(&mut self) {
+        self.i += 1;
+        while self.i < self.b.len() && self.b[self.i] & 0xC0 == 0x80 {
+            self.i += 1;
+        }
+        self.col += 1;
+    }
+
+    /// Moves past the line break at the cursor, if any.
+    fn skip_line(&mut self) {
+        let n = self.break_len();
+        if n > 0 {
+            self.i += n;
+            self.line += 1;
+            self.col = 0;
+        }
+    }
+
+    fn skip_to_break(&mut self) {
+        while !self.end() && !self.is_break() {
+            self.skip();
+        }
+    }
+
+    /// `---` or `...` followed by a blank at the start of a line.
+    fn document_marker(&self) -> bool {
+        self.col == 0
+            && (self.b[self.i..].starts_with(b"---") || self.b[self.i..].starts_with(b"..."))
+            && self.is_blankz_at(3)
+    }
+
+    fn roll(&mut self, col: isize) {
+        if self.flow == 0 && self.indent < col {
+            self.indents.push(self.indent);
+            self.indent = col;
+        }
+    }
+
+    fn unroll(&mut self, col: isize) {
+        if self.flow == 0 {
+            while self.indent > col {
+                self.indent = self.indents.pop().unwrap_or(-1);
+            }
+        }
+    }
+
+    /// A token that may start a simple key begins at the cursor.
+    fn save_key(&mut self) {
+        if self.key_allowed && self.flow == 0 {
+            self.key = Some((self.line, self.i, self.col));
+        }
+    }
+
+    fn remove_key(&mut self) {
+        if self.flow == 0 {
+            self.key = None;
+        }
+    }
+
+    fn run(mut self) -> Option<usize> {
+        loop {
+            self.skip_between_tokens();
+            self.unroll(self.col);
+            let c = self.at(0)?;
+            let blank_next = self.is_blankz_at(1);
+            match c {
+                b'%' if self.col == 0 => {
+                    self.unroll(-1);
+                    self.remove_key();
+                    self.key_allowed = false;
+                    self.skip_to_break();
+                }
+                b'-' | b'.' if self.document_marker() => {
+                    self.unroll(-1);
+                    self.remove_key();
+                    self.key_allowed = false;
+                    self.i += 3;
+                    self.col += 3;
+                }
+                b'[' | b'{' => {
+                    self.save_key();
+                    self.flow += 1;
+                    if self.flow > MAX_FLOW_DEPTH {
+                        return Some(self.i);
+                    }
+                    self.key_allowed = true;
+                    self.skip();
+                }
+                b']' | b'}' => {
+                    self.remove_key();
+                    self.flow = self.flow.saturating_sub(1);
+                    self.key_allowed = false;
+                    self.skip();
+                }
+                b',' => {
+                    self.remove_key();
+                    self.key_allowed = true;
+                    self.skip();
+                }
+                b'-' if blank_next => {
+                    self.roll(self.col);
+                    self.remove_key();
+                    self.key_allowed = true;
+                    self.skip();
+                }
+                b'?' if self.flow > 0 || blank_next => {
+                    self.roll(self.col);
+                    self.remove_key();
+                    self.key_allowed = self.flow == 0;
+                    self.skip();
+                }
+                b':' if self.flow > 0 || blank_next => {
+                    // A simple key is possible until the line ends or 1,024 bytes pass.
+                    let key = self
+                        .key
+                        .filter(|&(line, at, _)| line == self.line && at + 1024 >= self.i);
+                    if self.flow > 0 {
+                        self.key_allowed = false;
+                    } else if let Some((_, _, col)) = key {
+                        self.roll(col);
+                        self.key = None;
+                        self.key_allowed = false;
+                    } else {
+                        if self.key_allowed {
+                            self.roll(self.col);
+                        }
+                        self.key_allowed = true;
+                    }
+                    self.skip();
+                }
+                b'*' | b'&' => {
+                    self.save_key();
+                    self.key_allowed = false;
+                    self.skip();
+                    while self
+                        .at(0)
+                        .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+                    {
+                        self.skip();
+                    }
+                }
+                b'!' => {
+                    self.save_key();
+                    self.key_allowed = false;
+                    self.tag();
+                }
+                b'|' | b'>' if self.flow == 0 => {
+                    self.remove_key();
+                    self.key_allowed = true;
+                    self.block_scalar();
+                }
+                b'\'' | b'"' => {
+                    self.save_key();
+                    self.key_allowed = false;
+                    self.quoted(c);
+                }
+                _ if self.plain_starts(c) => {
+                    self.save_key();
+                    self.key_allowed = false;
+                    self.plain();
+                }
+                // No token starts here: the parser stops with an error.
+                _ => self.skip(),
+            }
+        }
+    }
+
+    /// Skips blanks, comments and line breaks between tokens.
+    fn skip_between_tokens(&mut self) {
+        loop {
+            if self.col == 0 && self.b[self.i..].starts_with("\u{feff}".as_bytes()) {
+                self.skip();
+            }
+            while self.is(0, b' ') || ((self.flow > 0 || !self.key_allowed) && self.is(0, b'\t')) {
+                self.skip();
+            }
+            if self.is(0, b'#') {
+                self.skip_to_break();
+            }
+            if !self.is_break() {
+                return;
+            }
+            self.skip_line();
+            if self.flow == 0 {
+                self.key_allowed = true;
+            }
+        }
+    }
+
+    /// True when a plain scalar starts at the cursor, whose character is `c`.
+    fn plain_starts(&self, c: u8) -> bool {
+        let indicator = self.is_blankz_at(0) || b"-?:,[]{}#&*!|>'\"%@`".contains(&c);
+        !indicator
+            || (c == b'-' && !self.is_blank_at(1))
+            || (self.flow == 0 && (c == b'?' || c == b':') && !self.is_blankz_at(1))
+    }
+
+    /// A plain scalar: ends at `: `, ` #`, a flow indicator inside a flow collection, a
+    /// document marker, or a line indented no further than the enclosing block.
+    fn plain(&mut self) {
+        let indent = self.indent + 1;
+        let mut leading_blanks = false;
+        loop {
+            if self.document_marker() || self.is(0, b'#') {
+                break;
+            }
+            while !self.is_blankz_at(0) {
+                let c = self.b[self.i];
+                let flow_indicator = |c: Option<u8>| c.is_some_and(|c| b",[]{}".contains(&c));
+                // Inside a flow collection, `:` before a flow indicator or `?` is an error
+                // of the parser; it stops there.
+                if (c == b':' && self.is_blankz_at(1))
+                    || (self.flow > 0
+                        && (flow_indicator(Some(c))
+                            || (c == b':' && (flow_indicator(self.at(1)) || self.is(1, b'?')))))
+                {
+                    break;
+                }
+                self.skip();
+            }
+            if !(self.is_blank_at(0) || self.is_break()) {
+                break;
+            }
+            while self.is_blank_at(0) || self.is_break() {
+                if self.is_break() {
+                    self.skip_line();
+                    leading_blanks = true;
+                } else {
+                    self.skip();
+                }
+            }
+            if self.flow == 0 && self.col < indent {
+                break;
+            }
+        }
+        if leading_blanks {
+            self.key_allowed = true;
+        }
+    }
+
+    /// A single- or double-quoted scalar, from its opening quote to its closing one.
+    fn quoted(&mut self, quote: u8) {
+        self.skip();
+        while !self.end() {
+            let c = self.b[self.i];
+            if self.is_break() {
+                self.skip_line();
+            } else if quote == b'\'' && c == b'\'' && self.is(1, b'\'') {
+                self.i += 2;
+                self.col += 2;
+            } else if c == quote {
+                self.skip();
+                return;
+            } else if quote == b'"' && c == b'\\' {
+                self.skip();
+                if self.is_break() {
+                    self.skip_line();
+                } else if !self.end() {
+                    self.skip();
+                }
+            } else {
+                self.skip();
+            }
+        }
+    }
+
+    /// A tag: `!<uri>`, or a handle and suffix of URI characters (without `,[]`).
+    fn tag(&mut self) {
+        let verbatim = self.is(1, b'<');
+        self.skip();
+        if verbatim {
+            self.skip();
+        }
+        let uri = |c: u8| c.is_ascii_alphanumeric() || b"-_;/?:@&=+$.%!~*'()".contains(&c);
+        while let Some(c) = self.at(0) {
+            if !(uri(c) || (verbatim && b",[]".contains(&c))) {
+                break;
+            }
+            self.skip();
+        }
+        if verbatim && self.is(0, b'>') {
+            self.skip();
+        }
+    }
+
+    /// A literal or folded block scalar: the header line, then every line indented at least
+    /// as far as its first (or as its indentation indicator says), and the empty lines
+    /// between.
+    fn block_scalar(&mut self) {
+        self.skip();
+        let mut increment = 0;
+        let digit = |c: Option<u8>| c.filter(|c| (b'1'..=b'9').contains(c));
+        if matches!(self.at(0), Some(b'+' | b'-')) {
+            self.skip();
+            if let Some(d) = digit(self.at(0)) {
+                increment = isize::from(d - b'0');
+                self.skip();
+            }
+        } else if let Some(d) = digit(self.at(0)) {
+            increment = isize::from(d - b'0');
+            self.skip();
+            if matches!(self.at(0), Some(b'+' | b'-')) {
+                self.skip();
+            }
+        }
+        while self.is_blank_at(0) {
+            self.skip();
+        }
+        if self.is(0, b'#') {
+            self.skip_to_break();
+        }
+        if !self.end() && !self.is_break() {
+            // The parser stops: the header goes on.
+            return;
+        }
+        self.skip_line();
+        let mut indent = if increment == 0 {
+            0
+        } else if self.indent >= 0 {
+            self.indent + increment
+        } else {
+            increment
+        };
+        self.block_breaks(&mut indent);
+        while self.col == indent && !self.end() {
+            self.skip_to_break();
+            if self.end() {
+                break;
+            }
+            self.skip_line();
+            self.block_breaks(&mut indent);
+        }
+    }
+
+    /// The indentation and empty lines before a line of a block scalar; sets the scalar's
+    /// indentation from the first line with text when it is not known yet.
+    fn block_breaks(&mut self, indent: &mut isize) {
+        let mut max = 0;
+        loop {
+            while (*indent == 0 || self.col < *indent) && self.is(0, b' ') {
+                self.skip();
+            }
+            max = max.max(self.col);
+            if !self.is_break() {
+                break;
+            }
+            self.skip_line();
+        }
+        if *indent == 0 {
+            *indent = max.max(self.indent + 1).max(1);
+        }
+    }
 }
 
 /// [`scalar_text`] of a value the caller gives up: a string is moved, not copied.
@@ -655,6 +1130,129 @@ mod tests {
         text.push_str("extra: *i\n");
         let e = parse("a.md", &text, 2).unwrap_err();
         assert!(e.message.contains("repetition limit"), "{}", e.message);
+    }
+
+    #[test]
+    fn flow_nesting_deeper_than_the_limit_is_refused_at_its_bracket() {
+        let deep = |n: usize| format!("id: x\nextra: {}{}\n", "[".repeat(n), "]".repeat(n));
+        let e = parse("a.md", &deep(100_000), 2).unwrap_err();
+        assert_eq!(
+            (e.line, e.col, e.message.as_str()),
+            (3, 72, "front matter nests deeper than 64 levels")
+        );
+        assert_eq!(
+            e.hint.as_deref(),
+            Some(
+                "this bracket opens level 65; `[` and `{` may nest 64 deep: write the value with \
+                 fewer levels"
+            )
+        );
+        let e = parse("a.md", &deep(65), 2).unwrap_err();
+        assert_eq!((e.line, e.col), (3, 72));
+        let fm = parse("a.md", &deep(64), 2).unwrap();
+        assert_eq!(
+            fm.extra.to_string(),
+            format!("{}{}", "[".repeat(64), "]".repeat(64))
+        );
+        // Maps count with lists; the column counts characters: level 65 is the `[` of the
+        // 32nd `{a: [`, which starts at column 12 + 31 * 5.
+        let text = format!("id: x\ntitle: \"é\"\nextra: {{é: {}\n", "{a: [".repeat(40));
+        let e = parse("a.md", &text, 2).unwrap_err();
+        assert_eq!((e.line, e.col), (4, 12 + 31 * 5 + 4), "{e:?}");
+    }
+
+    /// A run of 130 brackets in many places: where the YAML parser reads them as nested flow
+    /// collections (its recursion limit of 128 then refuses the text), the scan finds them at
+    /// the 65th; where it reads them as text (a quoted, plain or block scalar, a comment), the
+    /// scan lets the text through and the parser reads it.
+    #[test]
+    fn the_nesting_scan_reads_brackets_as_the_yaml_parser_does() {
+        let run = format!("{}{}", "[".repeat(130), "]".repeat(130));
+        let leads = [
+            "",
+            "id: x\n",
+            "title: it's\n",
+            "title: a 'b\n",
+            "a: 'b\n  c'\n",
+            "a: \"b\\\"\n  c\"\n",
+            "k: |\n  [[[[ ' \"\n",
+            "k: >-\n  '\n\n  x\n",
+            "k: |2\n    '\n",
+            "title: foo\n 'bar\n",
+            "title: foo\n  \"bar\n",
+            "- a: |\n    '\n",
+            "a:\n  - b: '\n  c'\n",
+            "a: [x, 'y', \"z\"]\n",
+            "a: {b: c} # '\n",
+            "# 'comment\n",
+            "a: b#'\n",
+            "a: &x 'b'\n",
+            "a: !t \"b\"\n",
+            "a: [b:c, 'd']\n",
+            "a: *x\n",
+            "a: >\n ' \n",
+            "a: |+\n\n  '\n",
+            "? '\n  k'\n: v\n",
+        ];
+        // Each place, the text after the run, and the flow collections open at the run.
+        let places: [(&str, &str, usize); 30] = [
+            ("extra: ", "", 0),
+            ("extra:\n  ", "", 0),
+            ("extra:\n  - ", "", 0),
+            ("extra: [a, 'b', ", "]", 1),
+            ("extra: [it's, ", "]", 1),
+            ("extra: [\"a\\\"\", ", "]", 1),
+            ("extra: {a: ", "}", 1),
+            ("extra: {'a': ", "}", 1),
+            ("extra: &x ", "", 0),
+            ("extra: !t ", "", 0),
+            ("extra: [a:b, ", "]", 1),
+            ("extra: [a\n  b, ", "]", 1),
+            ("extra: 'a''b' # c\nk: ", "", 0),
+            ("extra: \"a\n  b\"\nk: ", "", 0),
+            ("extra: a\n  b\nk: ", "", 0),
+            ("extra:\n  a: |\n    x\n  b: ", "", 0),
+            ("extra:\n  - |\n   x\n  - ", "", 0),
+            ("title: a ", "", 0),
+            ("title: it's ", "", 0),
+            ("title: 'a ", "'", 0),
+            ("title: \"a ", "\"", 0),
+            ("title: \"a\\\" ", "\"", 0),
+            ("title: 'a'' ", "'", 0),
+            ("title: a\n  ", "", 0),
+            ("# c ", "", 0),
+            ("title: a # ", "", 0),
+            ("extra: |\n  ", "", 0),
+            ("extra: >-\n  ", "", 0),
+            ("extra: |2\n    ", "", 0),
+            ("extra:\n  - a: |\n      ", "", 0),
+        ];
+        let (mut nested, mut text_only) = (0, 0);
+        for lead in leads {
+            for (before, after, open) in places {
+                for end in ["", "\n", " # c\n"] {
+                    let text = format!("{lead}{before}{run}{after}{end}");
+                    let scan = flow_too_deep(&text);
+                    match serde_yaml::from_str::<Value>(&text) {
+                        Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
+                            nested += 1;
+                            let start = lead.len() + before.len();
+                            assert_eq!(scan, Some(start + 64 - open), "{text:?}");
+                        }
+                        Ok(_) => {
+                            text_only += 1;
+                            assert_eq!(scan, None, "{text:?}");
+                        }
+                        // A syntax error elsewhere: the parser refuses the text either way.
+                        Err(_) => {}
+                    }
+                }
+            }
+        }
+        assert!(
+            nested > 300 && text_only > 300,
+            "{nested} nested, {text_only} text"
+        );
     }
 
     #[test]
