@@ -38,8 +38,8 @@ enum Command {
         /// Output folder (default: output_dir of site.toml, under the root).
         #[arg(long)]
         output: Option<PathBuf>,
-        /// Overrides base_url of site.toml.
-        #[arg(long)]
+        /// Overrides base_url of site.toml (an http(s) URL, or a path starting with `/`).
+        #[arg(long, value_name = "URL", value_parser = parse_base_url)]
         base_url: Option<String>,
         /// Date to compute overdue actions for (YYYY-MM-DD; default SOURCE_DATE_EPOCH, else today).
         #[arg(long, value_parser = parse_day)]
@@ -81,7 +81,7 @@ enum Command {
         #[arg(long)]
         poll: bool,
         /// base_url of the preview (default `/`: the root of the preview server).
-        #[arg(long)]
+        #[arg(long, value_name = "URL", value_parser = parse_base_url)]
         base_url: Option<String>,
     },
     /// Start a new report with the next free id.
@@ -110,6 +110,14 @@ enum Command {
 
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
     crate::validate::parse_date(s, None).map_err(|hint| format!("not a YYYY-MM-DD date ({hint})"))
+}
+
+/// `--base-url`, checked as base_url in site.toml is: a bad one is a usage error (exit 2),
+/// printed by clap with the flag's name.
+fn parse_base_url(s: &str) -> Result<String, String> {
+    crate::config::check_base_url(s)
+        .map(|()| s.to_string())
+        .map_err(|(reason, hint)| format!("it {reason}; {hint}"))
 }
 
 /// Runs the command line; returns the process exit status.

@@ -107,7 +107,7 @@ impl Default for LintConfig {
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     title: Option<String>,
-    base_url: Option<String>,
+    base_url: Option<toml::Spanned<String>>,
     content_dir: Option<PathBuf>,
     output_dir: Option<PathBuf>,
     theme_dir: Option<PathBuf>,
@@ -295,7 +295,75 @@ pub fn default_severities() -> BTreeMap<String, SeverityPolicy> {
 
 impl Default for Config {
     fn default() -> Self {
-        Config::from_raw(RawConfig::default(), &|_| 0).expect("defaults are valid")
+        Config::from_raw(RawConfig::default(), &|_| 0, &|_| (0, 0)).expect("defaults are valid")
+    }
+}
+
+/// Why `base_url` (from site.toml or `--base-url`) cannot be used, and how to write it: an
+/// `Err((reason, hint))`, the reason to follow the value in a message (``base_url `x` ``
+/// *reason*). A base URL is an absolute `http://` or `https://` URL with a host, or a path
+/// on the host starting with one `/`; empty means `/`. Pages are appended to it, so it holds
+/// no query, fragment, space or control character, nor a character a URL cannot hold as
+/// written (`` "<>\^`{|} ``). Anything else (`sre/incidents`, `javascript:…`) would make the
+/// 404 page's links and the JSON files' URLs point nowhere, or somewhere unsafe.
+pub fn check_base_url(value: &str) -> Result<(), (String, String)> {
+    const EXAMPLES: &str = "write a path on the host such as \"/sre/incidents/\", or a full URL \
+                            such as \"https://pages.example.internal/sre/incidents/\"";
+    if value.is_empty() {
+        return Ok(());
+    }
+    if let Some(c) = value
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || "\"<>\\^`{|}".contains(*c))
+    {
+        let what = match c {
+            ' ' => "a space".to_string(),
+            c if c.is_whitespace() || c.is_control() => {
+                format!("the character `{}`", c.escape_default())
+            }
+            c => format!("`{c}`"),
+        };
+        return Err((
+            format!("contains {what}, which a URL cannot hold as written"),
+            "escape it as %XX (a space is %20)".to_string(),
+        ));
+    }
+    if value.contains(['?', '#']) {
+        return Err((
+            "has a query or fragment (`?`, `#`)".to_string(),
+            "page paths are appended to base_url: give the folder the site is published at"
+                .to_string(),
+        ));
+    }
+    if let Some(rest) = value.strip_prefix("//") {
+        return Err((
+            "starts with `//`, a URL without its scheme".to_string(),
+            format!("write \"https://{rest}\""),
+        ));
+    }
+    if value.starts_with('/') {
+        return Ok(());
+    }
+    let after_scheme = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"));
+    match after_scheme {
+        Some(rest) if rest.split('/').next().unwrap_or_default().is_empty() => {
+            Err(("has no host".to_string(), EXAMPLES.to_string()))
+        }
+        Some(_) => Ok(()),
+        None => {
+            let hint = if value.contains(':') {
+                EXAMPLES.to_string()
+            } else {
+                let path = value.trim_start_matches("./").trim_end_matches('/');
+                format!("write \"/{path}/\" for a path on the host, or a full https:// URL")
+            };
+            Err((
+                "is neither an http(s) URL nor a path starting with `/`".to_string(),
+                hint,
+            ))
+        }
     }
 }
 
@@ -320,10 +388,17 @@ impl Config {
         let index = LineIndex::new(text);
         let raw: RawConfig = toml::from_str(text).map_err(|e| toml_error(&e, text, &index))?;
         let key_line = |key: &str| find_key_line(text, key);
-        Config::from_raw(raw, &key_line)
+        let line_col = |at: usize| index.char_line_col(text, at);
+        Config::from_raw(raw, &key_line, &line_col)
     }
 
-    fn from_raw(raw: RawConfig, key_line: &dyn Fn(&str) -> usize) -> Result<Config, Diagnostic> {
+    /// The configuration of `raw`; `key_line` finds the line of a key, `line_col` the line
+    /// and column of a byte offset in the file.
+    fn from_raw(
+        raw: RawConfig,
+        key_line: &dyn Fn(&str) -> usize,
+        line_col: &dyn Fn(usize) -> (usize, usize),
+    ) -> Result<Config, Diagnostic> {
         let bad = |key: &str, msg: String| Diagnostic::error(CONFIG_FILE, key_line(key), 1, msg);
         let pattern = raw
             .id_pattern
@@ -346,7 +421,31 @@ impl Config {
             bad("timezone", format!("unknown timezone `{tz_name}`"))
                 .with_hint("use an IANA zone name such as \"UTC\" or \"Europe/Berlin\"")
         })?;
-        let mut base_url = raw.base_url.unwrap_or_else(|| "/".to_string());
+        let mut base_url = match raw.base_url {
+            Some(spanned) => {
+                if let Err((reason, hint)) = check_base_url(spanned.get_ref()) {
+                    let (line, col) = line_col(spanned.span().start);
+                    // Control characters shown escaped, so the message stays on one line.
+                    let shown: String = spanned
+                        .get_ref()
+                        .chars()
+                        .flat_map(|c| match c.is_control() {
+                            true => c.escape_default().collect::<Vec<_>>(),
+                            false => vec![c],
+                        })
+                        .collect();
+                    return Err(Diagnostic::error(
+                        CONFIG_FILE,
+                        line,
+                        col,
+                        format!("base_url `{shown}` {reason}"),
+                    )
+                    .with_hint(hint));
+                }
+                spanned.into_inner()
+            }
+            None => "/".to_string(),
+        };
         if !base_url.ends_with('/') {
             base_url.push('/');
         }
@@ -552,6 +651,69 @@ mod tests {
         assert_eq!(
             e.hint.as_deref(),
             Some("did you mean `publish_within_days`?")
+        );
+    }
+
+    #[test]
+    fn base_url_is_a_url_or_a_path_from_the_root() {
+        for ok in [
+            "/",
+            "",
+            "/sre/incidents",
+            "/sre/incidents/",
+            "https://pages.example.internal/sre/incidents/",
+            "http://localhost:1111",
+            "https://example.org/a%20b/",
+        ] {
+            assert_eq!(check_base_url(ok), Ok(()), "{ok}");
+            assert!(
+                Config::parse(&format!("base_url = \"{ok}\"")).is_ok(),
+                "{ok}"
+            );
+        }
+        let e = Config::parse("title = \"x\"\nbase_url =   \"sre/incidents\"\n").unwrap_err();
+        assert_eq!(
+            (e.path.as_str(), e.line, e.col, e.message.as_str()),
+            (
+                "site.toml",
+                2,
+                14,
+                "base_url `sre/incidents` is neither an http(s) URL nor a path starting with `/`"
+            )
+        );
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("write \"/sre/incidents/\" for a path on the host, or a full https:// URL")
+        );
+        let message = |v: &str| {
+            let e = Config::parse(&format!("base_url = {}", toml::Value::from(v))).unwrap_err();
+            assert_eq!((e.line, e.col), (1, 12), "{v:?}");
+            e.message
+        };
+        assert_eq!(
+            message("javascript:alert(1)//"),
+            "base_url `javascript:alert(1)//` is neither an http(s) URL nor a path starting with `/`"
+        );
+        assert_eq!(
+            message("not a url"),
+            "base_url `not a url` contains a space, which a URL cannot hold as written"
+        );
+        assert_eq!(
+            message("/a\nb/"),
+            "base_url `/a\\nb/` contains the character `\\n`, which a URL cannot hold as written"
+        );
+        assert_eq!(message("https:///x/"), "base_url `https:///x/` has no host");
+        assert_eq!(
+            message("//cdn.example/x/"),
+            "base_url `//cdn.example/x/` starts with `//`, a URL without its scheme"
+        );
+        assert_eq!(
+            message("/x/?v=1"),
+            "base_url `/x/?v=1` has a query or fragment (`?`, `#`)"
+        );
+        assert_eq!(
+            message("/x\"><script>/"),
+            "base_url `/x\"><script>/` contains `\"`, which a URL cannot hold as written"
         );
     }
 

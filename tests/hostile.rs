@@ -529,3 +529,66 @@ fn a_long_soft_wrapped_summary_is_linted_with_exact_positions() {
         )]
     );
 }
+
+#[test]
+fn a_base_url_that_is_no_url_nor_path_is_refused_where_it_is_given() {
+    let site = TestSite::with(&[("content/a.md", &report("INC-2024-001", "x"))]);
+    // In site.toml: an error at the value, from check and from build alike (exit 1), instead
+    // of a build that fails on its own 404 page.
+    site.write("site.toml", "title = \"x\"\nbase_url = \"sre/incidents\"\n");
+    let want = "site.toml:2:12: error: base_url `sre/incidents` is neither an http(s) URL nor a path starting with `/`\n    hint: write \"/sre/incidents/\" for a path on the host, or a full https:// URL\n";
+    let run = guarded(
+        pirsite()
+            .current_dir(site.root())
+            .args(["check", "--today", "2024-05-01"]),
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stdout,
+        format!("{want}1 error, 0 warnings in site.toml\n")
+    );
+    let run = build(&site, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stderr, want);
+    assert!(!site.path("public").exists());
+    // On the command line: a usage error naming the flag (exit 2); nothing is written, and a
+    // script URL never reaches a page.
+    site.write("site.toml", "");
+    for (bad, why) in [
+        (
+            "javascript:alert(1)//",
+            "it is neither an http(s) URL nor a path starting with `/`",
+        ),
+        (
+            "not a url",
+            "it contains a space, which a URL cannot hold as written",
+        ),
+        ("sre/incidents", "it is neither an http(s) URL"),
+    ] {
+        for cmd in ["build", "serve"] {
+            let run = guarded(
+                pirsite()
+                    .current_dir(site.root())
+                    .args([cmd, "--base-url", bad]),
+            );
+            assert_eq!(run.code, 2, "{cmd} {bad}: {}", run.stderr);
+            assert!(
+                run.stderr.starts_with(&format!(
+                    "error: invalid value '{bad}' for '--base-url <URL>': {why}"
+                )),
+                "{cmd} {bad}: {}",
+                run.stderr
+            );
+        }
+        assert!(!site.path("public").exists());
+    }
+    // What the docs show still builds.
+    for good in [
+        "/",
+        "/sre/incidents",
+        "https://pages.example.internal/sre/incidents/",
+    ] {
+        let run = build(&site, &["--base-url", good]);
+        assert_eq!(run.code, 0, "{good}: {}", run.stderr);
+    }
+}
