@@ -127,10 +127,12 @@ pub fn main() -> ExitCode {
 }
 
 /// `error: <where>: <message>` and the hint, for problems with the command rather than the content.
+/// One line each, as diagnostics are ([`crate::diagnostics::one_line`]).
 fn eprint_usage_error(d: &crate::diagnostics::Diagnostic) {
-    eprintln!("error: {}: {}", d.path, d.message);
+    use crate::diagnostics::one_line;
+    eprintln!("error: {}: {}", one_line(&d.path), one_line(&d.message));
     if let Some(hint) = &d.hint {
-        eprintln!("    hint: {hint}");
+        eprintln!("    hint: {}", one_line(hint));
     }
 }
 

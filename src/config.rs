@@ -295,7 +295,7 @@ pub fn default_severities() -> BTreeMap<String, SeverityPolicy> {
 
 impl Default for Config {
     fn default() -> Self {
-        Config::from_raw(RawConfig::default(), &|_| 0, &|_| (0, 0)).expect("defaults are valid")
+        Config::from_raw(RawConfig::default(), "").expect("defaults are valid")
     }
 }
 
@@ -387,33 +387,50 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config, Diagnostic> {
         let index = LineIndex::new(text);
         let raw: RawConfig = toml::from_str(text).map_err(|e| toml_error(&e, text, &index))?;
-        let key_line = |key: &str| find_key_line(text, key);
-        let line_col = |at: usize| index.char_line_col(text, at);
-        Config::from_raw(raw, &key_line, &line_col)
+        Config::from_raw(raw, text)
     }
 
-    /// The configuration of `raw`; `key_line` finds the line of a key, `line_col` the line
-    /// and column of a byte offset in the file.
-    fn from_raw(
-        raw: RawConfig,
-        key_line: &dyn Fn(&str) -> usize,
-        line_col: &dyn Fn(usize) -> (usize, usize),
-    ) -> Result<Config, Diagnostic> {
-        let bad = |key: &str, msg: String| Diagnostic::error(CONFIG_FILE, key_line(key), 1, msg);
+    /// The configuration of `raw`, read from `text` (the file, for the places of errors).
+    fn from_raw(raw: RawConfig, text: &str) -> Result<Config, Diagnostic> {
+        let index = LineIndex::new(text);
+        let line_col = |at: usize| index.char_line_col(text, at);
+        let bad = |key: &str, msg: String| {
+            Diagnostic::error(CONFIG_FILE, find_key_line(text, key), 1, msg)
+        };
         let pattern = raw
             .id_pattern
             .unwrap_or_else(|| "^INC-[0-9]{4}-[0-9]{3,}$".to_string());
+        let shown = crate::diagnostics::one_line(&pattern).into_owned();
+        // The regex crate's message is several lines (the pattern, a line of `^` under the
+        // error, the reason): one line says the same.
         let id_pattern = Regex::new(&pattern).map_err(|e| {
+            let (reason, at) = regex_reason(&e);
+            let place = match &at[..] {
+                [] => format!("in `{shown}`"),
+                [one] => format!("at character {one} of `{shown}`"),
+                [many @ .., last] => format!(
+                    "at characters {} and {last} of `{shown}`",
+                    many.iter()
+                        .map(usize::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
             bad(
                 "id_pattern",
-                format!("id_pattern is not a valid regular expression: {e}"),
+                format!("id_pattern is not a valid regular expression: {reason} {place}"),
             )
         })?;
         let bare = pattern.trim_start_matches('^').trim_end_matches('$');
         let id_finder = Regex::new(&format!(r"(?-u:\b)(?:{bare})(?-u:\b)")).map_err(|e| {
             bad(
                 "id_pattern",
-                format!("id_pattern cannot be used to find ids in text: {e}"),
+                format!(
+                    "id_pattern cannot be used to find ids in text: {} in `{}` (`{shown}` \
+                     without its `^` and `$`)",
+                    regex_reason(&e).0,
+                    crate::diagnostics::one_line(bare)
+                ),
             )
         })?;
         let tz_name = raw.timezone.unwrap_or_else(|| "UTC".to_string());
@@ -425,15 +442,7 @@ impl Config {
             Some(spanned) => {
                 if let Err((reason, hint)) = check_base_url(spanned.get_ref()) {
                     let (line, col) = line_col(spanned.span().start);
-                    // Control characters shown escaped, so the message stays on one line.
-                    let shown: String = spanned
-                        .get_ref()
-                        .chars()
-                        .flat_map(|c| match c.is_control() {
-                            true => c.escape_default().collect::<Vec<_>>(),
-                            false => vec![c],
-                        })
-                        .collect();
+                    let shown = crate::diagnostics::one_line(spanned.get_ref());
                     return Err(Diagnostic::error(
                         CONFIG_FILE,
                         line,
@@ -495,6 +504,34 @@ impl Config {
     /// The defined levels, comma-separated, for messages.
     pub fn level_names(&self) -> String {
         self.severity.keys().cloned().collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// A regular expression's error on one line: its reason (the last line of the regex crate's
+/// message, which shows the pattern with a line of `^` under each part the error names), and
+/// the characters of a one-line pattern where those parts start (1-based), when the message
+/// shows them.
+fn regex_reason(e: &regex::Error) -> (String, Vec<usize>) {
+    let full = e.to_string();
+    let lines: Vec<&str> = full.lines().collect();
+    let reason = |last: &str| {
+        crate::diagnostics::one_line(last.strip_prefix("error: ").unwrap_or(last)).into_owned()
+    };
+    match lines[..] {
+        // "regex parse error:", the pattern indented by four spaces, the carets.
+        ["regex parse error:", _pattern, carets, last]
+            if carets.starts_with("    ") && carets.bytes().all(|b| b == b' ' || b == b'^') =>
+        {
+            let starts = carets
+                .char_indices()
+                .filter(|&(p, c)| c == '^' && !carets[..p].ends_with('^'))
+                .map(|(p, _)| p - 3)
+                .collect();
+            (reason(last), starts)
+        }
+        // A multi-line pattern or another error: its last line.
+        [.., last] => (reason(last), Vec::new()),
+        [] => (String::new(), Vec::new()),
     }
 }
 
@@ -715,6 +752,46 @@ mod tests {
             message("/x\"><script>/"),
             "base_url `/x\"><script>/` contains `\"`, which a URL cannot hold as written"
         );
+    }
+
+    #[test]
+    fn a_bad_id_pattern_is_one_line_with_the_character_of_the_error() {
+        let e = Config::parse("title = \"x\"\nid_pattern = \"^INC-[0-9{4}$\"\n").unwrap_err();
+        assert_eq!(
+            (e.line, e.col, e.message.as_str()),
+            (
+                2,
+                1,
+                "id_pattern is not a valid regular expression: unclosed character class at \
+                 character 6 of `^INC-[0-9{4}$`"
+            )
+        );
+        let message = |toml: &str| Config::parse(toml).unwrap_err().message;
+        assert_eq!(
+            message("id_pattern = '^INC-(?P<n>[0-9]+)(?P<n>x)$'"),
+            "id_pattern is not a valid regular expression: duplicate capture group name at \
+             characters 10 and 23 of `^INC-(?P<n>[0-9]+)(?P<n>x)$`"
+        );
+        // A pattern of two lines: no character, and the line break shown as `\n`.
+        assert_eq!(
+            message("id_pattern = \"^INC\\n[$\""),
+            "id_pattern is not a valid regular expression: unclosed character class in \
+             `^INC\\n[$`"
+        );
+        assert_eq!(
+            message("id_pattern = '^INC\\$'"),
+            "id_pattern cannot be used to find ids in text: unclosed group in `INC\\` \
+             (`^INC\\$` without its `^` and `$`)"
+        );
+        for toml in [
+            "id_pattern = \"^INC-[0-9{4}$\"",
+            "id_pattern = \"^INC\\n[$\"",
+            "id_pattern = '^INC\\$'",
+            &format!("id_pattern = '^{}$'", "a{1000}".repeat(1000)),
+        ] {
+            let m = message(toml);
+            assert!(!m.contains('\n') && !m.contains("regex parse error"), "{m}");
+        }
     }
 
     #[test]

@@ -104,41 +104,40 @@ impl Diagnostic {
         String::from_utf8(out).unwrap_or_default()
     }
 
-    /// Writes [`Diagnostic::to_human`] to `out`.
+    /// Writes [`Diagnostic::to_human`] to `out`. The finding is one line and its hint
+    /// another, whatever they hold: line breaks and other control characters in the path,
+    /// the message or the hint are written as escapes ([`one_line`]).
     pub fn write_human(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
         write!(
             out,
             "{}:{}:{}: {}: {}",
-            self.path,
+            one_line(&self.path),
             self.line.max(1),
             self.col.max(1),
             self.level.as_str(),
-            self.message
+            one_line(&self.message)
         )?;
         if let Some(rule) = &self.rule {
             write!(out, " [{rule}]")?;
         }
         if let Some(hint) = &self.hint {
-            for (i, line) in hint.lines().enumerate() {
-                out.write_all(if i == 0 {
-                    b"\n    hint: "
-                } else {
-                    b"\n          "
-                })?;
-                out.write_all(line.as_bytes())?;
-            }
+            out.write_all(b"\n    hint: ")?;
+            out.write_all(one_line(hint).as_bytes())?;
         }
         Ok(())
     }
 
-    /// A GitHub Actions workflow command (`::error file=…,line=…,col=…::message`).
+    /// A GitHub Actions workflow command (`::error file=…,line=…,col=…::message`), on one
+    /// line: the hint follows the message after an escaped line break (`%0A`), and line
+    /// breaks inside the message or the hint are written as escapes ([`one_line`]), as in
+    /// the human form.
     pub fn to_github(&self) -> String {
-        let mut message = self.message.clone();
+        let mut message = one_line(&self.message).into_owned();
         if let Some(rule) = &self.rule {
             let _ = write!(message, " [{rule}]");
         }
         if let Some(hint) = &self.hint {
-            let _ = write!(message, "\nhint: {hint}");
+            let _ = write!(message, "\nhint: {}", one_line(hint));
         }
         let mut props = format!("file={}", escape_property(&self.path));
         if self.line > 0 {
@@ -154,6 +153,30 @@ impl Diagnostic {
             escape_data(&message)
         )
     }
+}
+
+/// `s` on one line, as the human and GitHub forms print text: each line break and other
+/// control character but the tab (and the Unicode line and paragraph separators) written as
+/// its Rust escape (`\n`, `\r`, `\u{1b}`). Borrowed when there is none, as nearly always.
+pub fn one_line(s: &str) -> Cow<'_, str> {
+    let breaks = |c: char| (c.is_control() && c != '\t') || c == '\u{2028}' || c == '\u{2029}';
+    // ASCII controls, and the lead bytes of U+0080-U+009F and of U+2028/U+2029.
+    if !s
+        .bytes()
+        .any(|b| (b < 0x20 && b != b'\t') || b == 0x7f || b == 0xc2 || b == 0xe2)
+        || !s.chars().any(breaks)
+    {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if breaks(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 fn escape_data(s: &str) -> String {
@@ -347,11 +370,45 @@ mod tests {
 
     #[test]
     fn github_form_escapes_data_and_properties() {
-        let d = Diagnostic::warning("a,b:c.md", 2, 1, "50% done\nnext");
+        let d = Diagnostic::warning("a,b:c.md", 2, 1, "50% done");
         assert_eq!(
             d.to_github(),
-            "::warning file=a%2Cb%3Ac.md,line=2,col=1::50%25 done%0Anext"
+            "::warning file=a%2Cb%3Ac.md,line=2,col=1::50%25 done"
         );
+    }
+
+    #[test]
+    fn line_breaks_in_a_finding_never_start_a_line() {
+        let d = Diagnostic::error(
+            "content/a\nb.md",
+            3,
+            5,
+            "link target `x\ny` does not exist\r\nerror: not a finding",
+        )
+        .with_hint("it resolves to `a\nb`\u{2028}\u{85}\u{1b}[31m\tend")
+        .with_rule("r");
+        assert_eq!(
+            d.to_human(),
+            "content/a\\nb.md:3:5: error: link target `x\\ny` does not exist\\r\\nerror: not a finding [r]\n    hint: it resolves to `a\\nb`\\u{2028}\\u{85}\\u{1b}[31m\tend"
+        );
+        assert_eq!(
+            d.to_github(),
+            "::error file=content/a%0Ab.md,line=3,col=5,title=r::link target `x\\ny` does not exist\\r\\nerror: not a finding [r]%0Ahint: it resolves to `a\\nb`\\u{2028}\\u{85}\\u{1b}[31m\tend"
+        );
+        let mut ds = Diagnostics::new();
+        ds.push(d.clone());
+        for format in [Format::Human, Format::Github] {
+            let out = ds.render(format, 1);
+            let lines = out.lines().count();
+            assert_eq!(lines, if format == Format::Human { 3 } else { 1 }, "{out}");
+        }
+        // JSON keeps the text as it is, escaped by JSON.
+        let json: serde_json::Value = serde_json::from_str(&ds.render(Format::Json, 1)).unwrap();
+        assert_eq!(json[0]["message"], d.message.as_str());
+        // Text without control characters is borrowed, not copied.
+        for plain in ["café — ok", "tab\there", "\u{2027}\u{a0}"] {
+            assert!(matches!(one_line(plain), Cow::Borrowed(_)), "{plain:?}");
+        }
     }
 
     #[test]

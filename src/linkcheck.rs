@@ -11,7 +11,7 @@
 //! External URLs (any `scheme:`), protocol-relative `//host` URLs, pure `#fragment` links and
 //! root-absolute paths outside `base_url`'s path are not checked.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, one_line};
 use crate::load::Report;
 use crate::text::LineIndex;
 use std::collections::HashSet;
@@ -382,7 +382,7 @@ impl<'a> Checker<'a> {
                             &report.path,
                             l.line,
                             l.col,
-                            format!("link target `{}` does not exist", l.dest),
+                            format!("link target `{}` does not exist", one_line(&l.dest)),
                         )
                         .with_hint(hint(&target, l.image, files)),
                     );
@@ -462,7 +462,7 @@ impl<'a> Checker<'a> {
                     format!("{}/{}", self.output_label, path),
                     line,
                     col,
-                    format!("link target `{}` does not exist", l.target),
+                    format!("link target `{}` does not exist", one_line(&l.target)),
                 )
             })
             .collect()
@@ -489,6 +489,9 @@ pub fn check(
     ds
 }
 
+/// How to mend a broken link to `target`. The target is shown as resolved, percent escapes
+/// decoded, with line breaks and other control characters written as escapes (`%0A` decodes
+/// to a line break, which would split the hint).
 fn hint(target: &Target, image: bool, files: &FileSet) -> String {
     let incident = |t: &str| {
         let mut parts = t.split('/');
@@ -504,16 +507,18 @@ fn hint(target: &Target, image: bool, files: &FileSet) -> String {
                 .is_some_and(|s| !files.contains(&format!("incidents/{s}/index.html"))) =>
         {
             let slug = incident(t).unwrap_or_default();
+            let t = one_line(t);
             format!(
                 "it resolves to `{t}`, but no incident page `{slug}` is built (drafts and \
                  reports under review are built only with --drafts)"
             )
         }
         Target::Local(t) if image || incident(t).is_some() => format!(
-            "it resolves to `{t}`; put the file beside the report: files there are copied \
-             beside its page"
+            "it resolves to `{}`; put the file beside the report: files there are copied \
+             beside its page",
+            one_line(t)
         ),
-        Target::Local(t) => format!("it resolves to `{t}` in the built site"),
+        Target::Local(t) => format!("it resolves to `{}` in the built site", one_line(t)),
         Target::Skip => String::new(),
     }
 }

@@ -592,3 +592,76 @@ fn a_base_url_that_is_no_url_nor_path_is_refused_where_it_is_given() {
         assert_eq!(run.code, 0, "{good}: {}", run.stderr);
     }
 }
+
+#[test]
+fn every_diagnostic_is_one_line_and_its_hint_another() {
+    // The regex crate's error is several lines; a link whose target decodes to a line break;
+    // a front-matter value with line breaks in it, shown in a message.
+    let site = TestSite::with(&[("site.toml", "id_pattern = \"^INC-[0-9{4}$\"\n")]);
+    let run = guarded(
+        pirsite()
+            .current_dir(site.root())
+            .args(["check", "--today", "2024-05-01"]),
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stdout,
+        "site.toml:1:1: error: id_pattern is not a valid regular expression: unclosed character class at character 6 of `^INC-[0-9{4}$`\n1 error, 0 warnings in site.toml\n"
+    );
+    site.write("site.toml", "");
+    site.write(
+        "content/a.md",
+        report(
+            "INC-2024-001",
+            "[c3](java%0Ascript:alert(1)) and [c4](x%0D%0Aerror%3A%20fake)",
+        ),
+    );
+    let b = "---\nid: \"INC-2024-002\\nerror: fake\"\ntitle: T\nseverity: SEV4\ndate: 2024-04-01\n---\n\n## Summary\nx\n";
+    // Links are checked when the reports have no other error: a.md alone, then with b.md.
+    let stages: [(Option<&str>, &[&str]); 2] = [
+        (
+            None,
+            &[
+                "content/a.md:9:1: error: link target `java%0Ascript:alert(1)` does not exist\n    hint: it resolves to `incidents/inc-2024-001/java\\nscript:alert(1)`; put the file beside the report: files there are copied beside its page\n",
+                "    hint: it resolves to `incidents/inc-2024-001/x\\r\\nerror: fake`;",
+            ],
+        ),
+        (
+            Some(b),
+            &["content/b.md:2:5: error: id `INC-2024-002\\nerror: fake` does not match id_pattern"],
+        ),
+    ];
+    let mut findings = 0;
+    for (extra, wants) in stages {
+        if let Some(text) = extra {
+            site.write("content/b.md", text);
+        }
+        for format in ["human", "github"] {
+            let run = guarded(pirsite().current_dir(site.root()).args([
+                "check",
+                "--today",
+                "2024-05-01",
+                "--format",
+                format,
+            ]));
+            assert_eq!(run.code, 1, "{}", run.stdout);
+            for line in run.stdout.lines() {
+                let finding =
+                    line.starts_with("content/") || line.starts_with("::error file=content/");
+                findings += usize::from(finding);
+                assert!(
+                    finding || line.starts_with("    hint: ") || line.contains(" warnings in "),
+                    "{format}: {line:?}\n{}",
+                    run.stdout
+                );
+            }
+            if format == "human" {
+                for want in wants {
+                    assert!(run.stdout.contains(want), "{want}\n{}", run.stdout);
+                }
+            }
+        }
+    }
+    // Two links, then one id, in each of the two forms.
+    assert_eq!(findings, 6);
+}
