@@ -572,7 +572,8 @@ impl Site {
         t.mark("cache, sort");
         let checked = Checked {
             diagnostics,
-            reports: files.reports.len(),
+            // Reports the walk could not read count too: each has its error.
+            reports: files.reports.len() + files.unreadable.len(),
             incidents,
             assets: files.assets.clone(),
             reread,

@@ -538,6 +538,18 @@ fn a_report_that_cannot_be_read_still_has_its_id_for_the_others() {
     {
         let site = TestSite::with(&[(P, GOOD)]);
         std::os::unix::fs::symlink("gone.md", site.path(Q)).unwrap();
+        // Counted among the reports in the summary, as every other report with an error.
+        let out = site
+            .cmd()
+            .args(["check", "--today", "2024-05-01"])
+            .output()
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&out.stdout)
+                .ends_with("1 error, 2 warnings in 2 of 2 reports\n"),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
         assert_eq!(
             site.check(),
             vec![error(
