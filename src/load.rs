@@ -974,23 +974,23 @@ pub fn action_title(heading: &str) -> Option<&str> {
     }
 }
 
-/// Lines of `range` in the body, with their byte offsets, skipping lines inside code blocks.
+/// Lines of `range` in the body, with their byte offsets and without their line breaks.
+fn lines_of(body: &str, range: Range<usize>) -> impl Iterator<Item = (usize, &str)> {
+    let mut offset = range.start;
+    body[range].split_inclusive('\n').map(move |line| {
+        let at = offset;
+        offset += line.len();
+        (at, line.trim_end_matches(['\n', '\r']))
+    })
+}
+
+/// [`lines_of`], skipping lines inside code blocks.
 fn lines_in<'a>(
     body: &'a str,
     range: Range<usize>,
     code: &'a [Range<usize>],
 ) -> impl Iterator<Item = (usize, &'a str)> + 'a {
-    let slice = &body[range.start..range.end];
-    let mut offset = range.start;
-    slice.split_inclusive('\n').filter_map(move |line| {
-        let at = offset;
-        offset += line.len();
-        if code.iter().any(|c| c.contains(&at)) {
-            None
-        } else {
-            Some((at, line.trim_end_matches(['\n', '\r'])))
-        }
-    })
+    lines_of(body, range).filter(move |(at, _)| !code.iter().any(|c| c.contains(at)))
 }
 
 /// Where the parts of a `**Field:** value` line are.
@@ -1095,12 +1095,7 @@ fn read_fields(
     let mut stray = Vec::new();
     // Whether the line before was such text (a run is reported once).
     let mut in_stray = false;
-    let slice = &r.body[range.clone()];
-    let mut at = range.start;
-    for raw in slice.split_inclusive('\n') {
-        let line_at = at;
-        at += raw.len();
-        let line = raw.trim_end_matches(['\n', '\r']);
+    for (line_at, line) in lines_of(&r.body, range) {
         if html.iter().any(|c| c.contains(&line_at)) {
             continue;
         }

@@ -61,6 +61,15 @@ fn build(site: &TestSite, extra: &[&str]) -> Run {
     )
 }
 
+/// `check` in its human form.
+fn check_human(site: &TestSite) -> Run {
+    guarded(
+        pirsite()
+            .current_dir(site.root())
+            .args(["check", "--today", "2024-05-01"]),
+    )
+}
+
 fn check(site: &TestSite) -> Run {
     guarded(pirsite().current_dir(site.root()).args([
         "check",
@@ -537,11 +546,7 @@ fn a_base_url_that_is_no_url_nor_path_is_refused_where_it_is_given() {
     // of a build that fails on its own 404 page.
     site.write("site.toml", "title = \"x\"\nbase_url = \"sre/incidents\"\n");
     let want = "site.toml:2:12: error: base_url `sre/incidents` is neither an http(s) URL nor a path starting with `/`\n    hint: write \"/sre/incidents/\" for a path on the host, or a full https:// URL\n";
-    let run = guarded(
-        pirsite()
-            .current_dir(site.root())
-            .args(["check", "--today", "2024-05-01"]),
-    );
+    let run = check_human(&site);
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stdout,
@@ -598,11 +603,7 @@ fn every_diagnostic_is_one_line_and_its_hint_another() {
     // The regex crate's error is several lines; a link whose target decodes to a line break;
     // a front-matter value with line breaks in it, shown in a message.
     let site = TestSite::with(&[("site.toml", "id_pattern = \"^INC-[0-9{4}$\"\n")]);
-    let run = guarded(
-        pirsite()
-            .current_dir(site.root())
-            .args(["check", "--today", "2024-05-01"]),
-    );
+    let run = check_human(&site);
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stdout,
