@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark of pirsite and Hugo on the same synthetic archive.
+# Side-by-side benchmark of pirsite and Hugo (and Zola, when `zola` is on PATH) on the same
+# synthetic archive.
 #
 #   bench/run.sh [--sizes "1000 10000"] [--runs 5] [--work DIR] [--edits 5] [--settle 65]
 #
@@ -11,8 +12,9 @@
 #   moved aside too, as in a fresh checkout;
 #   pirsite build over the previous output (the steady state: the spare is rewritten);
 #   pirsite build into a new folder right after deleting the previous one and its spare;
-#   pirsite check; hugo the same three ways; and the floor: reading every Markdown file and
-#   copying the output tree into a new folder.
+#   pirsite check; hugo the same three ways; zola into a new folder and over its previous
+#   output, if installed; and the floor: reading every Markdown file and copying the output
+#   tree into a new folder.
 # Runs that delete nothing come first, a minute after the setup's deletions: ext4 without a
 # journal is slow to create files where many were just deleted (docs/performance.md). Each of
 # them starts with `sync`, so no run, of either tool, shares the CPU with the kernel writing
@@ -75,7 +77,10 @@ ratio() {
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "pirsite $("$pirsite" --version | awk '{print $2}'), $(hugo version | awk '{print $1, $2}'), runs per figure: $runs"
+# Zola is optional: it is not packaged for Debian 12 nor published on crates.io.
+zola=""
+if command -v zola >/dev/null; then zola=zola; fi
+echo "pirsite $("$pirsite" --version | awk '{print $2}'), $(hugo version | awk '{print $1, $2}'), ${zola:+$(zola --version), }runs per figure: $runs"
 
 declare -A new_s over_s
 trash="$work/trash"
@@ -99,6 +104,11 @@ for n in $sizes; do
     "$work/floor-$n" "$work"/.out-*"$n".pirsite-*
   "$pirsite" build --root "$p" --today "$today" --output "$work/out-$n" >/dev/null 2>&1
   hugo --source "$h" --destination "$work/hugo-over-$n" --quiet >/dev/null
+  if [ -n "$zola" ]; then
+    python3 "$gen" --n "$n" --seed 1 --flavor zola --out "$work/zola-$n" --force >/dev/null
+    rm -rf "$work/zola-out-$n" "$work/zola-over-$n"
+    zola --root "$work/zola-$n" build --output-dir "$work/zola-over-$n" >/dev/null 2>&1
+  fi
 done
 # ext4 without a journal (this project's machines) avoids reusing inodes freed in the last
 # minute, scanning past each of them: let the deletions above age out before timing
@@ -121,6 +131,13 @@ for n in $sizes; do
   hf over-$n --warmup 1 --prepare sync "$pirsite build --root $p --today $today --output $out"
   hf hugo-over-$n --warmup 1 --prepare sync "hugo --source $h --destination $hover --quiet"
   hf check-$n --prepare sync "$pirsite check --root $p --today $today"
+  if [ -n "$zola" ]; then
+    z="$work/zola-$n"
+    hf zola-$n --prepare "$(aside "$work/zola-out-$n")" \
+      "zola --root $z build --output-dir $work/zola-out-$n"
+    hf zola-over-$n --warmup 1 --prepare sync \
+      "zola --root $z build --output-dir $work/zola-over-$n --force"
+  fi
 done
 
 # Phase 2: new folders right after the previous one was deleted (the slow case of this disk),
@@ -140,6 +157,9 @@ for n in $sizes; do
   mem[check-$n]=$(median_kb $pirsite check --root $p --today $today)
   mem[hugo-$n]=$(median_kb sh -c "rm -rf $hout && exec $hugo_new")
   mem[hugo-over-$n]=$(median_kb hugo --source $h --destination $hover --quiet)
+  if [ -n "$zola" ]; then
+    mem[zola-$n]=$(median_kb sh -c "rm -rf $work/zola-out-$n && exec zola --root $work/zola-$n build --output-dir $work/zola-out-$n")
+  fi
   serve_line[$n]="(not measured)"; serve_same[$n]=""
   if [ "$edits" -gt 0 ]; then
     serve_out=$("$latency" --root "$p" --edits "$edits" --pirsite "$pirsite")
@@ -168,12 +188,20 @@ for n in $sizes; do
   echo "| hugo, new folder | $t_hugo | $(( ${mem[hugo-$n]} / 1024 )) | |"
   echo "| hugo, over its previous output | $t_hover | $(( ${mem[hugo-over-$n]} / 1024 )) | |"
   echo "| hugo, new folder right after deleting the previous one | $t_hdel | | |"
+  if [ -n "$zola" ]; then
+    t_zola=$(median_s zola-$n); t_zover=$(median_s zola-over-$n)
+    echo "| zola, new folder | $t_zola | $(( ${mem[zola-$n]} / 1024 )) | |"
+    echo "| zola, over its previous output | $t_zover | | |"
+  fi
   echo "| floor: read Markdown + copy output into a new folder | $(median_s floor-$n) | | |"
   echo
   echo "check / build: $(ratio "$t_check" "$t_new" 2) (new folder)," \
     "$(ratio "$t_check" "$t_cold" 2) (fresh checkout)," \
     "$(ratio "$t_check" "$t_over" 2) (over the previous output);" \
     "serve edit latency: median ${serve_line[$n]}${serve_same[$n]:+, served site ${serve_same[$n]}}"
+  if [ -n "$zola" ]; then
+    echo "Zola / pirsite: $(ratio "$t_zola" "$t_new") (new folder), $(ratio "$t_zover" "$t_over") (over the previous output)"
+  fi
 done
 
 set -- $sizes
