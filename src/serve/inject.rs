@@ -5,7 +5,7 @@
 //! Every URL in the added markup is relative to the page being answered (computed from the
 //! request path), so the preview also works behind a proxy and under a sub-path.
 
-use crate::diagnostics::{Diagnostic, Level};
+use crate::diagnostics::{Diagnostic, Level, one_line};
 use crate::text::escape_html;
 
 /// Path of the WebSocket endpoint, relative to the served site's root.
@@ -68,7 +68,11 @@ pub fn script(request_path: &str) -> String {
     )
 }
 
-/// The list of diagnostics: one item per finding, `path:line:col`, level, message and hint.
+/// The list of diagnostics: one item per finding, `path:line:col`, level, message and hint,
+/// in the words the terminal prints ([`Diagnostic::to_human`]): a line break or other control
+/// character inside the path, the message or the hint is shown as its escape ([`one_line`]),
+/// so the hint is one line under the finding, as in `check`, and nothing quoted is lost to
+/// the way HTML folds white space.
 fn list(diagnostics: &[Diagnostic]) -> String {
     let mut out = String::from(r#"<ol style="margin:.5em 0 0;padding-left:1.5em">"#);
     for d in diagnostics {
@@ -79,11 +83,11 @@ fn list(diagnostics: &[Diagnostic]) -> String {
         };
         out.push_str(&format!(
             r#"<li style="margin:.35em 0"><code style="font:inherit;font-weight:600">{}:{}:{}</code> <span style="color:{colour};font-weight:600">{}:</span> {}"#,
-            escape_html(&d.path),
+            escape_html(&one_line(&d.path)),
             d.line.max(1),
             d.col.max(1),
             d.level.as_str(),
-            escape_html(&d.message),
+            escape_html(&one_line(&d.message)),
         ));
         if let Some(rule) = &d.rule {
             out.push_str(&format!(" [{}]", escape_html(rule)));
@@ -91,7 +95,7 @@ fn list(diagnostics: &[Diagnostic]) -> String {
         if let Some(hint) = &d.hint {
             out.push_str(&format!(
                 r#"<br><span style="color:#444">hint: {}</span>"#,
-                escape_html(hint).replace('\n', "<br>")
+                escape_html(&one_line(hint))
             ));
         }
         out.push_str("</li>");
@@ -206,6 +210,48 @@ mod tests {
         assert!(!inject("<body></body>", "/", &[w]).contains("pirsite-errors"));
         let page = error_page("/x/", &[d]);
         assert!(page.contains("content/a.md:4:2") && page.contains(WS_PATH));
+    }
+
+    #[test]
+    fn overlay_shows_each_finding_and_hint_as_the_terminal_does() {
+        // A section name from site.toml may hold a line break; the finding and its hint
+        // quote it. The terminal prints `\n`; so does the overlay, the hint on one line.
+        let d = Diagnostic::error(
+            "content/a\nb.md",
+            4,
+            11,
+            "missing section `## Root <Cause>\nAnalysis`, required for SEV2",
+        )
+        .with_hint("SEV2 reports need: Summary, Root <Cause>\nAnalysis\u{1b}[31m");
+        // What `check` prints, for comparison.
+        assert_eq!(
+            d.to_human(),
+            "content/a\\nb.md:4:11: error: missing section `## Root <Cause>\\nAnalysis`, \
+             required for SEV2\n    hint: SEV2 reports need: Summary, Root <Cause>\\nAnalysis\\u{1b}[31m"
+        );
+        for out in [
+            inject("<body></body>", "/", std::slice::from_ref(&d)),
+            error_page("/", std::slice::from_ref(&d)),
+        ] {
+            let item = &out[out.find("<li").unwrap()..out.find("</li>").unwrap()];
+            assert!(
+                item.contains(
+                    "content/a\\nb.md:4:11</code> <span style=\"color:#b00020;font-weight:600\">\
+                     error:</span> missing section `## Root &lt;Cause&gt;\\nAnalysis`, required \
+                     for SEV2<br>"
+                ),
+                "{item}"
+            );
+            assert!(
+                item.ends_with(
+                    r#"<span style="color:#444">hint: SEV2 reports need: Summary, Root &lt;Cause&gt;\nAnalysis\u{1b}[31m</span>"#
+                ),
+                "{item}"
+            );
+            // One line break of markup, between the finding and its hint; none in the text.
+            assert_eq!(item.matches("<br>").count(), 1, "{item}");
+            assert!(!item.contains(['\n', '\u{1b}']), "{item:?}");
+        }
     }
 
     #[test]
