@@ -367,6 +367,16 @@ pub fn check_base_url(value: &str) -> Result<(), (String, String)> {
     }
 }
 
+/// [`check_base_url`] in the words of a finding: ``base_url `x` `` and the reason (the value
+/// on one line, [`crate::diagnostics::one_line`]), and the hint. site.toml reports it at the
+/// value; [`crate::site::build`] reports it for a `base_url` given in its options.
+pub fn base_url_problem(value: &str) -> Result<(), (String, String)> {
+    check_base_url(value).map_err(|(reason, hint)| {
+        let shown = crate::diagnostics::one_line(value);
+        (format!("base_url `{shown}` {reason}"), hint)
+    })
+}
+
 impl Config {
     /// Reads `site.toml` under `root`. A missing file means all defaults.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
@@ -440,16 +450,9 @@ impl Config {
         })?;
         let mut base_url = match raw.base_url {
             Some(spanned) => {
-                if let Err((reason, hint)) = check_base_url(spanned.get_ref()) {
+                if let Err((message, hint)) = base_url_problem(spanned.get_ref()) {
                     let (line, col) = line_col(spanned.span().start);
-                    let shown = crate::diagnostics::one_line(spanned.get_ref());
-                    return Err(Diagnostic::error(
-                        CONFIG_FILE,
-                        line,
-                        col,
-                        format!("base_url `{shown}` {reason}"),
-                    )
-                    .with_hint(hint));
+                    return Err(Diagnostic::error(CONFIG_FILE, line, col, message).with_hint(hint));
                 }
                 spanned.into_inner()
             }

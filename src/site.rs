@@ -88,7 +88,8 @@ pub struct Checked {
 pub enum BuildError {
     /// The content has errors (all of them, sorted), out of this many reports.
     Invalid(Diagnostics, usize),
-    /// The theme or a page failed to render.
+    /// The theme or a page failed to render, or an option cannot be used ("today" from
+    /// `SOURCE_DATE_EPOCH`, [`BuildOptions::base_url`]).
     Render(Diagnostic),
     /// The output could not be written.
     Write(WriteError),
@@ -992,12 +993,17 @@ fn stage(
     Ok((out, staging))
 }
 
+/// How findings about [`BuildOptions`] name their place, for want of a file.
+pub const OPTIONS: &str = "(build options)";
+
 /// Options of `pirsite build`.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     /// Output folder (default: the config's `output_dir` under the root).
     pub output: Option<PathBuf>,
-    /// Overrides `base_url`.
+    /// Overrides `base_url`. Checked as in site.toml ([`crate::config::check_base_url`]): a
+    /// value that is neither an http(s) URL nor a path starting with `/` fails the build with
+    /// [`BuildError::Render`] at [`OPTIONS`], before anything is read or written.
     pub base_url: Option<String>,
     /// Date to compute due states for.
     pub today: Option<NaiveDate>,
@@ -1023,6 +1029,13 @@ pub fn build_with(
     opts: &BuildOptions,
     mut memo: Option<&mut Memo>,
 ) -> Result<Built, BuildError> {
+    // The command line checks `--base-url` as it parses it; a program calling this gets the
+    // same check here.
+    if let Some(url) = &opts.base_url {
+        crate::config::base_url_problem(url).map_err(|(message, hint)| {
+            BuildError::Render(Diagnostic::error(OPTIONS, 0, 0, message).with_hint(hint))
+        })?;
+    }
     let today = today(opts.today, &site.config)
         .map_err(|e| BuildError::Render(Diagnostic::error("(environment)", 0, 0, e)))?;
     let output = opts

@@ -599,6 +599,57 @@ fn a_base_url_that_is_no_url_nor_path_is_refused_where_it_is_given() {
 }
 
 #[test]
+fn a_library_build_refuses_the_base_url_the_command_line_refuses() {
+    use pirsite::site::{self, BuildError, BuildOptions, OPTIONS, Site};
+    let site = TestSite::with(&[("content/a.md", &report("INC-2024-001", "x"))]);
+    let out = site.path("public");
+    let opts = |base_url: &str| BuildOptions {
+        output: Some(out.clone()),
+        base_url: Some(base_url.to_string()),
+        today: Some(chrono::NaiveDate::from_ymd_opt(2024, 7, 1).unwrap()),
+        ..BuildOptions::default()
+    };
+    let mut s = Site::open(site.root()).unwrap();
+    for (bad, message, hint) in [
+        (
+            "javascript:alert(1)",
+            "base_url `javascript:alert(1)` is neither an http(s) URL nor a path starting with `/`",
+            "write a path on the host such as \"/sre/incidents/\", or a full URL such as \"https://pages.example.internal/sre/incidents/\"",
+        ),
+        (
+            "/x\"><script>/",
+            "base_url `/x\"><script>/` contains `\"`, which a URL cannot hold as written",
+            "escape it as %XX (a space is %20)",
+        ),
+        (
+            "/a\nb/",
+            "base_url `/a\\nb/` contains the character `\\n`, which a URL cannot hold as written",
+            "escape it as %XX (a space is %20)",
+        ),
+    ] {
+        match site::build(&mut s, &opts(bad)) {
+            Err(BuildError::Render(d)) => {
+                assert_eq!(
+                    (d.path.as_str(), d.line, d.col, d.message.as_str()),
+                    (OPTIONS, 0, 0, message),
+                    "{bad:?}"
+                );
+                assert_eq!(d.hint.as_deref(), Some(hint), "{bad:?}");
+            }
+            Ok(_) => panic!("{bad:?} was built"),
+            Err(BuildError::Invalid(ds, _)) => panic!("{bad:?}: {ds:?}"),
+            Err(BuildError::Write(e)) => panic!("{bad:?}: {e}"),
+        }
+        assert!(!out.exists(), "{bad:?}");
+    }
+    // The values the command line accepts still build.
+    for good in ["", "/sre/incidents", "https://pages.example.internal/x/"] {
+        assert!(site::build(&mut s, &opts(good)).is_ok(), "{good:?}");
+        assert!(out.join("index.html").is_file(), "{good:?}");
+    }
+}
+
+#[test]
 fn every_diagnostic_is_one_line_and_its_hint_another() {
     // The regex crate's error is several lines; a link whose target decodes to a line break;
     // a front-matter value with line breaks in it, shown in a message.
