@@ -223,10 +223,7 @@ type Entries<'a> = Vec<(Cow<'a, str>, Value)>;
 /// The entries of the front matter as the YAML parser reads them.
 fn yaml_entries(path: &str, text: &str, first_line: usize) -> Result<Entries<'static>, Diagnostic> {
     if let Some(at) = flow_too_deep(text) {
-        let line_start = text[..at].rfind('\n').map_or(0, |p| p + 1);
-        let line_end = text[at..].find('\n').map_or(text.len(), |p| at + p);
-        let line = first_line + text[..at].bytes().filter(|&b| b == b'\n').count();
-        let col = crate::text::char_col(&text[line_start..line_end], at - line_start);
+        let (line, col) = place(text, first_line, at);
         return Err(Diagnostic::error(
             path,
             line,
@@ -257,6 +254,18 @@ fn yaml_entries(path: &str, text: &str, first_line: usize) -> Result<Entries<'st
             "start with `id: INC-2024-001`, `title: ...`, `severity: SEV2`, `date: 2024-03-15`",
         )),
     }
+}
+
+/// 1-based line in the file and character column of byte offset `at` of front-matter `text`,
+/// which starts on `first_line`.
+fn place(text: &str, first_line: usize, at: usize) -> (usize, usize) {
+    let line_start = text[..at].rfind('\n').map_or(0, |p| p + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |p| at + p);
+    let line = first_line + text[..at].bytes().filter(|&b| b == b'\n').count();
+    (
+        line,
+        crate::text::char_col(&text[line_start..line_end], at - line_start),
+    )
 }
 
 /// The entries of the front matter when every line is in the plain form most reports are
@@ -327,6 +336,12 @@ fn plain_string(s: &str) -> bool {
 
 /// A YAML syntax error at the line where the problem starts: an unclosed quote or bracket is
 /// reported where it opens (the parser notices it later), a duplicated key at its second use.
+///
+/// A quote left open is closed by the next quote of the text, often the opening quote of a
+/// later value (`started: "14:23"`), and the parser stops just after it, lines below the
+/// mistake, with only its own place in the message. So when the error is on the line where
+/// a quoted scalar of several lines closes, after its closing quote, the finding points at
+/// the quote that opened it, and the hint names the line where the parser stopped.
 fn yaml_error(path: &str, text: &str, first_line: usize, e: &serde_yaml::Error) -> Diagnostic {
     let (line, col) = e
         .location()
@@ -374,12 +389,42 @@ fn yaml_error(path: &str, text: &str, first_line: usize, e: &serde_yaml::Error) 
             first_line + line - 1
         ));
     }
+    if let Some(q) = quote_closed_before(text, line, col) {
+        let (qline, qcol) = place(text, first_line, q.open);
+        let (cline, ccol) = place(text, first_line, q.close);
+        return Diagnostic::error(
+            path,
+            qline,
+            qcol,
+            format!(
+                "front matter is not valid YAML: {problem} (after a quoted scalar that opens here)"
+            ),
+        )
+        .with_hint(format!(
+            "the quote opened here is not closed on its line: the value runs on to the quote at \
+             line {cline} column {ccol}, and the parser noticed the problem after it"
+        ));
+    }
     Diagnostic::error(
         path,
         first_line + line - 1,
         col.max(1),
         format!("front matter is not valid YAML: {problem}"),
     )
+}
+
+/// The quoted scalar of several lines of `text` that closes on the parser's 1-based `line`
+/// before its 1-based column `col`, if any.
+fn quote_closed_before(text: &str, line: usize, col: usize) -> Option<LongQuote> {
+    if !text.contains(['"', '\'']) {
+        return None;
+    }
+    let mut scan = FlowScan::new(text);
+    scan.run();
+    scan.long_quotes
+        .into_iter()
+        .rev()
+        .find(|q| q.line + 1 == line && usize::try_from(q.col).is_ok_and(|c| c < col.max(1)))
 }
 
 /// How deep `[` and `{` may nest in front matter. The YAML parser's scanner spends time in
@@ -407,8 +452,8 @@ fn flow_too_deep(text: &str) -> Option<usize> {
     FlowScan::new(text).run()
 }
 
-/// The state of [`flow_too_deep`]'s scan: a cursor with libyaml's line and column, and what
-/// its scanner keeps that decides how text is tokenised.
+/// The state of [`flow_too_deep`]'s scan (and [`quote_closed_before`]'s): a cursor with
+/// libyaml's line and column, and what its scanner keeps that decides how text is tokenised.
 struct FlowScan<'a> {
     b: &'a [u8],
     /// Byte offset of the cursor.
@@ -425,6 +470,19 @@ struct FlowScan<'a> {
     key_allowed: bool,
     /// Where the possible simple key of the block level started: (line, offset, column).
     key: Option<(usize, usize, isize)>,
+    /// The quoted scalars that run over more than one line, as far as the scan went.
+    long_quotes: Vec<LongQuote>,
+}
+
+/// A quoted scalar that runs over more than one line: where it opens and where it closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct LongQuote {
+    /// Byte offsets of the opening and the closing quote.
+    open: usize,
+    close: usize,
+    /// 0-based line and column just past the closing quote, counted as libyaml counts them.
+    line: usize,
+    col: isize,
 }
 
 impl<'a> FlowScan<'a> {
@@ -439,6 +497,7 @@ impl<'a> FlowScan<'a> {
             indents: Vec::new(),
             key_allowed: true,
             key: None,
+            long_quotes: Vec::new(),
         }
     }
 
@@ -545,7 +604,8 @@ impl<'a> FlowScan<'a> {
         }
     }
 
-    fn run(mut self) -> Option<usize> {
+    /// Scans to the end of the text, or to the first bracket nested too deep (its offset).
+    fn run(&mut self) -> Option<usize> {
         loop {
             self.skip_between_tokens();
             self.unroll(self.col);
@@ -726,8 +786,10 @@ impl<'a> FlowScan<'a> {
         }
     }
 
-    /// A single- or double-quoted scalar, from its opening quote to its closing one.
+    /// A single- or double-quoted scalar, from its opening quote to its closing one; noted in
+    /// `long_quotes` when it closes on a later line than it opens.
     fn quoted(&mut self, quote: u8) {
+        let (open, line) = (self.i, self.line);
         self.skip();
         while !self.end() {
             let c = self.b[self.i];
@@ -738,6 +800,14 @@ impl<'a> FlowScan<'a> {
                 self.col += 2;
             } else if c == quote {
                 self.skip();
+                if self.line > line {
+                    self.long_quotes.push(LongQuote {
+                        open,
+                        close: self.i - 1,
+                        line: self.line,
+                        col: self.col,
+                    });
+                }
                 return;
             } else if quote == b'"' && c == b'\\' {
                 self.skip();
@@ -1283,6 +1353,40 @@ mod tests {
         assert_eq!(
             (e.line, e.message.as_str()),
             (4, "front matter gives `id` twice")
+        );
+    }
+
+    #[test]
+    fn a_quote_closed_lines_later_by_another_value_points_where_it_opens() {
+        let at = |text: &str| {
+            let e = parse("a.md", text, 2).unwrap_err();
+            (e.line, e.col, e.message, e.hint.unwrap_or_default())
+        };
+        // The title's quote is closed by the one that opens `started`'s value.
+        let (line, col, message, hint) =
+            at("id: x\ntitle: \"Checkout outage\nseverity: SEV2\nstarted: \"14:23\"\n");
+        assert_eq!((line, col), (3, 8));
+        assert_eq!(
+            message,
+            "front matter is not valid YAML: did not find expected key (after a quoted scalar \
+             that opens here)"
+        );
+        assert_eq!(
+            hint,
+            "the quote opened here is not closed on its line: the value runs on to the quote at \
+             line 5 column 10, and the parser noticed the problem after it"
+        );
+        // Single quotes, characters of several bytes before the quotes, a list after.
+        let (line, col, _, hint) = at("id: x\ntitle: 'Café — outage\nowner: Zoë\ntags: [a, 'b']\n");
+        assert_eq!((line, col), (3, 8));
+        assert!(hint.contains("at line 5 column 11,"), "{hint}");
+        // A quoted value of several lines that is closed where it should be is not blamed
+        // for an error on a later line.
+        let (line, col, message, _) = at("title: \"a\n  b\"\nx: y: z\n");
+        assert_eq!((line, col), (4, 5), "{message}");
+        assert_eq!(
+            message,
+            "front matter is not valid YAML: mapping values are not allowed in this context"
         );
     }
 }

@@ -603,6 +603,50 @@ fn invalid_yaml_has_its_line() {
 }
 
 #[test]
+fn an_unclosed_quote_is_reported_where_it_opens_not_where_the_parser_stopped() {
+    // The title's quote is never closed on its line; the next quote, which opens the value of
+    // `started:` four lines below, closes it, and the parser stops just after that.
+    let r = good_with(
+        "title: Checkout Service Outage",
+        "title: \"Checkout Service Outage",
+    );
+    let found = check(&r);
+    assert_eq!(
+        found,
+        vec![
+            error(
+                P,
+                3,
+                8,
+                "front matter is not valid YAML: did not find expected key (after a quoted scalar that opens here)"
+            )
+            .with_hint(
+                "the quote opened here is not closed on its line: the value runs on to the quote at line 7 column 10, and the parser noticed the problem after it"
+            )
+        ]
+    );
+    assert_eq!(
+        found[0].to_human(),
+        "content/incidents/INC-2024-042.md:3:8: error: front matter is not valid YAML: did not find expected key (after a quoted scalar that opens here)\n    hint: the quote opened here is not closed on its line: the value runs on to the quote at line 7 column 10, and the parser noticed the problem after it"
+    );
+    // Closed by the end of the front matter instead: the parser names the quote itself.
+    let r = good_with("title: Checkout Service Outage", "title: 'Checkout outage");
+    let r = r.replace("\"", "");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                3,
+                8,
+                "front matter is not valid YAML: found unexpected end of stream (while scanning a quoted scalar)"
+            )
+            .with_hint("a quote or bracket opened here is not closed; the parser noticed at line 18")
+        ]
+    );
+}
+
+#[test]
 fn front_matter_that_is_not_a_mapping() {
     let r = "---\n- id: INC-2024-042\n---\n## Summary\n";
     assert_eq!(
