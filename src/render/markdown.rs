@@ -68,9 +68,11 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
     let mut link_depth = 0usize;
     let mut dropped_links: Vec<bool> = Vec::new();
     let mut dropped_images: Vec<bool> = Vec::new();
-    let mut heading: Option<(HeadingLevel, Vec<Event<'_>>, String)> = None;
-    // The open heading's text as read (incident ids included), for its anchor's link name.
+    let mut heading: Option<(HeadingLevel, Vec<Event<'_>>)> = None;
+    // The open heading's text as read, incident ids included (linked or not): its anchor's link
+    // name, with line breaks read as spaces, and the text its id is made from.
     let mut heading_label = String::new();
+    let mut heading_text = String::new();
     // For each open block quote, list and item: whether its tags are emitted.
     let mut nesting: Vec<bool> = Vec::new();
     let mut kept = 0usize;
@@ -114,9 +116,13 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
         }
         if heading.is_some() {
             match &event {
-                Event::Text(t) | Event::Code(t) => heading_label.push_str(t),
+                Event::Text(t) | Event::Code(t) => {
+                    heading_label.push_str(t);
+                    heading_text.push_str(t);
+                }
                 Event::Html(t) | Event::InlineHtml(t) if !cx.allow_html => {
-                    heading_label.push_str(t)
+                    heading_label.push_str(t);
+                    heading_text.push_str(t);
                 }
                 Event::SoftBreak | Event::HardBreak => heading_label.push(' '),
                 _ => {}
@@ -232,10 +238,10 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
         for e in out {
             match (&mut heading, e) {
                 (None, Event::Start(Tag::Heading { level, .. })) => {
-                    heading = Some((level, Vec::new(), String::new()))
+                    heading = Some((level, Vec::new()))
                 }
-                (Some((level, inner, text)), Event::End(TagEnd::Heading(_))) => {
-                    let base = slugify(text);
+                (Some((level, inner)), Event::End(TagEnd::Heading(_))) => {
+                    let base = slugify(&std::mem::take(&mut heading_text));
                     let id = unique_anchor(
                         if base.is_empty() {
                             "section".into()
@@ -256,12 +262,7 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
                     ))));
                     heading = None;
                 }
-                (Some((_, inner, text)), e) => {
-                    if let Event::Text(t) | Event::Code(t) = &e {
-                        text.push_str(t);
-                    }
-                    inner.push(e);
-                }
+                (Some((_, inner)), e) => inner.push(e),
                 (None, e) => events.push(e),
             }
         }
@@ -533,6 +534,31 @@ mod tests {
             html.contains("<h3 id=\"notes\">") && html.contains("<h3 id=\"notes-1\">"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn heading_ids_keep_incident_ids() {
+        for allow in [false, true] {
+            let html = render_with(
+                "### Follow-up to INC-2024-001\n\n### Follow-up to INC-2024-001\n\n\
+                 ## INC-2023-117 and `INC-2000-000`: same *cause*\n",
+                allow,
+            );
+            for id in [
+                "follow-up-to-inc-2024-001",
+                "follow-up-to-inc-2024-001-1",
+                "inc-2023-117-and-inc-2000-000-same-cause",
+            ] {
+                assert!(html.contains(&format!(" id=\"{id}\">")), "{id}: {html}");
+            }
+            // The id is still a link in the heading.
+            assert!(
+                html.contains(
+                    "<a class=\"incident-ref\" href=\"../inc-2024-001/\">INC-2024-001</a>"
+                ),
+                "{html}"
+            );
+        }
     }
 
     #[test]
