@@ -830,7 +830,7 @@ Written after the items.
         "Written before any section.",
         "<h2 id=\"summary\">",
         "A cache setting change",
-        ">Retries <a",
+        ">Retries</h1> <a",
         "Retries were not capped.",
         "<h2 id=\"action-items\">",
         "Prose before the items.",
@@ -838,9 +838,9 @@ Written after the items.
         ">Cap payment retries</h3>",
         "max_payment_retries",
         ">Alert on retry rate</h3>",
-        ">Between the items <a",
+        ">Between the items</h3> <a",
         "Written between the items.",
-        ">After the items <a",
+        ">After the items</h3> <a",
         "Written after the items.",
     ];
     let mut at = 0;

@@ -252,3 +252,99 @@ fn review_quality_counts_say_whether_drafts_are_counted() {
     );
     assert!(!drafts.contains("published incidents"), "{drafts}");
 }
+
+/// The HTML pages, as (file, text), of the sample archive with its drafts on a day with overdue
+/// and due-soon action items, and of the lint fixture with its drafts on a day with a write-up
+/// past its publish window.
+fn built_pages() -> Vec<(String, String)> {
+    let mut pages = Vec::new();
+    let mut add = |name: &str, out: &std::path::Path| {
+        for (file, bytes) in common::tree(out) {
+            if file.ends_with(".html") {
+                pages.push((format!("{name}: {file}"), String::from_utf8(bytes).unwrap()));
+            }
+        }
+    };
+    let sample = common::sample_site();
+    add(
+        "sample",
+        &common::build(sample.path(), "2026-11-27", &["--drafts"]),
+    );
+    let lint = common::fixture("lint");
+    let toml = lint.path().join("site.toml");
+    let mut text = std::fs::read_to_string(&toml).unwrap();
+    text.push_str("\n[lint]\ndue-before-incident = \"warning\"\n");
+    std::fs::write(&toml, text).unwrap();
+    add(
+        "lint fixture",
+        &common::build(lint.path(), "2024-05-01", &["--drafts"]),
+    );
+    pages
+}
+
+/// The text of a piece of HTML: tags dropped, whitespace runs made one space.
+fn text_of(html: &str) -> String {
+    let tag = Regex::new(r"<[^>]*>").unwrap();
+    tag.replace_all(html, "")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A heading is named by its text alone: its `#` anchor sits beside it, outside it, is named
+/// after it ("Link to section …") and points at it, on every incident page.
+#[test]
+fn heading_anchors_sit_beside_their_heading_not_in_it() {
+    let heading = Regex::new(r"(?s)<h([1-6])\b[^>]*>(.*?)</h[1-6]>").unwrap();
+    let pair = Regex::new(
+        r##"(?s)<div class="heading"><h([1-6]) id="([^"]+)">(.*?)</h[1-6]> <a class="anchor" href="#([^"]+)" aria-label="Link to section ([^"]*)">#</a></div>"##,
+    )
+    .unwrap();
+    let mut pages = vec![(
+        "page with headings".to_string(),
+        page_with_headings_and_tickets(),
+    )];
+    pages.extend(
+        built_pages()
+            .into_iter()
+            .filter(|(file, _)| file.contains("incidents/inc-")),
+    );
+    let mut wrong = Vec::new();
+    let mut pairs = 0;
+    for (file, html) in &pages {
+        for h in heading.captures_iter(html) {
+            if h[2].contains("class=\"anchor\"") {
+                wrong.push(format!("{file}: an anchor inside <h{}>{}", &h[1], &h[2]));
+            }
+        }
+        let found: Vec<_> = pair.captures_iter(html).collect();
+        for p in &found {
+            if p[2] != p[4]
+                || text_of(&p[3]).replace("&quot;", "\"") != p[5].replace("&quot;", "\"")
+            {
+                wrong.push(format!("{file}: {}", &p[0]));
+            }
+        }
+        if found.len() != html.matches("class=\"anchor\"").count() {
+            wrong.push(format!("{file}: an anchor not beside its heading"));
+        }
+        pairs += found.len();
+    }
+    assert!(pairs > 0, "no heading anchor found");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// A heading's anchor is hidden until its heading is hovered, and shown while it has the
+/// keyboard focus: the rules that hide it spare a focused one.
+#[test]
+fn a_focused_heading_anchor_is_shown() {
+    let css = std::fs::read_to_string(common::repo().join("theme/static/style.css")).unwrap();
+    let hiding: Vec<&str> = css
+        .lines()
+        .filter(|l| l.contains(".anchor") && l.contains("opacity: 0"))
+        .collect();
+    assert!(!hiding.is_empty(), "no rule hides the anchor");
+    for rule in hiding {
+        assert!(rule.contains(":focus"), "{rule}");
+    }
+}

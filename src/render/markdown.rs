@@ -1,5 +1,6 @@
 //! Markdown to HTML for report text: pulldown-cmark with tables, footnotes and strikethrough,
-//! heading anchors, highlighted code, incident ids turned into links, raw HTML escaped (or
+//! heading anchors (a `#` link beside each heading, outside it, so the heading is named by its
+//! text alone), highlighted code, incident ids turned into links, raw HTML escaped (or
 //! sanitised with ammonia when the site allows it), and no `javascript:` (or other script) URLs.
 //! Tables sit in a `.table-wrap` box that scrolls sideways on narrow screens, and their header
 //! cells are `<th scope="col">`.
@@ -258,7 +259,7 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
                     );
                     let label = anchor_label(&std::mem::take(&mut heading_label));
                     events.push(Event::Html(CowStr::from(format!(
-                        "<h{lvl} id=\"{id}\">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"{label}\">#</a></h{lvl}>\n"
+                        "<div class=\"heading\"><h{lvl} id=\"{id}\">{inner_html}</h{lvl}> <a class=\"anchor\" href=\"#{id}\" aria-label=\"{label}\">#</a></div>\n"
                     ))));
                     heading = None;
                 }
@@ -557,6 +558,17 @@ mod tests {
                     "<a class=\"incident-ref\" href=\"../inc-2024-001/\">INC-2024-001</a>"
                 ),
                 "{html}"
+            );
+        }
+    }
+
+    #[test]
+    fn heading_anchors_sit_beside_the_heading_not_in_it() {
+        for allow in [false, true] {
+            assert_eq!(
+                render_with("### Notes\n", allow),
+                "<div class=\"heading\"><h3 id=\"notes\">Notes</h3> \
+                 <a class=\"anchor\" href=\"#notes\" aria-label=\"Link to section Notes\">#</a></div>\n"
             );
         }
     }
