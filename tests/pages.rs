@@ -291,6 +291,71 @@ fn text_of(html: &str) -> String {
         .join(" ")
 }
 
+/// The theme's tables of a page (the ones with a class; a report's Markdown tables have none),
+/// as (class, header names, rows), each row its cells as (tag, attributes).
+type Table = (String, Vec<String>, Vec<Vec<(String, String)>>);
+
+fn theme_tables(html: &str) -> Vec<Table> {
+    let table = Regex::new(r#"(?s)<table class="([^"]*)"[^>]*>(.*?)</table>"#).unwrap();
+    let head = Regex::new(r"(?s)<thead>(.*?)</thead>").unwrap();
+    let body = Regex::new(r"(?s)<tbody>(.*?)</tbody>").unwrap();
+    let row = Regex::new(r"(?s)<tr\b[^>]*>(.*?)</tr>").unwrap();
+    let cell = Regex::new(r"(?s)<(t[hd])\b([^>]*)>(.*?)</t[hd]>").unwrap();
+    table
+        .captures_iter(html)
+        .map(|t| {
+            let names = head
+                .captures(&t[2])
+                .map(|h| cell.captures_iter(&h[1]).map(|c| text_of(&c[3])).collect())
+                .unwrap_or_default();
+            let rows = body
+                .captures(&t[2])
+                .map(|b| {
+                    row.captures_iter(&b[1])
+                        .map(|r| {
+                            cell.captures_iter(&r[1])
+                                .map(|c| (c[1].to_string(), c[2].to_string()))
+                                .collect()
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            (t[1].to_string(), names, rows)
+        })
+        .collect()
+}
+
+/// Every row of the theme's tables starts with its row header, `<th scope="row">`, as a screen
+/// reader announces it when moving along a column; the dashboard's Reviews overdue table too.
+#[test]
+fn every_theme_table_row_starts_with_a_row_header() {
+    let pages = built_pages();
+    let mut wrong = Vec::new();
+    let mut reviews_overdue_rows = 0;
+    for (file, html) in &pages {
+        for (class, names, rows) in theme_tables(html) {
+            if file.ends_with("actions/overdue/index.html")
+                && names.last().is_some_and(|n| n == "Days late")
+            {
+                reviews_overdue_rows += rows.len();
+            }
+            for cells in rows {
+                match cells.first() {
+                    Some((tag, attrs)) if tag == "th" && attrs.contains(r#"scope="row""#) => {}
+                    first => {
+                        wrong.push(format!("{file}: table.{class}: row starts with {first:?}"))
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        reviews_overdue_rows > 0,
+        "no Reviews overdue row was checked"
+    );
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 /// A heading is named by its text alone: its `#` anchor sits beside it, outside it, is named
 /// after it ("Link to section …") and points at it, on every incident page.
 #[test]
