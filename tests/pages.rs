@@ -356,6 +356,50 @@ fn every_theme_table_row_starts_with_a_row_header() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// In a table that becomes one card per row on a narrow screen (`table.stack`), every data cell
+/// names its column in `data-label` (shown before the value, as the column headers are hidden),
+/// and names it as the column's header does: on the dashboard, the actions page and every other
+/// page.
+#[test]
+fn every_cell_of_a_stacked_table_is_labelled_with_its_column() {
+    let pages = built_pages();
+    let label = Regex::new(r#"\bdata-label="([^"]*)""#).unwrap();
+    let mut wrong = Vec::new();
+    let mut checked: HashMap<&str, usize> = HashMap::new();
+    for (file, html) in &pages {
+        for (class, names, rows) in theme_tables(html) {
+            if !class.split(' ').any(|c| c == "stack") {
+                continue;
+            }
+            for cells in rows {
+                for (n, (tag, attrs)) in cells.iter().enumerate() {
+                    if tag != "td" {
+                        continue;
+                    }
+                    *checked
+                        .entry(file.rsplit(": ").next().unwrap())
+                        .or_default() += 1;
+                    let column = names.get(n).map_or("", String::as_str);
+                    match label.captures(attrs) {
+                        Some(l) if &l[1] == column => {}
+                        l => wrong.push(format!(
+                            "{file}: table.{class}: the {column} cell has {:?} for data-label",
+                            l.map(|l| l[1].to_string())
+                        )),
+                    }
+                }
+            }
+        }
+    }
+    for page in ["actions/overdue/index.html", "actions/index.html"] {
+        assert!(
+            checked.get(page).is_some_and(|&n| n > 0),
+            "no cell of {page} was checked: {checked:?}"
+        );
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 /// A heading is named by its text alone: its `#` anchor sits beside it, outside it, is named
 /// after it ("Link to section …") and points at it, on every incident page.
 #[test]
