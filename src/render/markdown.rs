@@ -70,10 +70,9 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
     let mut dropped_links: Vec<bool> = Vec::new();
     let mut dropped_images: Vec<bool> = Vec::new();
     let mut heading: Option<(HeadingLevel, Vec<Event<'_>>)> = None;
-    // The open heading's text as read, incident ids included (linked or not): its anchor's link
-    // name, with line breaks read as spaces, and the text its id is made from.
+    // The open heading's text as read, incident ids included (linked or not), line breaks read
+    // as spaces: its id is made from it, and its anchor's link name.
     let mut heading_label = String::new();
-    let mut heading_text = String::new();
     // For each open block quote, list and item: whether its tags are emitted.
     let mut nesting: Vec<bool> = Vec::new();
     let mut kept = 0usize;
@@ -117,13 +116,9 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
         }
         if heading.is_some() {
             match &event {
-                Event::Text(t) | Event::Code(t) => {
-                    heading_label.push_str(t);
-                    heading_text.push_str(t);
-                }
+                Event::Text(t) | Event::Code(t) => heading_label.push_str(t),
                 Event::Html(t) | Event::InlineHtml(t) if !cx.allow_html => {
-                    heading_label.push_str(t);
-                    heading_text.push_str(t);
+                    heading_label.push_str(t)
                 }
                 Event::SoftBreak | Event::HardBreak => heading_label.push(' '),
                 _ => {}
@@ -242,7 +237,7 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
                     heading = Some((level, Vec::new()))
                 }
                 (Some((level, inner)), Event::End(TagEnd::Heading(_))) => {
-                    let base = slugify(&std::mem::take(&mut heading_text));
+                    let base = slugify(&heading_label);
                     let id = unique_anchor(
                         if base.is_empty() {
                             "section".into()
@@ -560,6 +555,12 @@ mod tests {
                 "{html}"
             );
         }
+    }
+
+    #[test]
+    fn a_line_break_in_a_heading_separates_words_of_its_id() {
+        let html = render_with("Retry budget\nper service\n---\n", false);
+        assert!(html.contains(" id=\"retry-budget-per-service\">"), "{html}");
     }
 
     #[test]
