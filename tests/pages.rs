@@ -255,8 +255,13 @@ fn review_quality_counts_say_whether_drafts_are_counted() {
 
 /// The HTML pages, as (file, text), of the sample archive with its drafts on a day with overdue
 /// and due-soon action items, and of the lint fixture with its drafts on a day with a write-up
-/// past its publish window.
-fn built_pages() -> Vec<(String, String)> {
+/// past its publish window; built once for the tests that read them.
+fn built_pages() -> &'static [(String, String)] {
+    static PAGES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    PAGES.get_or_init(build_pages)
+}
+
+fn build_pages() -> Vec<(String, String)> {
     let mut pages = Vec::new();
     let mut add = |name: &str, out: &std::path::Path| {
         for (file, bytes) in common::tree(out) {
@@ -329,10 +334,9 @@ fn theme_tables(html: &str) -> Vec<Table> {
 /// reader announces it when moving along a column; the dashboard's Reviews overdue table too.
 #[test]
 fn every_theme_table_row_starts_with_a_row_header() {
-    let pages = built_pages();
     let mut wrong = Vec::new();
     let mut reviews_overdue_rows = 0;
-    for (file, html) in &pages {
+    for (file, html) in built_pages() {
         for (class, names, rows) in theme_tables(html) {
             if file.ends_with("actions/overdue/index.html")
                 && names.last().is_some_and(|n| n == "Days late")
@@ -362,11 +366,10 @@ fn every_theme_table_row_starts_with_a_row_header() {
 /// page.
 #[test]
 fn every_cell_of_a_stacked_table_is_labelled_with_its_column() {
-    let pages = built_pages();
     let label = Regex::new(r#"\bdata-label="([^"]*)""#).unwrap();
     let mut wrong = Vec::new();
     let mut checked: HashMap<&str, usize> = HashMap::new();
-    for (file, html) in &pages {
+    for (file, html) in built_pages() {
         for (class, names, rows) in theme_tables(html) {
             if !class.split(' ').any(|c| c == "stack") {
                 continue;
@@ -415,8 +418,9 @@ fn heading_anchors_sit_beside_their_heading_not_in_it() {
     )];
     pages.extend(
         built_pages()
-            .into_iter()
-            .filter(|(file, _)| file.contains("incidents/inc-")),
+            .iter()
+            .filter(|(file, _)| file.contains("incidents/inc-"))
+            .cloned(),
     );
     let mut wrong = Vec::new();
     let mut pairs = 0;
