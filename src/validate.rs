@@ -90,7 +90,24 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
             );
             None
         }
-        Some(id) => Some(id.value.clone()),
+        Some(id) => match id_page_problem(&id.value) {
+            Some(problem) => {
+                ds.push(
+                    Diagnostic::error(
+                        path,
+                        id.line,
+                        id.col,
+                        format!("id `{}` cannot name a page: {problem}", id.value),
+                    )
+                    .with_hint(
+                        "use letters, digits, `-`, `_` and `.` (and anchor `id_pattern` with `^…$` \
+                         so that it matches whole ids)",
+                    ),
+                );
+                None
+            }
+            None => Some(id.value.clone()),
+        },
     };
     let title = match &fm.title {
         None => {
@@ -1039,6 +1056,23 @@ fn ticket_url(v: &str) -> String {
     v.to_string()
 }
 
+/// Why `id` cannot be the name of an incident's page folder (`incidents/<id in lowercase>/`),
+/// if it cannot: only letters, digits, `-`, `_` and `.` keep the folder inside the output and
+/// the relative links to it plain paths (a `:` would make a link read as a URL scheme, a `/`
+/// or `..` would leave the folder). An unanchored `id_pattern` lets such ids through.
+pub fn id_page_problem(id: &str) -> Option<&'static str> {
+    if id.starts_with('.') {
+        return Some("it starts with `.`");
+    }
+    if id
+        .chars()
+        .any(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Some("it holds characters other than letters, digits, `-`, `_` and `.`");
+    }
+    None
+}
+
 /// Cross-report checks: duplicate ids (both files named) and references to ids no report has.
 pub fn archive(reports: &[Arc<Report>], config: &Config) -> Vec<Diagnostic> {
     archive_with(reports, &[], config)
@@ -1135,13 +1169,17 @@ pub fn archive_memo(
     ds
 }
 
-/// The first report of each (valid) id, and an error at both ends of every duplicate.
+/// The first report of each (valid) id, and an error at both ends of every duplicate. Ids that
+/// differ only in case (possible with a case-insensitive `id_pattern`) are duplicates too: an
+/// incident's page is named by its id in lowercase, so they would share one page.
 fn owners<'r>(
     reports: &'r [Arc<Report>],
     config: &Config,
 ) -> (HashMap<&'r str, &'r Report>, Vec<Diagnostic>) {
     let mut ds = Vec::new();
     let mut owners: HashMap<&str, &Report> = HashMap::new();
+    // The first report of each page name, for ids whose lowercase differs from them.
+    let mut pages: HashMap<String, &Report> = HashMap::new();
     for r in reports {
         let Some(id) = r
             .front
@@ -1151,6 +1189,45 @@ fn owners<'r>(
         else {
             continue;
         };
+        let lower = id.value.to_lowercase();
+        let same_page = match pages.get(&lower) {
+            Some(first) if !owners.contains_key(id.value.as_str()) => Some(*first),
+            _ => None,
+        };
+        if let Some(first) = same_page {
+            let (first_id, fl, fc) = first
+                .front
+                .id
+                .as_ref()
+                .map(|s| (s.value.as_str(), s.line, s.col))
+                .unwrap_or(("", 1, 1));
+            let hint = format!("both would be written to incidents/{lower}/; give one another id");
+            ds.push(
+                Diagnostic::error(
+                    &r.path,
+                    id.line,
+                    id.col,
+                    format!(
+                        "id `{}` differs only in case from `{first_id}` of {}:{fl}",
+                        id.value, first.path
+                    ),
+                )
+                .with_hint(hint.clone()),
+            );
+            ds.push(
+                Diagnostic::error(
+                    &first.path,
+                    fl,
+                    fc,
+                    format!(
+                        "id `{first_id}` differs only in case from `{}` of {}:{}",
+                        id.value, r.path, id.line
+                    ),
+                )
+                .with_hint(hint),
+            );
+        }
+        pages.entry(lower).or_insert(r);
         match owners.get(id.value.as_str()) {
             None => {
                 owners.insert(&id.value, r);

@@ -213,6 +213,79 @@ fn duplicate_ids_name_both_files() {
     );
 }
 
+#[test]
+fn ids_that_differ_only_in_case_would_share_a_page() {
+    let report = |id: &str| {
+        format!("---\nid: {id}\ntitle: A\nseverity: SEV4\ndate: 2024-01-01\n---\n## Summary\nx\n")
+    };
+    let site = TestSite::with(&[
+        (
+            "site.toml",
+            "id_pattern = \"(?i)^inc-[0-9]{4}-[0-9]{3}$\"\n",
+        ),
+        ("content/a.md", &report("INC-2024-001")),
+        ("content/b.md", &report("inc-2024-001")),
+    ]);
+    let hint = "both would be written to incidents/inc-2024-001/; give one another id";
+    assert_eq!(
+        site.check(),
+        vec![
+            error(
+                "content/a.md",
+                2,
+                5,
+                "id `INC-2024-001` differs only in case from `inc-2024-001` of content/b.md:2"
+            )
+            .with_hint(hint),
+            error(
+                "content/b.md",
+                2,
+                5,
+                "id `inc-2024-001` differs only in case from `INC-2024-001` of content/a.md:2"
+            )
+            .with_hint(hint),
+        ]
+    );
+}
+
+#[test]
+fn an_id_that_cannot_name_a_page_folder() {
+    // An unanchored pattern matches part of the id; the rest would leave the output folder.
+    let site = TestSite::with(&[
+        ("site.toml", "id_pattern = \"INC-[0-9]+\"\n"),
+        (
+            "content/a.md",
+            "---\nid: \"../../x INC-12\"\ntitle: A\nseverity: SEV4\ndate: 2024-01-01\n---\n## Summary\nx\n",
+        ),
+        (
+            "content/b.md",
+            "---\nid: INC-13:x\ntitle: B\nseverity: SEV4\ndate: 2024-01-01\n---\n## Summary\nx\n",
+        ),
+    ]);
+    let hint = "use letters, digits, `-`, `_` and `.` (and anchor `id_pattern` with `^…$` so that \
+                it matches whole ids)";
+    assert_eq!(
+        site.check(),
+        vec![
+            error(
+                "content/a.md",
+                2,
+                6,
+                "id `../../x INC-12` cannot name a page: it starts with `.`"
+            )
+            .with_hint(hint),
+            error(
+                "content/b.md",
+                2,
+                5,
+                "id `INC-13:x` cannot name a page: it holds characters other than letters, \
+                 digits, `-`, `_` and `.`"
+            )
+            .with_hint(hint),
+        ]
+    );
+}
+
 // --- Front matter: values --------------------------------------------------------------
 
 #[test]
