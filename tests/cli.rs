@@ -279,6 +279,32 @@ fn a_failed_build_leaves_the_previous_output_intact_and_no_temporary_folder() {
 }
 
 #[test]
+fn an_unknown_filter_or_function_in_a_template_is_reported_where_it_is_written() {
+    let site = TestSite::fixture("small");
+    site.write(
+        "theme/templates/incident.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ page.title | nofilter }}</p>\n\
+         {{ nofunc() }} {{ 1 | nofilter }}\n{% endblock %}\n",
+    );
+    // `check` prints its findings on standard output, `build` on standard error.
+    for (command, out) in [
+        ("check", stdout as fn(&Output) -> String),
+        ("build", stderr),
+    ] {
+        let o = run(site.cmd().args([command, "--today", "2024-06-01"]));
+        assert_eq!(code(&o), 1, "{}", stderr(&o));
+        assert!(
+            out(&o).starts_with(
+                "theme/templates/incident.html:3:20: error: template error: \
+                 Unknown filter `nofilter` (and 2 more like it)\n"
+            ),
+            "{}",
+            out(&o)
+        );
+    }
+}
+
+#[test]
 fn a_theme_override_replaces_the_embedded_file() {
     let site = TestSite::fixture("small");
     site.write("theme/static/style.css", "body { color: rebeccapurple; }\n");

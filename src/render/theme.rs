@@ -175,6 +175,46 @@ fn template_error(e: &tera::Error, origins: &BTreeMap<String, Origin>) -> Diagno
                 format!("template error: {}", r.message()),
             )
         }
+        // Unknown filters, tests and functions (and blocks no parent has) come as a message
+        // holding Tera's reports, one per place, each with a `--> name:line:col` line: the
+        // first report gives the place and the message, and the others are counted.
+        tera::ErrorKind::Msg(m) => match first_report(m) {
+            Some((name, line, col, message, more)) => {
+                let path = origins
+                    .get(name)
+                    .map(|o| origin_path(o, name))
+                    .unwrap_or_else(|| name.to_string());
+                let more = match more {
+                    0 => String::new(),
+                    n => format!(" (and {n} more like it)"),
+                };
+                Diagnostic::error(path, line, col, format!("template error: {message}{more}"))
+            }
+            None => Diagnostic::error("(theme)", 0, 0, format!("template error: {m}")),
+        },
+        tera::ErrorKind::MissingParent { current, .. }
+        | tera::ErrorKind::CircularExtend { tpl: current, .. }
+        | tera::ErrorKind::CircularInclude { tpl: current, .. } => {
+            let path = origins
+                .get(current.as_str())
+                .map(|o| origin_path(o, current))
+                .unwrap_or_else(|| current.clone());
+            Diagnostic::error(path, 0, 0, format!("template error: {}", e.kind()))
+        }
         other => Diagnostic::error("(theme)", 0, 0, format!("template error: {other}")),
     }
+}
+
+/// The template name, line, column and message of the first of the reports in a Tera message
+/// (`error: <message>` then `  --> <name>:<line>:<col>`), and how many more reports follow.
+fn first_report(m: &str) -> Option<(&str, usize, usize, &str, usize)> {
+    let mut lines = m.lines();
+    let message = lines.next()?.strip_prefix("error: ")?;
+    let place = lines.next()?.trim_start().strip_prefix("--> ")?;
+    let mut parts = place.rsplitn(3, ':');
+    let col = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let name = parts.next()?;
+    let more = m.lines().filter(|l| l.starts_with("error: ")).count() - 1;
+    Some((name, line, col, message, more))
 }
