@@ -599,6 +599,8 @@ fn structure(r: &mut Report, id_finder: &Regex) {
     let mut code: Vec<Range<usize>> = Vec::new();
     // HTML blocks (also in `code`): comments for reviewers, never part of a field's value.
     let mut html: Vec<Range<usize>> = Vec::new();
+    // HTML comments inside a paragraph: left out of field values, as HTML blocks are.
+    let mut comments: Vec<Range<usize>> = Vec::new();
     let mut current: Option<Heading> = None;
     let mut in_code = 0usize;
     let mut mentions = Vec::new();
@@ -641,6 +643,16 @@ fn structure(r: &mut Report, id_finder: &Regex) {
                 ..
             }) if !matches!(link_type, LinkType::WikiLink { .. }) => {
                 links.push((dest_url.to_string(), true, false, range.start));
+            }
+            Event::InlineHtml(t) if t.starts_with("<!--") => {
+                comments.push(range.clone());
+                raw_html_links(
+                    &t,
+                    &body[range.clone()],
+                    range.start,
+                    &mut html_state,
+                    &mut links,
+                );
             }
             Event::Html(t) | Event::InlineHtml(t) => {
                 raw_html_links(
@@ -744,7 +756,7 @@ fn structure(r: &mut Report, id_finder: &Regex) {
                     .unwrap_or(section.end)
                     .min(section.end);
                 blocks.push(h.start..end);
-                let (fields, stray) = parse_fields(r, h.end..end, &code, &html);
+                let (fields, stray) = parse_fields(r, h.end..end, &code, &html, &comments);
                 r.actions.push(ActionBlock {
                     title: title.to_string(),
                     line: r.file_line(h.start),
@@ -1069,25 +1081,28 @@ fn parse_fields(
     range: Range<usize>,
     code: &[Range<usize>],
     html: &[Range<usize>],
+    comments: &[Range<usize>],
 ) -> (Vec<ActionField>, Vec<usize>) {
     thread_local! {
         static SCRATCH: RefCell<Vec<ActionField>> = const { RefCell::new(Vec::new()) };
     }
     let mut stray = Vec::new();
     let fields = exact_from(&SCRATCH, |fields| {
-        stray = read_fields(r, range, code, html, fields);
+        stray = read_fields(r, range, code, html, comments, fields);
     });
     (fields, stray)
 }
 
 /// Reads the fields of an action-item block into `fields`; returns the file lines where text
 /// that belongs to no field (before the first field, or after a thematic break) starts.
-/// A code block continues the value it is in; HTML blocks (comments) are left out.
+/// A code block continues the value it is in; HTML blocks and the HTML comments in a
+/// paragraph (`comments`) are left out.
 fn read_fields(
     r: &Report,
     range: Range<usize>,
     code: &[Range<usize>],
     html: &[Range<usize>],
+    comments: &[Range<usize>],
     fields: &mut Vec<ActionField>,
 ) -> Vec<usize> {
     // After a thematic break, text up to the next field belongs to no field.
@@ -1099,6 +1114,14 @@ fn read_fields(
         if html.iter().any(|c| c.contains(&line_at)) {
             continue;
         }
+        let uncommented;
+        let line = match without_comments(line, line_at, comments) {
+            Some(kept) => {
+                uncommented = kept;
+                uncommented.as_str()
+            }
+            None => line,
+        };
         let in_code = code.iter().any(|c| c.contains(&line_at));
         let was_stray = std::mem::take(&mut in_stray);
         if !in_code && let Some(m) = field_match(line) {
@@ -1132,6 +1155,28 @@ fn read_fields(
         }
     }
     stray
+}
+
+/// `line` (at byte `at` of the body) without the parts the ranges in `comments` cover, or
+/// `None` when it meets none of them.
+fn without_comments(line: &str, at: usize, comments: &[Range<usize>]) -> Option<String> {
+    let end = at + line.len();
+    let mut met = comments
+        .iter()
+        .filter(|c| c.start < end && c.end > at)
+        .peekable();
+    met.peek()?;
+    let mut kept = String::with_capacity(line.len());
+    let mut from = 0;
+    for c in met {
+        let start = c.start.saturating_sub(at);
+        if start > from {
+            kept.push_str(&line[from..start]);
+        }
+        from = from.max(c.end.saturating_sub(at).min(line.len()));
+    }
+    kept.push_str(&line[from..]);
+    Some(kept)
 }
 
 /// The list `fill` pushes onto, in an allocation of its length. Lists read from a report are
@@ -1471,6 +1516,27 @@ mod tests {
             ]
         );
         assert_eq!(r.actions[1].fields[0].value, "Kim");
+    }
+
+    #[test]
+    fn html_comments_in_a_paragraph_are_left_out_of_field_values() {
+        let r = body(
+            "## Action Items\n### Action Item: A\n**Owner:** <!-- who? -->\n**Due:** 2024-03-30 <!-- or April -->\n**Description:** Cap <!-- a\nlong note --> retries\nand `<!-- kept -->` in code\n**Definition of Done:**\n<!-- block, left out -->\n",
+        );
+        let got: Vec<_> = r.actions[0]
+            .fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.value.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Owner", ""),
+                ("Due", "2024-03-30"),
+                ("Description", "Cap\n retries\nand `<!-- kept -->` in code"),
+                ("Definition of Done", ""),
+            ]
+        );
     }
 
     /// Every combination of one piece from each list, in order.

@@ -1218,6 +1218,23 @@ fn an_empty_field() {
 }
 
 #[test]
+fn a_field_holding_only_an_html_comment_is_empty() {
+    let r = good_with("**Owner:** Sarah Chen", "**Owner:** <!-- who? -->");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "**Owner:**"),
+                1,
+                "action item `Gate canary promotion on error rate` has an empty `Owner`"
+            )
+            .with_hint("write the value after `**Owner:**`")
+        ]
+    );
+}
+
+#[test]
 fn an_action_item_without_a_title() {
     let r = good_with(HEADING, "### Action Item:");
     assert_eq!(
