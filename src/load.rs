@@ -135,6 +135,18 @@ fn walk_each(root: &Path, content: &Path, mut report: impl FnMut(&Path, &str)) -
             let rel = rel_path(root, &path);
             report(&path, &rel);
             found.reports.push((path, rel));
+        } else if is_markdown_lookalike(&path) {
+            let with_md = path.with_extension("md");
+            let name = with_md.file_name().unwrap_or_default().to_string_lossy();
+            found.problems.push(
+                Diagnostic::warning(
+                    rel_path(root, &path),
+                    0,
+                    0,
+                    "not read as a report, nor published: reports are the files ending in `.md`",
+                )
+                .with_hint(format!("rename it to `{name}`")),
+            );
         } else {
             let rel = rel_path(content, &path);
             found.assets.push((path, rel));
@@ -178,6 +190,9 @@ pub fn rewalk(files: &mut ContentFiles, changed: &[PathBuf], root: &Path, conten
                 _ => return false,
             }
         }
+        if is_markdown_lookalike(p) {
+            return false; // its warning comes from the walk
+        }
         let is_report = p.extension().is_some_and(|x| x == "md");
         let list = if is_report {
             &mut files.reports
@@ -215,6 +230,18 @@ pub fn rewalk(files: &mut ContentFiles, changed: &[PathBuf], root: &Path, conten
         }
     }
     true
+}
+
+/// True for a Markdown file that is not named as a report: `.markdown`, `.mdown`, `.mkd`,
+/// `.mkdn`, or `.md` in another case (`.MD`). Such a file is neither read nor copied (it would
+/// publish a report's source, a draft's too) but warned about.
+fn is_markdown_lookalike(path: &Path) -> bool {
+    path.extension().and_then(|x| x.to_str()).is_some_and(|x| {
+        x != "md"
+            && ["md", "markdown", "mdown", "mkd", "mkdn"]
+                .iter()
+                .any(|m| x.eq_ignore_ascii_case(m))
+    })
 }
 
 /// True for the temporary, swap, lock and backup files editors leave beside the file being

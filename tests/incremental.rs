@@ -194,6 +194,14 @@ fn edits(drafts: bool) {
             std::fs::remove_file(r.join("content/incidents/2025/cache-stampede/notes.txt")).unwrap()
         },
     );
+    // Neither read nor published, but warned about; the walk after it lists it no more.
+    let lookalike = "content/incidents/2026/INC-2026-201.markdown";
+    live.edit("a report saved as .markdown", true, &[lookalike], |r| {
+        std::fs::copy(r.join(R131), r.join(lookalike)).unwrap();
+    });
+    live.edit("the .markdown file deleted", true, &[lookalike], |r| {
+        std::fs::remove_file(r.join(lookalike)).unwrap()
+    });
     let new = "content/incidents/2026/INC-2026-200.md";
     live.edit("a new report", true, &[new], |r| {
         let text = std::fs::read_to_string(r.join(R131)).unwrap().replacen(

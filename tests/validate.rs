@@ -286,6 +286,48 @@ fn an_id_that_cannot_name_a_page_folder() {
     );
 }
 
+#[test]
+fn markdown_files_not_named_as_reports_are_warned_about_and_not_published() {
+    let site = TestSite::with(&[
+        (P, GOOD),
+        (Q, OTHER),
+        (
+            "content/incidents/INC-2024-050.markdown",
+            "---\nseverity: SEV9\n---\n",
+        ),
+        (
+            "content/incidents/INC-2024-051.MD",
+            "---\nseverity: SEV9\n---\n",
+        ),
+    ]);
+    let warn = |path: &str, hint: &str| {
+        warning(
+            path,
+            0,
+            0,
+            "not read as a report, nor published: reports are the files ending in `.md`",
+        )
+        .with_hint(hint.to_string())
+    };
+    assert_eq!(
+        site.check(),
+        vec![
+            warn(
+                "content/incidents/INC-2024-050.markdown",
+                "rename it to `INC-2024-050.md`"
+            ),
+            warn(
+                "content/incidents/INC-2024-051.MD",
+                "rename it to `INC-2024-051.md`"
+            ),
+        ]
+    );
+    // Not copied beside the pages as a file either.
+    let files = pirsite::load::walk(site.root(), &site.path("content"));
+    assert_eq!(files.reports.len(), 2);
+    assert!(files.assets.is_empty(), "{:?}", files.assets);
+}
+
 // --- Front matter: values --------------------------------------------------------------
 
 #[test]
