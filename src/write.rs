@@ -7,7 +7,8 @@
 //! at its root (the `.git` of a pages worktree) are carried over into every new build. The
 //! replaced output is kept beside it as the *spare*, which the next build writes into,
 //! rewriting only the files that changed. Any error drops the staging folder (or hands the
-//! spare back) and leaves the previous site as it was.
+//! spare back) and leaves the previous site as it was; a staging folder left by a build that
+//! was killed is removed by the next build, which can take its lock.
 
 use std::collections::HashMap;
 use std::fs;
@@ -225,6 +226,9 @@ pub struct Staging {
     /// How folders are placed on the disk: see [`Placement`].
     placement: Placement,
     committed: bool,
+    /// The folder, open and locked for as long as this build uses it: a build that finds a
+    /// staging folder it can lock knows the build that made it is gone ([`sweep_staging`]).
+    _lock: Option<fs::File>,
 }
 
 /// What a recycled spare held when it was claimed.
@@ -260,7 +264,7 @@ fn staging_name(output: &Path, parent: &Path) -> Result<PathBuf, WriteError> {
 /// marker and no other root dot-file): renames it to a new staging name and lists its files.
 /// Anything in it that is neither a file nor a folder (a link) is removed, so no write can
 /// lead outside it.
-fn claim_spare(output: &Path, parent: &Path) -> Option<(PathBuf, Recycled)> {
+fn claim_spare(output: &Path, parent: &Path) -> Option<(PathBuf, Recycled, fs::File)> {
     let spare = spare_path(output);
     if !fs::symlink_metadata(&spare).is_ok_and(|m| m.is_dir())
         || !fs::symlink_metadata(spare.join(MARKER)).is_ok_and(|m| m.is_file())
@@ -277,6 +281,8 @@ fn claim_spare(output: &Path, parent: &Path) -> Option<(PathBuf, Recycled)> {
     if foreign_dot {
         return None;
     }
+    // Locked before it is renamed to a staging name, so no other build sweeps it away.
+    let lock = lock_dir(&spare)?;
     let dir = staging_name(output, parent).ok()?;
     // Renaming a folder over an empty one replaces it.
     if fs::rename(&spare, &dir).is_err() {
@@ -319,7 +325,54 @@ fn claim_spare(output: &Path, parent: &Path) -> Option<(PathBuf, Recycled)> {
         }
     }
     empty.extend(last_dir);
-    Some((dir, Recycled { files, empty }))
+    Some((dir, Recycled { files, empty }, lock))
+}
+
+/// `dir`, opened and locked (an exclusive `flock`, released when the process ends, however it
+/// ends); `None` when another process holds the lock or the folder cannot be opened.
+fn lock_dir(dir: &Path) -> Option<fs::File> {
+    let file = fs::File::open(dir).ok()?;
+    rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive).ok()?;
+    Some(file)
+}
+
+/// Removes (in the background, under the name of a replaced output) the staging folders
+/// beside `output` that builds stopped before they finished (killed, or interrupted with
+/// Ctrl-C) left behind: those named as staging folders, carrying pirsite's marker, whose lock
+/// no running build holds. A staging
+/// folder gets its marker only once it is locked, so one being set up is never taken.
+fn sweep_staging(output: &Path, parent: &Path) {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let prefix = format!(".{name}.pirsite-staging-");
+    for entry in fs::read_dir(parent).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if !entry.file_name().to_string_lossy().starts_with(&prefix)
+            || !entry.file_type().is_ok_and(|t| t.is_dir())
+            || !fs::symlink_metadata(path.join(MARKER)).is_ok_and(|m| m.is_file())
+        {
+            continue;
+        }
+        let Some(lock) = lock_dir(&path) else {
+            continue;
+        };
+        // Renamed as a replaced output first: a removal this process cannot wait for is then
+        // finished by a later build, marker or not.
+        let old = tempfile::Builder::new()
+            .prefix(&old_prefix(output))
+            .tempdir_in(parent)
+            .map(tempfile::TempDir::keep);
+        if let Ok(old) = old {
+            if fs::rename(&path, &old).is_ok() {
+                remove_in_background(old);
+            } else {
+                let _ = fs::remove_dir(&old);
+            }
+        }
+        drop(lock);
+    }
 }
 
 /// Prefix of the name a replaced output gets while it is being removed.
@@ -447,8 +500,9 @@ impl Staging {
                 remove_in_background(entry.path());
             }
         }
+        sweep_staging(output, parent);
         let staging = match claim_spare(output, parent) {
-            Some((dir, recycled)) => Staging {
+            Some((dir, recycled, lock)) => Staging {
                 dir,
                 output: output.to_path_buf(),
                 previous: None,
@@ -456,22 +510,25 @@ impl Staging {
                 from_spare: true,
                 placement: Default::default(),
                 committed: false,
+                _lock: Some(lock),
             },
-            None => Staging {
-                dir: {
-                    let dir = staging_name(output, parent)?;
-                    spread(&dir);
-                    dir
-                },
-                output: output.to_path_buf(),
-                previous: fs::symlink_metadata(output)
-                    .is_ok_and(|m| m.is_dir())
-                    .then(|| output.to_path_buf()),
-                recycled: None,
-                from_spare: false,
-                placement: Default::default(),
-                committed: false,
-            },
+            None => {
+                let dir = staging_name(output, parent)?;
+                spread(&dir);
+                let lock = lock_dir(&dir);
+                Staging {
+                    dir,
+                    output: output.to_path_buf(),
+                    previous: fs::symlink_metadata(output)
+                        .is_ok_and(|m| m.is_dir())
+                        .then(|| output.to_path_buf()),
+                    recycled: None,
+                    from_spare: false,
+                    placement: Default::default(),
+                    committed: false,
+                    _lock: lock,
+                }
+            }
         };
         staging.write(MARKER, MARKER_TEXT.as_bytes())?;
         Ok(staging)
@@ -855,6 +912,39 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn staging_folders_left_by_stopped_builds_are_swept_and_those_in_use_are_not() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        let stale = t.path().join(".public.pirsite-staging-stale1");
+        let busy = t.path().join(".public.pirsite-staging-busy12");
+        let unmarked = t.path().join(".public.pirsite-staging-nomark");
+        let other = t.path().join(".docs.pirsite-staging-stale1");
+        for dir in [&stale, &busy, &other] {
+            fs::create_dir_all(dir.join("incidents")).unwrap();
+            fs::write(dir.join(MARKER), MARKER_TEXT).unwrap();
+            fs::write(dir.join("incidents/index.html"), "x").unwrap();
+        }
+        fs::create_dir(&unmarked).unwrap();
+        // A build still running holds its folder's lock.
+        let held = lock_dir(&busy).unwrap();
+        let staging = Staging::new(&out).unwrap();
+        assert!(wait_for_removals(std::time::Duration::from_secs(60)));
+        assert!(!stale.exists());
+        assert!(busy.join("incidents/index.html").is_file());
+        // Only folders that carry the marker, beside this output.
+        assert!(unmarked.is_dir());
+        assert!(other.join("incidents/index.html").is_file());
+        // The new staging folder is locked while it is in use.
+        assert!(lock_dir(staging.path()).is_none());
+        drop(staging);
+        drop(held);
+        // Once its build is gone, the other folder goes with the next build.
+        drop(Staging::new(&out).unwrap());
+        assert!(wait_for_removals(std::time::Duration::from_secs(60)));
+        assert!(!busy.exists());
+    }
 
     #[test]
     fn refuses_unmarked_nonempty_and_accepts_marked() {
