@@ -666,6 +666,104 @@ fn ctrl_c_stops_cleanly_and_removes_the_serve_folder() {
     assert!(!site.join("public").exists());
 }
 
+/// Sends `signal` (`-INT`, `-TERM`) to the server.
+#[cfg(unix)]
+fn send(s: &Server, signal: &str) {
+    let status = Command::new("kill")
+        .args([signal, &s.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Waits for the server to exit (fails after 20 s, showing its output).
+#[cfg(unix)]
+fn exit_status(s: &mut Server) -> std::process::ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(code) = s.child.try_wait().unwrap() {
+            return code;
+        }
+        assert!(
+            start.elapsed() < WAIT,
+            "serve did not stop\nstdout:\n{}\nstderr:\n{}",
+            s.stdout().join("\n"),
+            s.stderr().join("\n")
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Name of the large file [`large_asset`] puts in the theme.
+const LARGE: &str = "large.bin";
+
+/// A 32 MB file in the site's theme, more than the connection's buffers hold.
+fn large_asset(site: &Path) {
+    let path = site.join("theme/static").join(LARGE);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, vec![b'x'; 32 << 20]).unwrap();
+}
+
+/// A download of the built file called `name` that reads only the first bytes, so the server
+/// cannot finish sending it.
+fn stalled_download(s: &Server, name: &str) -> TcpStream {
+    let rel = walkdir::WalkDir::new(&s.folder)
+        .follow_links(true)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name() == name)
+        .map(|e| e.path().strip_prefix(&s.folder).unwrap().to_path_buf())
+        .expect("the large file is in the build");
+    let mut stream = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    stream
+        .write_all(
+            format!(
+                "GET /{} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                rel.to_string_lossy()
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    let mut start = [0u8; 12];
+    stream.read_exact(&mut start).unwrap();
+    assert_eq!(&start, b"HTTP/1.1 200");
+    stream
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_does_not_wait_for_a_download_that_stalls() {
+    let (_t, site) = fixture();
+    large_asset(&site);
+    let mut s = serve(&site, &[]);
+    let folder = s.folder.parent().unwrap().to_path_buf();
+    let _held = stalled_download(&s, LARGE);
+    send(&s, "-INT");
+    let code = exit_status(&mut s);
+    assert!(code.success(), "{code:?}");
+    assert!(!folder.exists(), "{} is left behind", folder.display());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_second_signal_while_stopping_stops_and_removes_the_serve_folder() {
+    let (_t, site) = fixture();
+    large_asset(&site);
+    let mut s = serve(&site, &[]);
+    let folder = s.folder.parent().unwrap().to_path_buf();
+    let _held = stalled_download(&s, LARGE);
+    send(&s, "-INT");
+    s.wait("the `stopping` line", |s| {
+        s.stdout().iter().any(|l| l == "stopping").then_some(())
+    });
+    send(&s, "-TERM");
+    // 130 when the second signal came first, 0 when the download was already dropped.
+    let code = exit_status(&mut s).code();
+    assert!(matches!(code, Some(0 | 130)), "{code:?}");
+    assert!(!folder.exists(), "{} is left behind", folder.display());
+}
+
 #[test]
 fn a_busy_port_is_a_clear_error() {
     let (_t, site) = fixture();
