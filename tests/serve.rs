@@ -492,6 +492,20 @@ fn polling_sees_edits() {
 }
 
 #[test]
+fn a_page_answered_with_404_reloads_in_place() {
+    let (_t, site) = fixture();
+    let s = serve(&site, &[]);
+    // A tab on a page that does not exist yet stays there and shows it once it is built;
+    // a tab on a page that exists goes home when the page is gone.
+    let missing = s.get("/incidents/inc-2025-001/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("missing = true"), "{}", missing.body);
+    let found = s.get(PAGE_001);
+    assert_eq!(found.status, 200);
+    assert!(found.body.contains("missing = false"), "{}", found.body);
+}
+
+#[test]
 fn nothing_outside_the_build_is_served() {
     let (t, site) = fixture();
     let s = serve(&site, &[]);

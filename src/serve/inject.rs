@@ -33,15 +33,18 @@ pub fn root_prefix(request_path: &str) -> String {
 ///
 /// It connects to the WebSocket endpoint (reconnecting with backoff when the server goes
 /// away, and reloading once it is back); on `{"type":"reload"}` it asks the server whether the
-/// page still exists and reloads it, or goes to the home page when it is gone.
-pub fn script(request_path: &str) -> String {
+/// page still exists and reloads it, or goes to the home page when it is gone. A page that
+/// was `missing` (answered with the 404 page) is reloaded in place, so it shows as soon as it
+/// is built.
+pub fn script(request_path: &str, missing: bool) -> String {
     let root = root_prefix(request_path);
     format!(
         r#"<script data-pirsite-serve>
 (function () {{
   var root = new URL("{root}", location.href);
-  var delay = 250, lost = false;
+  var delay = 250, lost = false, missing = {missing};
   function reload() {{
+    if (missing) {{ location.reload(); return; }}
     fetch(location.href, {{ method: "HEAD", cache: "no-store" }}).then(function (r) {{
       if (r.status === 404) {{ location.href = root.href; }} else {{ location.reload(); }}
     }}, function () {{}});
@@ -130,13 +133,14 @@ pub fn overlay(diagnostics: &[Diagnostic]) -> String {
 }
 
 /// Adds the overlay (when `diagnostics` has errors) and the reload script to an HTML page,
-/// just before its last `</body>` (or at the end when it has none).
-pub fn inject(html: &str, request_path: &str, diagnostics: &[Diagnostic]) -> String {
+/// just before its last `</body>` (or at the end when it has none). `missing`: the page is
+/// the 404 page, answered for `request_path`.
+pub fn inject(html: &str, request_path: &str, diagnostics: &[Diagnostic], missing: bool) -> String {
     let mut added = String::new();
     if errors(diagnostics) > 0 {
         added.push_str(&overlay(diagnostics));
     }
-    added.push_str(&script(request_path));
+    added.push_str(&script(request_path, missing));
     let at = html
         .to_ascii_lowercase()
         .rfind("</body>")
@@ -167,7 +171,7 @@ pub fn error_page(request_path: &str, diagnostics: &[Diagnostic]) -> String {
 "#,
         count(errors(diagnostics)),
         list(diagnostics),
-        script(request_path)
+        script(request_path, false)
     )
 }
 
@@ -188,7 +192,7 @@ mod tests {
     #[test]
     fn script_goes_before_the_last_body_and_uses_a_relative_url() {
         let html = "<html><body><p>&lt;/body&gt;</p></BODY></html>";
-        let out = inject(html, "/incidents/x/", &[]);
+        let out = inject(html, "/incidents/x/", &[], false);
         let script_at = out.find("<script data-pirsite-serve>").unwrap();
         assert!(script_at < out.find("</BODY>").unwrap());
         assert!(out.contains(r#"new URL("../../", location.href)"#));
@@ -200,14 +204,14 @@ mod tests {
     #[test]
     fn overlay_lists_escaped_diagnostics_only_when_there_are_errors() {
         let d = Diagnostic::error("content/a.md", 4, 2, "bad <date>").with_hint("use 2024-03-30");
-        let out = inject("<body></body>", "/", std::slice::from_ref(&d));
+        let out = inject("<body></body>", "/", std::slice::from_ref(&d), false);
         assert!(out.contains("pirsite-errors"));
         assert!(out.contains("content/a.md:4:2"));
         assert!(out.contains("bad &lt;date&gt;"));
         assert!(out.contains("hint: use 2024-03-30"));
         assert!(out.contains("1 error;"));
         let w = Diagnostic::warning("content/a.md", 1, 1, "odd");
-        assert!(!inject("<body></body>", "/", &[w]).contains("pirsite-errors"));
+        assert!(!inject("<body></body>", "/", &[w], false).contains("pirsite-errors"));
         let page = error_page("/x/", &[d]);
         assert!(page.contains("content/a.md:4:2") && page.contains(WS_PATH));
     }
@@ -230,7 +234,7 @@ mod tests {
              required for SEV2\n    hint: SEV2 reports need: Summary, Root <Cause>\\nAnalysis\\u{1b}[31m"
         );
         for out in [
-            inject("<body></body>", "/", std::slice::from_ref(&d)),
+            inject("<body></body>", "/", std::slice::from_ref(&d), false),
             error_page("/", std::slice::from_ref(&d)),
         ] {
             let item = &out[out.find("<li").unwrap()..out.find("</li>").unwrap()];
@@ -255,8 +259,17 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_page_reloads_in_place() {
+        let found = inject("<body></body>", "/incidents/x/", &[], false);
+        assert!(found.contains("missing = false") && found.contains("location.href = root.href"));
+        let missing = inject("<body></body>", "/incidents/x/", &[], true);
+        assert!(missing.contains("missing = true"));
+        assert!(missing.contains("if (missing) { location.reload(); return; }"));
+    }
+
+    #[test]
     fn page_without_body_gets_the_script_at_the_end() {
-        let out = inject("<p>hi</p>", "/", &[]);
+        let out = inject("<p>hi</p>", "/", &[], false);
         assert!(out.starts_with("<p>hi</p><script"));
     }
 }

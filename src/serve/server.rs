@@ -284,7 +284,7 @@ async fn files(Shared(app): Shared<Arc<App>>, mut req: Request) -> Response {
     parts.headers.remove(header::ACCEPT_RANGES);
     match axum::body::to_bytes(body, usize::MAX).await {
         Ok(bytes) => {
-            let page = inject::inject(&String::from_utf8_lossy(&bytes), &raw, &diagnostics);
+            let page = inject::inject(&String::from_utf8_lossy(&bytes), &raw, &diagnostics, false);
             parts
                 .headers
                 .insert(header::CONTENT_LENGTH, HeaderValue::from(page.len()));
@@ -309,7 +309,7 @@ async fn not_found(
     match tokio::fs::read(build.join("404.html")).await {
         Ok(bytes) => html(
             StatusCode::NOT_FOUND,
-            inject::inject(&String::from_utf8_lossy(&bytes), raw, diagnostics),
+            inject::inject(&String::from_utf8_lossy(&bytes), raw, diagnostics, true),
             head,
         ),
         Err(_) => plain(StatusCode::NOT_FOUND, "404 not found\n"),
