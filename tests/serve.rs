@@ -653,6 +653,34 @@ fn the_served_build_matches_a_fresh_build_after_every_edit() {
     same_as_fresh("a fix");
 }
 
+#[test]
+fn a_range_of_a_page_gets_the_whole_page_and_other_files_the_range() {
+    let (_t, site) = fixture();
+    let s = serve(&site, &[]);
+    let ranged = |path: &str| {
+        request(
+            s.port,
+            &format!(
+                "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=0-9\r\nConnection: close\r\n\r\n"
+            ),
+        )
+    };
+    let whole = s.get(PAGE_001);
+    let page = ranged(PAGE_001);
+    assert_eq!(page.status, 200, "{}", page.head);
+    assert_eq!(page.body, whole.body);
+    assert!(page.body.contains("data-pirsite-serve"));
+    let length = format!("content-length: {}", page.body.len());
+    assert!(
+        page.head.to_ascii_lowercase().contains(&length),
+        "{}",
+        page.head
+    );
+    let svg = ranged("/incidents/inc-2024-003/lag.svg");
+    assert_eq!(svg.status, 206, "{}", svg.head);
+    assert_eq!(svg.body.len(), 10);
+}
+
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_cleanly_and_removes_the_serve_folder() {

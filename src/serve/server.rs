@@ -6,7 +6,8 @@
 //! resolves (through symbolic links) outside the build folder answers 404, like any miss, with
 //! the theme's 404 page. tower-http's `ServeFile` then sends the file (content type, ranges,
 //! HEAD). HTML responses get the reload script, and the error overlay while the latest build
-//! has failed; when no build has succeeded yet, every page is an error page.
+//! has failed, so they are always sent whole (a `Range` header is ignored); when no build has
+//! succeeded yet, every page is an error page.
 
 use super::State;
 use super::inject::{self, RELOAD_MESSAGE};
@@ -263,9 +264,14 @@ async fn files(Shared(app): Shared<Arc<App>>, mut req: Request) -> Response {
     }
     let kind = content_type(&file);
     let is_html = kind.is_some_and(|k| k.starts_with("text/html"));
-    if is_html && head {
-        // Answer HEAD with the length of the page as GET would send it.
-        *req.method_mut() = Method::GET;
+    if is_html {
+        // The script makes the page longer than its file: a range of the file is no part of
+        // the page sent, so the whole page is sent.
+        req.headers_mut().remove(header::RANGE);
+        if head {
+            // Answer HEAD with the length of the page as GET would send it.
+            *req.method_mut() = Method::GET;
+        }
     }
     let Ok(response) = ServeFile::new(&file).oneshot(req).await;
     let mut response = response.map(Body::new);
