@@ -614,7 +614,11 @@ fn split_front_matter(text: &str) -> FrontMatterSplit<'_> {
 /// A heading found in the body.
 struct Heading {
     level: usize,
+    /// The heading's text, without raw HTML: what sections are matched by.
     text: String,
+    /// The text as written: raw HTML kept verbatim (comments left out), so an action item's
+    /// title keeps the `<u8>` of `Vec<u8>`; it is text, escaped wherever it is shown.
+    written: String,
     start: usize,
     end: usize,
 }
@@ -642,6 +646,7 @@ fn structure(r: &mut Report, id_finder: &Regex) {
                 current = Some(Heading {
                     level: heading_level(level),
                     text: String::new(),
+                    written: String::new(),
                     start: range.start,
                     end: range.end,
                 });
@@ -682,6 +687,11 @@ fn structure(r: &mut Report, id_finder: &Regex) {
                 );
             }
             Event::Html(t) | Event::InlineHtml(t) => {
+                if let Some(h) = current.as_mut()
+                    && !t.trim_start().starts_with("<!--")
+                {
+                    h.written.push_str(&t);
+                }
                 raw_html_links(
                     &t,
                     &body[range.clone()],
@@ -693,6 +703,7 @@ fn structure(r: &mut Report, id_finder: &Regex) {
             Event::Text(t) => {
                 if let Some(h) = current.as_mut() {
                     h.text.push_str(&t);
+                    h.written.push_str(&t);
                 }
                 if in_code == 0 {
                     // Map each match back into the source, where the text is verbatim there;
@@ -714,6 +725,7 @@ fn structure(r: &mut Report, id_finder: &Regex) {
             Event::Code(t) => {
                 if let Some(h) = current.as_mut() {
                     h.text.push_str(&t);
+                    h.written.push_str(&t);
                 }
             }
             _ => {}
@@ -770,9 +782,10 @@ fn structure(r: &mut Report, id_finder: &Regex) {
         .collect();
     let mut blocks: Vec<Range<usize>> = Vec::new();
     for h in &headings {
-        let Some(title) = action_title(&h.text) else {
+        let Some(plain) = action_title(&h.text) else {
             continue;
         };
+        let title = action_title(&h.written).unwrap_or(plain);
         let section = action_sections.iter().find(|s| s.contains(&h.start));
         match section {
             Some(section) if h.level == 3 => {

@@ -940,3 +940,45 @@ fn a_broken_link_of_the_theme_names_the_output_folder_built() {
     );
     assert!(!stderr.contains("public/404.html"), "{stderr}");
 }
+
+/// An action item's title is its heading's text as written: text in angle brackets (raw HTML
+/// to Markdown) is kept, shown escaped on the pages and verbatim in actions.json; an HTML
+/// comment in the heading is a note for reviewers and left out.
+#[test]
+fn action_titles_keep_text_in_angle_brackets() {
+    let site = fixture("archive");
+    let path = site.path().join("content/2024/INC-2024-010.md");
+    let text = fs::read_to_string(&path).unwrap();
+    let items = "\n\n### Action Item: Bound Vec<u8> buffers in the <ingest> worker when p99 <2s\n\
+        **Owner:** Sam Ortiz\n**Due:** 2025-07-30\n**Priority:** P2\n**Type:** Mitigate\n\
+        **Description:** Vec<u8> buffers grow without bound.\n**Definition of Done:** Capped.\n\n\
+        ### Action Item: Due today item with <angle> & amp <!-- reviewer: rename -->\n\
+        **Owner:** Sam Ortiz\n**Due:** 2025-06-15\n**Priority:** P3\n**Type:** Detect\n\
+        **Description:** Check.\n**Definition of Done:** Checked.\n";
+    fs::write(&path, format!("{}{items}", text.trim_end())).unwrap();
+    let out = build(site.path(), TODAY, &[]);
+    let long = "Bound Vec&lt;u8&gt; buffers in the &lt;ingest&gt; worker when p99 &lt;2s";
+    let short = "Due today item with &lt;angle&gt; &amp; amp";
+    let page = read(&out, "incidents/inc-2024-010/index.html");
+    for title in [long, short] {
+        assert!(page.contains(&format!("<h3>{title}</h3>")), "{page}");
+        assert!(page.contains(&format!(">{title}</a></th>")), "{page}");
+        assert!(read(&out, "actions/index.html").contains(&format!(">{title}</a>")));
+    }
+    assert!(!page.contains("reviewer: rename"), "{page}");
+    let v: Value = serde_json::from_str(&read(&out, "actions.json")).unwrap();
+    let titles: Vec<&str> = v["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["incident"] == "INC-2024-010")
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Bound Vec<u8> buffers in the <ingest> worker when p99 <2s",
+            "Due today item with <angle> & amp",
+        ]
+    );
+}
