@@ -18,8 +18,10 @@ fn colours(block: &str) -> HashMap<String, [u8; 3]> {
         .collect()
 }
 
-/// The light scheme's colours, and the dark scheme's (the light ones with the dark overrides).
-fn schemes(css: &str) -> [(&'static str, HashMap<String, [u8; 3]>); 2] {
+/// The light scheme's colours, the dark scheme's (the light ones with the dark overrides), and
+/// paper's (the `:root` of `@media print`, which sets every colour of the light scheme, so
+/// that no dark value is left when a dark-mode browser prints).
+fn schemes(css: &str) -> [(&'static str, HashMap<String, [u8; 3]>); 3] {
     let dark_at = css
         .find("@media (prefers-color-scheme: dark)")
         .expect("a dark scheme");
@@ -28,7 +30,16 @@ fn schemes(css: &str) -> [(&'static str, HashMap<String, [u8; 3]>); 2] {
     let dark_block = &dark_block[..dark_block.find("\n}\n").expect("end of the dark block")];
     let mut dark = light.clone();
     dark.extend(colours(dark_block));
-    [("light", light), ("dark", dark)]
+    let print_block = &css[css.find("@media print {").expect("a print block")..];
+    let print_root = &print_block[print_block.find(":root {").expect("a print :root")..];
+    let print = colours(&print_root[..print_root.find('}').expect("end of the print :root")]);
+    let mut names: Vec<&String> = light.keys().filter(|n| !print.contains_key(*n)).collect();
+    names.sort();
+    assert!(
+        names.is_empty(),
+        "@media print leaves {names:?} as the scheme sets them"
+    );
+    [("light", light), ("dark", dark), ("print", print)]
 }
 
 /// WCAG 2 contrast ratio of two colours.
@@ -49,7 +60,8 @@ fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
 }
 
 /// Every text colour of the default stylesheet on every background it is shown on reaches
-/// 4.5:1 (all of it is normal-size text), in both schemes; the focus ring reaches 3:1.
+/// 4.5:1 (all of it is normal-size text), in both schemes and on paper; the focus ring reaches
+/// 3:1.
 #[test]
 fn theme_text_contrast_is_at_least_4_5_to_1_in_both_schemes() {
     let css = std::fs::read_to_string(common::repo().join("theme/static/style.css")).unwrap();
