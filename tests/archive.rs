@@ -505,9 +505,9 @@ fn cross_references_and_backlinks() {
 
     // "Tracks against incident" links to that incident, on its page and on the actions page.
     let five = page("inc-2025-005");
-    assert!(
-        five.contains("tracks against <a href=\"../../incidents/inc-2025-001/\">INC-2025-001</a>")
-    );
+    assert!(five.contains(
+        "tracks against <a class=\"id\" href=\"../../incidents/inc-2025-001/\">INC-2025-001</a>"
+    ));
     assert!(!five.contains("id=\"related\""), "005 shares one tag only");
     // A report with no references has no backlink section.
     assert!(!page("inc-2024-010").contains("id=\"referenced-by\""));

@@ -473,3 +473,37 @@ fn a_focused_heading_anchor_is_shown() {
         assert!(rule.contains(":focus"), "{rule}");
     }
 }
+
+/// An incident id is never broken across lines (`INC-` / `2026-071`): every link named by an
+/// id, on every page, has a class the stylesheet keeps on one line. On paper, where nothing
+/// scrolls, tables take a smaller type and their one-line cells may wrap, so the dashboard fits
+/// the page.
+#[test]
+fn incident_ids_stay_whole_and_printed_tables_fit() {
+    let css = std::fs::read_to_string(common::repo().join("theme/static/style.css")).unwrap();
+    assert!(
+        css.contains(".id, a.incident-ref { white-space: nowrap; }"),
+        "no rule keeps ids whole"
+    );
+    let print = &css[css.find("@media print {").expect("a print block")..];
+    for rule in [
+        "table { font-size: 9pt; }",
+        "td.nowrap, th.nowrap { white-space: normal; }",
+    ] {
+        assert!(print.contains(rule), "no `{rule}` in @media print");
+    }
+    let link = Regex::new(r#"<a ([^>]*)>(INC-[0-9]{4}-[0-9]{3,})</a>"#).unwrap();
+    let class = Regex::new(r#"\bclass="(?:id|incident-ref)""#).unwrap();
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for (file, html) in built_pages() {
+        for l in link.captures_iter(html) {
+            checked += 1;
+            if !class.is_match(&l[1]) {
+                wrong.push(format!("{file}: {}", &l[0]));
+            }
+        }
+    }
+    assert!(checked > 0, "no id link found");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
