@@ -228,11 +228,12 @@ fn dashboard_lists_overdue_then_due_soon_with_day_counts() {
             format!("{p}</span></th><td class=\"num\">{overdue}</td><td class=\"num\">{soon}</td>");
         assert!(prio.contains(&want), "{want}\n{prio}");
     }
-    // The home page counts them and links to the dashboard.
+    // The home page counts them and links each count to its part of the dashboard.
     let home = read(&out, "index.html");
     assert!(
         home.contains(
-            "<a href=\"./actions/overdue/\"><strong>3</strong> action items are overdue</a>"
+            "<p class=\"callout overdue\"><a href=\"./actions/overdue/\"><strong>3</strong> action items are overdue</a>, \
+             and <a href=\"./actions/overdue/#due-soon\"><strong>3</strong> are due soon</a>.</p>"
         ),
         "{home}"
     );
@@ -249,6 +250,16 @@ fn dashboard_says_so_when_nothing_is_overdue() {
     );
     assert!(action_rows(section(&html, "overdue")).is_empty());
     assert!(read(&out, "index.html").contains("No action item is overdue"));
+    // A week before the first due date: nothing overdue, one item due soon, linked.
+    let out = build(site.path(), "2025-05-10", &[]);
+    let home = read(&out, "index.html");
+    assert!(
+        home.contains(
+            "<p class=\"callout\"><a href=\"./actions/overdue/\">No action item is overdue</a>; \
+             <a href=\"./actions/overdue/#due-soon\"><strong>1</strong> is due soon</a>.</p>"
+        ),
+        "{home}"
+    );
 }
 
 #[test]
