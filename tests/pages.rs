@@ -507,3 +507,32 @@ fn incident_ids_stay_whole_and_printed_tables_fit() {
     assert!(checked > 0, "no id link found");
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// An incident page says which zone its clock times are in (site.toml's `timezone`): beside the
+/// start and end of the Duration, and under the Timeline heading (only there).
+#[test]
+fn incident_pages_name_the_time_zone_of_clock_times() {
+    let site = common::TestSite::with(&[
+        ("site.toml", "timezone = \"Europe/Berlin\"\n"),
+        (
+            "content/INC-2024-001.md",
+            "---\nid: INC-2024-001\ntitle: T\nseverity: SEV3\ndate: 2024-04-01\n---\n\n\
+             ## Summary\nText.\n\n## Timeline (all times local)\n- 09:10 Alert fires\n\
+             - 09:55 Resolved\n\n## Action Items\nNone.\n",
+        ),
+    ]);
+    let out = common::build(site.root(), "2024-05-01", &[]);
+    let html = common::read(&out, "incidents/inc-2024-001/index.html");
+    assert!(
+        html.contains("<dt>Duration</dt><dd>45 minutes (09:10–09:55 Europe/Berlin)</dd>"),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "aria-label=\"Link to section Timeline (all times local)\">#</a></div>\n\
+             <p class=\"timezone\">Clock times are in Europe/Berlin.</p>\n<ul>"
+        ),
+        "{html}"
+    );
+    assert_eq!(html.matches("Clock times are in").count(), 1, "{html}");
+}

@@ -150,6 +150,8 @@ struct SiteCx<'a> {
     base_url: &'a str,
     severities: Vec<LinkCx>,
     today: String,
+    /// The zone clock times are read in (`timezone` of site.toml), by its IANA name.
+    timezone: &'a str,
 }
 
 /// A link with its label.
@@ -183,6 +185,8 @@ struct SectionCx {
     after: String,
     /// Whether the action items are shown in this section: the first that holds any.
     items: bool,
+    /// Whether this is the report's Timeline (the section its timeline is read from).
+    timeline: bool,
 }
 
 #[derive(Serialize)]
@@ -501,6 +505,7 @@ impl<'a> Renderer<'a> {
         let preamble_end = report.sections.first().map_or(body.len(), |s| s.start);
         let preamble = markdown::render(&body[..preamble_end], &mcx, &mut anchors);
         let mut items_shown = false;
+        let timeline = report.section("Timeline").map(|t| t.start);
         for s in &report.sections {
             let blocks: Vec<Range<usize>> = report
                 .actions
@@ -532,6 +537,7 @@ impl<'a> Renderer<'a> {
                     markdown::render(&rest, &mcx, &mut anchors)
                 },
                 items: !blocks.is_empty() && !std::mem::replace(&mut items_shown, true),
+                timeline: timeline == Some(s.start),
             });
         }
         let md = |s: &str, anchors: &mut HashSet<String>| markdown::render(s, &mcx, anchors);

@@ -189,6 +189,7 @@ impl Renderer<'_> {
                 })
                 .collect(),
             today: ymd(self.archive.today),
+            timezone: self.config.timezone.name(),
         };
         let value = Value::from_serializable(&site);
         if let Ok(mut known) = self.shared.site.write()
