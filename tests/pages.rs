@@ -536,3 +536,24 @@ fn incident_pages_name_the_time_zone_of_clock_times() {
     );
     assert_eq!(html.matches("Clock times are in").count(), 1, "{html}");
 }
+
+/// Without the stylesheet, each severity card of the home page reads as words ("SEV1 2
+/// incidents", not "SEV12 incidents").
+#[test]
+fn home_page_severity_cards_read_as_words() {
+    let (_, home) = built_pages()
+        .iter()
+        .find(|(file, _)| file == "sample: index.html")
+        .expect("the sample's home page");
+    let cards = Regex::new(r#"(?s)<ul class="cards">(.*?)</ul>"#).unwrap();
+    let item = Regex::new(r"(?s)<li>(.*?)</li>").unwrap();
+    let words = Regex::new(r"^SEV[1-4] [0-9]+ incidents?$").unwrap();
+    let texts: Vec<String> = item
+        .captures_iter(&cards.captures(home).expect("severity cards")[1])
+        .map(|c| text_of(&c[1]))
+        .collect();
+    assert_eq!(texts.len(), 4, "{texts:?}");
+    for t in &texts {
+        assert!(words.is_match(t), "{t:?}");
+    }
+}
