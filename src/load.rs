@@ -616,9 +616,10 @@ struct Heading {
     level: usize,
     /// The heading's text, without raw HTML: what sections are matched by.
     text: String,
-    /// The text as written: raw HTML kept verbatim (comments left out), so an action item's
-    /// title keeps the `<u8>` of `Vec<u8>`; it is text, escaped wherever it is shown.
-    written: String,
+    /// The text as written, once the heading holds raw HTML (`None` before, as in most
+    /// headings): raw HTML kept verbatim (comments left out), so an action item's title keeps
+    /// the `<u8>` of `Vec<u8>`; it is text, escaped wherever it is shown.
+    written: Option<String>,
     start: usize,
     end: usize,
 }
@@ -646,7 +647,7 @@ fn structure(r: &mut Report, id_finder: &Regex) {
                 current = Some(Heading {
                     level: heading_level(level),
                     text: String::new(),
-                    written: String::new(),
+                    written: None,
                     start: range.start,
                     end: range.end,
                 });
@@ -690,7 +691,7 @@ fn structure(r: &mut Report, id_finder: &Regex) {
                 if let Some(h) = current.as_mut()
                     && !t.trim_start().starts_with("<!--")
                 {
-                    h.written.push_str(&t);
+                    h.written.get_or_insert_with(|| h.text.clone()).push_str(&t);
                 }
                 raw_html_links(
                     &t,
@@ -703,7 +704,9 @@ fn structure(r: &mut Report, id_finder: &Regex) {
             Event::Text(t) => {
                 if let Some(h) = current.as_mut() {
                     h.text.push_str(&t);
-                    h.written.push_str(&t);
+                    if let Some(w) = h.written.as_mut() {
+                        w.push_str(&t);
+                    }
                 }
                 if in_code == 0 {
                     // Map each match back into the source, where the text is verbatim there;
@@ -725,7 +728,9 @@ fn structure(r: &mut Report, id_finder: &Regex) {
             Event::Code(t) => {
                 if let Some(h) = current.as_mut() {
                     h.text.push_str(&t);
-                    h.written.push_str(&t);
+                    if let Some(w) = h.written.as_mut() {
+                        w.push_str(&t);
+                    }
                 }
             }
             _ => {}
@@ -785,7 +790,7 @@ fn structure(r: &mut Report, id_finder: &Regex) {
         let Some(plain) = action_title(&h.text) else {
             continue;
         };
-        let title = action_title(&h.written).unwrap_or(plain);
+        let title = h.written.as_deref().and_then(action_title).unwrap_or(plain);
         let section = action_sections.iter().find(|s| s.contains(&h.start));
         match section {
             Some(section) if h.level == 3 => {
