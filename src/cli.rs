@@ -193,9 +193,11 @@ pub fn run(cli: Cli) -> u8 {
                     t.mark("print");
                     let out = output.unwrap_or_else(|| root.join(&site.config.output_dir));
                     println!(
-                        "built {} pages from {} reports into {} in {} ms",
+                        "built {} {} from {} {} into {} in {} ms",
                         built.pages,
+                        crate::diagnostics::plural(built.pages, "page", "pages"),
                         built.reports,
+                        crate::diagnostics::plural(built.reports, "report", "reports"),
                         out.display(),
                         start.elapsed().as_millis()
                     );
