@@ -677,20 +677,12 @@ fn structure(r: &mut Report, id_finder: &Regex) {
             }) if !matches!(link_type, LinkType::WikiLink { .. }) => {
                 links.push((dest_url.to_string(), true, false, range.start));
             }
-            Event::InlineHtml(t) if t.starts_with("<!--") => {
-                comments.push(range.clone());
-                raw_html_links(
-                    &t,
-                    &body[range.clone()],
-                    range.start,
-                    &mut html_state,
-                    &mut links,
-                );
-            }
             Event::Html(t) | Event::InlineHtml(t) => {
-                if let Some(h) = current.as_mut()
-                    && !t.trim_start().starts_with("<!--")
-                {
+                if t.trim_start().starts_with("<!--") {
+                    // A comment: left out of field values (one in an HTML block is already
+                    // left out with its block) and of headings' text.
+                    comments.push(range.clone());
+                } else if let Some(h) = current.as_mut() {
                     h.written.get_or_insert_with(|| h.text.clone()).push_str(&t);
                 }
                 raw_html_links(
