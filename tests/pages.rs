@@ -18,13 +18,13 @@ fn colours(block: &str) -> HashMap<String, [u8; 3]> {
         .collect()
 }
 
-/// The light scheme's colours, the dark scheme's (the light ones with the dark overrides), and
-/// paper's (the `:root` of `@media print`, which sets every colour of the light scheme, so
-/// that no dark value is left when a dark-mode browser prints).
+/// The light scheme's colours, the dark scheme's (the light ones with the dark overrides, for
+/// screens only, so that no dark value is left when a dark-mode browser prints), and paper's
+/// (the light ones with the overrides of `@media print`).
 fn schemes(css: &str) -> [(&'static str, HashMap<String, [u8; 3]>); 3] {
     let dark_at = css
-        .find("@media (prefers-color-scheme: dark)")
-        .expect("a dark scheme");
+        .find("@media screen and (prefers-color-scheme: dark)")
+        .expect("a dark scheme for screens only");
     let light = colours(&css[css.find(":root").expect(":root")..dark_at]);
     let dark_block = &css[dark_at..];
     let dark_block = &dark_block[..dark_block.find("\n}\n").expect("end of the dark block")];
@@ -32,13 +32,10 @@ fn schemes(css: &str) -> [(&'static str, HashMap<String, [u8; 3]>); 3] {
     dark.extend(colours(dark_block));
     let print_block = &css[css.find("@media print {").expect("a print block")..];
     let print_root = &print_block[print_block.find(":root {").expect("a print :root")..];
-    let print = colours(&print_root[..print_root.find('}').expect("end of the print :root")]);
-    let mut names: Vec<&String> = light.keys().filter(|n| !print.contains_key(*n)).collect();
-    names.sort();
-    assert!(
-        names.is_empty(),
-        "@media print leaves {names:?} as the scheme sets them"
-    );
+    let mut print = light.clone();
+    print.extend(colours(
+        &print_root[..print_root.find('}').expect("end of the print :root")],
+    ));
     [("light", light), ("dark", dark), ("print", print)]
 }
 
