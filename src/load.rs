@@ -457,6 +457,18 @@ impl Report {
         let (l, c) = self.lines.char_line_col(&self.body, offset);
         (l + self.body_line - 1, c)
     }
+
+    /// [`Report::file_line_col`], counting on from `last` (see
+    /// [`crate::text::LineIndex::char_line_col_from`]): for offsets in order, such as every
+    /// id mentioned along one long line.
+    pub fn file_line_col_from(
+        &self,
+        offset: usize,
+        last: &mut Option<crate::text::Place>,
+    ) -> (usize, usize) {
+        let (l, c) = self.lines.char_line_col_from(&self.body, offset, last);
+        (l + self.body_line - 1, c)
+    }
 }
 
 /// Reads and parses the report at `abs`; `rel` names it in diagnostics.
@@ -728,17 +740,19 @@ fn structure(r: &mut Report, id_finder: &Regex) {
             _ => {}
         }
     }
+    let mut last = None;
     r.mentions = mentions
         .into_iter()
         .map(|(id, off)| {
-            let (line, col) = r.file_line_col(off);
+            let (line, col) = r.file_line_col_from(off, &mut last);
             Mention { id, line, col }
         })
         .collect();
+    let mut last = None;
     r.links = links
         .into_iter()
         .map(|(dest, image, raw_html, off)| {
-            let (line, col) = r.file_line_col(off);
+            let (line, col) = r.file_line_col_from(off, &mut last);
             LinkRef {
                 dest,
                 image,

@@ -41,6 +41,36 @@ impl LineIndex {
         )
     }
 
+    /// [`LineIndex::char_line_col`], counting on from the place `last` found before when
+    /// `offset` is after it on the same line; `last` becomes this place. Finding the places of
+    /// many offsets along one long line is then linear in the line, not quadratic.
+    pub fn char_line_col_from(
+        &self,
+        text: &str,
+        offset: usize,
+        last: &mut Option<Place>,
+    ) -> (usize, usize) {
+        let line = self.line(offset);
+        let found = match *last {
+            Some(p)
+                if p.line == line
+                    && p.offset <= offset
+                    && offset <= text.len()
+                    && text.is_char_boundary(p.offset)
+                    && text.is_char_boundary(offset) =>
+            {
+                (line, p.col + text[p.offset..offset].chars().count())
+            }
+            _ => self.char_line_col(text, offset),
+        };
+        *last = Some(Place {
+            offset,
+            line: found.0,
+            col: found.1,
+        });
+        found
+    }
+
     /// Byte offset where 1-based `line` starts.
     pub fn line_start(&self, line: usize) -> usize {
         self.starts
@@ -48,6 +78,14 @@ impl LineIndex {
             .copied()
             .unwrap_or(usize::MAX)
     }
+}
+
+/// A byte offset with its line and column, for [`LineIndex::char_line_col_from`].
+#[derive(Debug, Clone, Copy)]
+pub struct Place {
+    offset: usize,
+    line: usize,
+    col: usize,
 }
 
 /// Offsets where the lines of `text` start: 0 and the byte after every `\n`. The text is read
@@ -264,6 +302,22 @@ pub fn slugify(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn places_counted_on_from_the_last_equal_places_found_afresh() {
+        let text = "ab\u{e9}c INC-1 \u{1f600} INC-2\n\u{2014}x INC-3\n\nINC-4 INC-5";
+        let index = LineIndex::new(text);
+        let mut last = None;
+        // In order, out of order, inside a character, and past the end.
+        let offsets: Vec<usize> = (0..=text.len())
+            .chain([3, 40, 2, 12, text.len() + 3])
+            .collect();
+        for offset in offsets {
+            let want = index.char_line_col(text, offset.min(text.len()));
+            let got = index.char_line_col_from(text, offset.min(text.len()), &mut last);
+            assert_eq!(got, want, "at {offset}");
+        }
+    }
 
     #[test]
     fn line_index_maps_offsets() {

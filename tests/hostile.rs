@@ -540,6 +540,39 @@ fn a_long_soft_wrapped_summary_is_linted_with_exact_positions() {
 }
 
 #[test]
+fn ids_along_one_long_line_get_exact_columns() {
+    // 200,000 ids on one line: each id's column was once counted from the start of the line
+    // (about 20 s for 300,000).
+    let mut body = String::from("\u{e9} ");
+    body.push_str(&"INC-2024-001 ".repeat(200_000));
+    body.push_str("INC-2024-999.");
+    let site = TestSite::with(&[("content/a.md", &report("INC-2024-001", &body))]);
+    let run = check(&site);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: Vec<(u64, u64, &str)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap(),
+                d["col"].as_u64().unwrap(),
+                d["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![(
+            9,
+            3 + 13 * 200_000,
+            "INC-2024-999 is not the id of any report"
+        )]
+    );
+}
+
+#[test]
 fn a_base_url_that_is_no_url_nor_path_is_refused_where_it_is_given() {
     let site = TestSite::with(&[("content/a.md", &report("INC-2024-001", "x"))]);
     // In site.toml: an error at the value, from check and from build alike (exit 1), instead

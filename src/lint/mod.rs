@@ -339,9 +339,10 @@ fn check_blame(r: &Report, people: &People, config: &Config, f: &mut Findings<'_
             continue;
         };
         let text = &r.body[section.content.clone()];
+        let mut last = None;
         for s in text::sentences(text) {
             if let Some(why) = blame::blame(&s.text, people, &config.lint.blame_words) {
-                let (line, col) = r.file_line_col(section.content.start + s.offset);
+                let (line, col) = r.file_line_col_from(section.content.start + s.offset, &mut last);
                 f.push(
                     BLAME_LANGUAGE,
                     line,
