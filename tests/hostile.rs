@@ -80,6 +80,22 @@ fn check(site: &TestSite) -> Run {
     ]))
 }
 
+/// The line, column and message of each finding of a `check --format json` run.
+fn places(run: &Run) -> Vec<(u64, u64, String)> {
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    json.as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap(),
+                d["col"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
 /// A minimal valid SEV4 report with `body` after its Summary heading.
 fn report(id: &str, body: &str) -> String {
     format!(
@@ -516,25 +532,13 @@ fn a_long_soft_wrapped_summary_is_linted_with_exact_positions() {
     let site = TestSite::with(&[("content/a.md", &report("INC-2024-001", &body))]);
     let run = check(&site);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let found: Vec<(u64, u64, &str)> = json
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["line"].as_u64().unwrap(),
-                d["col"].as_u64().unwrap(),
-                d["message"].as_str().unwrap(),
-            )
-        })
-        .collect();
     assert_eq!(
-        found,
+        places(&run),
         vec![(
             50_009,
             15,
             "blaming language in Summary: \"Sarah forgot to renew the certificate.\" (`forgot to`)"
+                .to_string()
         )]
     );
 }
@@ -549,25 +553,12 @@ fn ids_along_one_long_line_get_exact_columns() {
     let site = TestSite::with(&[("content/a.md", &report("INC-2024-001", &body))]);
     let run = check(&site);
     assert_eq!(run.code, 1, "{}", run.stdout);
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let found: Vec<(u64, u64, &str)> = json
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["line"].as_u64().unwrap(),
-                d["col"].as_u64().unwrap(),
-                d["message"].as_str().unwrap(),
-            )
-        })
-        .collect();
     assert_eq!(
-        found,
+        places(&run),
         vec![(
             9,
             3 + 13 * 200_000,
-            "INC-2024-999 is not the id of any report"
+            "INC-2024-999 is not the id of any report".to_string()
         )]
     );
 }
