@@ -825,3 +825,33 @@ fn a_busy_port_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+/// Context switches of all the threads of process `pid` so far.
+#[cfg(target_os = "linux")]
+fn context_switches(pid: u32) -> u64 {
+    let mut total = 0;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).unwrap() {
+        let status =
+            std::fs::read_to_string(task.unwrap().path().join("status")).unwrap_or_default();
+        total += status
+            .lines()
+            .filter(|l| l.contains("ctxt_switches:"))
+            .filter_map(|l| l.split_whitespace().last()?.parse::<u64>().ok())
+            .sum::<u64>();
+    }
+    total
+}
+
+/// While nothing changes and no page is asked for, no thread of `serve` wakes: a timer in
+/// the watcher (a debouncer's tick) would switch a few hundred times a second.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_idle_server_does_no_work() {
+    let (_t, root) = fixture();
+    let s = serve(&root, &[]);
+    std::thread::sleep(Duration::from_millis(500));
+    let before = context_switches(s.child.id());
+    std::thread::sleep(Duration::from_secs(2));
+    let woke = context_switches(s.child.id()) - before;
+    assert!(woke < 20, "{woke} context switches in 2 s of idling");
+}

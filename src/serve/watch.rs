@@ -1,10 +1,11 @@
 //! Watch: file-system events in, one batch of changed paths per edit out.
 //!
 //! notify (native events, or its `PollWatcher` with `--poll` or when the system's inotify
-//! limits are reached) feeds notify-debouncer-full, which pairs renames and drops duplicates.
-//! On top of that, [`next_batch`] keeps collecting until the events pause, so one editor save
-//! (write-to-temp-then-rename, swap and backup files) or a `git checkout` burst gives one
-//! rebuild. Only paths that can change the site count: `site.toml`, anything under the content
+//! limits are reached) sends the paths each event names; [`next_batch`] collects them until
+//! the events pause and drops duplicates, so one editor save (write-to-temp-then-rename, swap
+//! and backup files) or a `git checkout` burst gives one rebuild. The two halves of a rename
+//! need no pairing: both paths count. No thread wakes while nothing changes (a debouncer's
+//! timer would, a few hundred times a second). Only paths that can change the site count: `site.toml`, anything under the content
 //! and theme folders except editor files, and the folders leading to them (a content folder
 //! deleted and re-created). The output folder and the serve build folder never count.
 //!
@@ -14,20 +15,14 @@
 
 use crate::load::is_editor_file;
 use notify::event::EventKind;
-use notify::{ErrorKind, PollWatcher, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{
-    DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer_opt,
-};
+use notify::{ErrorKind, Event, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-/// How long the debouncer holds an event before passing it on (it pairs the two halves of a
-/// rename in that time).
-const DEBOUNCE: Duration = Duration::from_millis(20);
 /// How long events must pause before a batch is closed. An editor's save (backup, write,
-/// rename) takes a few milliseconds; together with [`DEBOUNCE`] this is most of the time
-/// from a save to the updated page, so it is kept short.
+/// rename) takes a few milliseconds; this is most of the time from a save to the updated
+/// page, so it is kept short.
 const QUIET: Duration = Duration::from_millis(30);
 /// A batch is closed after this long even if events keep coming.
 const LONGEST: Duration = Duration::from_secs(3);
@@ -36,17 +31,17 @@ const POLL_INTERVAL: Duration = Duration::from_secs(1);
 
 /// What the rebuild loop receives.
 pub enum Msg {
-    /// Paths named by debounced events (access-only events are dropped).
+    /// Paths named by a file-system event (access-only events are dropped).
     Paths(Vec<PathBuf>),
-    /// Errors reported by the watcher.
-    Errors(Vec<notify::Error>),
+    /// An error reported by the watcher.
+    Error(notify::Error),
     /// Stop the loop.
     Stop,
 }
 
 enum Inner {
-    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
-    Poll(Debouncer<PollWatcher, NoCache>),
+    Native(RecommendedWatcher),
+    Poll(PollWatcher),
 }
 
 impl Inner {
@@ -65,26 +60,17 @@ impl Inner {
     }
 }
 
-fn handler(tx: Sender<Msg>) -> impl FnMut(DebounceEventResult) + Send + 'static {
-    move |result: DebounceEventResult| {
+fn handler(tx: Sender<Msg>) -> impl FnMut(notify::Result<Event>) + Send + 'static {
+    move |result: notify::Result<Event>| {
         let msg = match result {
-            Ok(events) => {
-                let mut paths = Vec::new();
-                for e in events {
-                    if matches!(e.kind, EventKind::Access(_)) {
-                        continue; // our own reads of the content and theme
-                    }
-                    if e.need_rescan() || e.paths.is_empty() {
-                        paths.push(PathBuf::new()); // "something changed somewhere"
-                    }
-                    paths.extend(e.event.paths);
-                }
-                if paths.is_empty() {
-                    return;
-                }
-                Msg::Paths(paths)
+            // Our own reads of the content and theme.
+            Ok(e) if matches!(e.kind, EventKind::Access(_)) => return,
+            Ok(e) if e.need_rescan() || e.paths.is_empty() => {
+                // "Something changed somewhere": the watcher lost events.
+                Msg::Paths(vec![PathBuf::new()])
             }
-            Err(errors) => Msg::Errors(errors),
+            Ok(e) => Msg::Paths(e.paths),
+            Err(e) => Msg::Error(e),
         };
         let _ = tx.send(msg);
     }
@@ -122,13 +108,7 @@ impl Watch {
         let inner = if poll {
             Self::poller(&tx)?
         } else {
-            match new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
-                DEBOUNCE,
-                None,
-                handler(tx.clone()),
-                RecommendedCache::new(),
-                notify::Config::default(),
-            ) {
+            match RecommendedWatcher::new(handler(tx.clone()), notify::Config::default()) {
                 Ok(d) => Inner::Native(d),
                 Err(e) => {
                     Self::warn_fallback(&e);
@@ -157,14 +137,7 @@ impl Watch {
         let config = notify::Config::default()
             .with_poll_interval(POLL_INTERVAL)
             .with_compare_contents(true);
-        new_debouncer_opt::<_, PollWatcher, NoCache>(
-            DEBOUNCE,
-            None,
-            handler(tx.clone()),
-            NoCache::new(),
-            config,
-        )
-        .map(Inner::Poll)
+        PollWatcher::new(handler(tx.clone()), config).map(Inner::Poll)
     }
 
     fn warn_fallback(e: &notify::Error) {
@@ -310,14 +283,12 @@ pub fn next_batch(rx: &Receiver<Msg>, filter: &Filter, watch: &mut Watch) -> Opt
         };
         match msg {
             Msg::Stop => return None,
-            Msg::Errors(errors) => {
-                for e in &errors {
-                    if limit_hint(e).is_some() {
-                        watch.fall_back(e);
-                        batch.push(PathBuf::new());
-                    } else {
-                        eprintln!("warning: file watcher: {e}");
-                    }
+            Msg::Error(e) => {
+                if limit_hint(&e).is_some() {
+                    watch.fall_back(&e);
+                    batch.push(PathBuf::new());
+                } else {
+                    eprintln!("warning: file watcher: {e}");
                 }
             }
             Msg::Paths(paths) => batch.extend(paths.into_iter().filter(|p| filter.relevant(p))),
