@@ -140,7 +140,7 @@ fn open(root: &std::path::Path) -> Result<Site, u8> {
     Site::open(root).map_err(|d| {
         if d.path == crate::config::CONFIG_FILE {
             eprintln!("{}", d.to_human());
-            EXIT_INVALID
+            if d.io { EXIT_USAGE } else { EXIT_INVALID }
         } else {
             eprint_usage_error(&d);
             EXIT_USAGE
@@ -220,7 +220,7 @@ pub fn run(cli: Cli) -> u8 {
                     let mut ds = Diagnostics::new();
                     ds.push(d);
                     print!("{}", ds.render(format, 0));
-                    return EXIT_INVALID;
+                    return exit_for(&ds, false);
                 }
                 Err(d) => {
                     eprint_usage_error(&d);
@@ -331,7 +331,9 @@ fn leave_to_exit<T>(big: T) {
 }
 
 fn exit_for(ds: &Diagnostics, deny_warnings: bool) -> u8 {
-    if ds.has_errors() || (deny_warnings && ds.warnings() > 0) {
+    if ds.has_io_errors() {
+        EXIT_USAGE
+    } else if ds.has_errors() || (deny_warnings && ds.warnings() > 0) {
         EXIT_INVALID
     } else {
         EXIT_OK
@@ -343,12 +345,12 @@ fn report_build_error(e: BuildError) -> u8 {
         BuildError::Invalid(ds, reports) => {
             eprint!("{}", ds.render(Format::Human, reports));
             eprintln!("error: the site was not written because the content has errors");
-            EXIT_INVALID
+            exit_for(&ds, false)
         }
         BuildError::Render(d) => {
             eprintln!("{}", d.to_human());
             eprintln!("error: the site was not written");
-            EXIT_INVALID
+            if d.io { EXIT_USAGE } else { EXIT_INVALID }
         }
         BuildError::Write(w) => {
             eprintln!("error: {w}");

@@ -384,12 +384,12 @@ impl Config {
         match std::fs::read_to_string(&path) {
             Ok(text) => Config::parse(&text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(e) => Err(Diagnostic::error(
-                CONFIG_FILE,
-                0,
-                0,
-                format!("cannot read {CONFIG_FILE}: {e}"),
-            )),
+            Err(e) => {
+                Err(
+                    Diagnostic::error(CONFIG_FILE, 0, 0, format!("cannot read {CONFIG_FILE}: {e}"))
+                        .with_io_cause(&e),
+                )
+            }
         }
     }
 

@@ -49,6 +49,11 @@ pub struct Diagnostic {
     /// How to fix it, when there is something useful to say.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<Cow<'static, str>>,
+    /// The file is there, but the system would not or could not read it (permissions, a
+    /// failing disk): `check` and `build` exit with 2, an I/O error, rather than 1. Not
+    /// printed: the message says what happened.
+    #[serde(skip)]
+    pub io: bool,
 }
 
 impl Diagnostic {
@@ -67,6 +72,7 @@ impl Diagnostic {
             rule: None,
             message: message.into(),
             hint: None,
+            io: false,
         }
     }
 
@@ -87,6 +93,18 @@ impl Diagnostic {
     /// the lints give the same hint with every finding of a rule.
     pub fn with_hint(mut self, hint: impl Into<Cow<'static, str>>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Marks a finding about a file that could not be read as an I/O error
+    /// ([`Diagnostic::io`]) when `cause` lies outside the site: not for a symbolic link to
+    /// nothing or one that leads back to itself, nor for bytes that are not UTF-8, which the
+    /// site's author fixes in the site.
+    pub fn with_io_cause(mut self, cause: &std::io::Error) -> Self {
+        use std::io::ErrorKind;
+        let link_loop = cause.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error());
+        self.io =
+            !(link_loop || matches!(cause.kind(), ErrorKind::NotFound | ErrorKind::InvalidData));
         self
     }
 
@@ -258,6 +276,11 @@ impl Diagnostics {
         self.items.iter().any(|d| d.level == Level::Error)
     }
 
+    /// True when a file could not be read for a reason outside the site ([`Diagnostic::io`]).
+    pub fn has_io_errors(&self) -> bool {
+        self.items.iter().any(|d| d.io)
+    }
+
     /// True when nothing was found.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
@@ -359,6 +382,29 @@ pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_causes_outside_the_site_are_io_errors() {
+        use std::io::{Error, ErrorKind};
+        let read =
+            |cause: Error| Diagnostic::error("a.md", 0, 0, "cannot read").with_io_cause(&cause);
+        assert!(read(Error::from(ErrorKind::PermissionDenied)).io);
+        assert!(read(Error::other("disk")).io);
+        // A link to nothing, a link to itself, bytes that are not UTF-8: the site's to fix.
+        assert!(!read(Error::from(ErrorKind::NotFound)).io);
+        assert!(
+            !read(Error::from_raw_os_error(
+                rustix::io::Errno::LOOP.raw_os_error()
+            ))
+            .io
+        );
+        assert!(!read(Error::from(ErrorKind::InvalidData)).io);
+        let mut ds = Diagnostics::new();
+        ds.push(read(Error::from(ErrorKind::NotFound)));
+        assert!(ds.has_errors() && !ds.has_io_errors());
+        ds.push(read(Error::from(ErrorKind::PermissionDenied)));
+        assert!(ds.has_io_errors());
+    }
 
     #[test]
     fn human_form_has_path_line_col_and_hint() {

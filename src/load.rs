@@ -111,17 +111,17 @@ fn walk_each(root: &Path, content: &Path, mut report: impl FnMut(&Path, &str)) -
                     Diagnostic::warning(at, 0, 0, "symbolic link loop skipped")
                         .with_hint("this link points at a folder that contains it; remove the link")
                 } else {
-                    let why = e
-                        .io_error()
-                        .map(|x| x.to_string())
-                        .unwrap_or_else(|| e.to_string());
                     if let Some(p) = e
                         .path()
                         .filter(|p| p.extension().is_some_and(|x| x == "md"))
                     {
                         found.unreadable.push(p.to_path_buf());
                     }
-                    Diagnostic::error(at, 0, 0, format!("cannot read: {why}"))
+                    match e.io_error() {
+                        Some(cause) => Diagnostic::error(at, 0, 0, format!("cannot read: {cause}"))
+                            .with_io_cause(cause),
+                        None => Diagnostic::error(at, 0, 0, format!("cannot read: {e}")),
+                    }
                 };
                 found.problems.push(problem);
                 continue;
@@ -479,7 +479,7 @@ pub fn read_report(
     id_finder: &Regex,
 ) -> Result<Report, Diagnostic> {
     let bytes = std::fs::read(abs)
-        .map_err(|e| Diagnostic::error(rel, 0, 0, format!("cannot read: {e}")))?;
+        .map_err(|e| Diagnostic::error(rel, 0, 0, format!("cannot read: {e}")).with_io_cause(&e))?;
     parse_report(&bytes, rel, content_rel_folder, id_finder)
 }
 

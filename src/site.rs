@@ -402,7 +402,8 @@ impl Site {
             let bytes = match bytes {
                 Ok(b) => b,
                 Err(e) => {
-                    let d = Diagnostic::error(rel, 0, 0, format!("cannot read: {e}"));
+                    let d =
+                        Diagnostic::error(rel, 0, 0, format!("cannot read: {e}")).with_io_cause(&e);
                     return Outcome::Read(Box::new(Cached {
                         len,
                         modified,

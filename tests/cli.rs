@@ -157,6 +157,71 @@ fn a_broken_site_toml_exits_1_in_every_format() {
     assert!(!site.path("public").exists());
 }
 
+/// `pirsite <args>` in `site`'s root, for which `file` cannot be read: its permissions are
+/// taken away, and when that is not enough (the tests run as root, which reads any file) the
+/// command runs without the capabilities that let root read it, through util-linux's
+/// `setpriv`.
+#[cfg(target_os = "linux")]
+fn run_unable_to_read(site: &TestSite, file: &str, args: &[&str]) -> Output {
+    use std::os::unix::fs::PermissionsExt;
+    let path = site.path(file);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let mut cmd = if std::fs::read(&path).is_err() {
+        site.cmd()
+    } else {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--bounding-set=-dac_override,-dac_read_search"])
+            .arg(env!("CARGO_BIN_EXE_pirsite"))
+            .env_remove("SOURCE_DATE_EPOCH")
+            .current_dir(site.root());
+        c
+    };
+    let o = run(cmd.args(args));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    o
+}
+
+/// A file pirsite is not allowed to read is an I/O error, exit 2 (a broken symbolic link in
+/// the content is the content's error, exit 1: `tests/hostile.rs`).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_or_site_toml_that_cannot_be_read_exits_2() {
+    let site = TestSite::fixture("small");
+    let report = "content/incidents/2024/INC-2024-003.md";
+    assert!(site.path(report).is_file());
+    let o = run_unable_to_read(&site, report, &["check", "--today", "2024-05-01"]);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).starts_with(&format!(
+            "{report}:1:1: error: cannot read: Permission denied (os error 13)\n"
+        )),
+        "{}",
+        stdout(&o)
+    );
+    let o = run_unable_to_read(&site, report, &["build", "--today", "2024-05-01"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot read: Permission denied"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!site.path("public").exists());
+    // The same report readable again: the site builds.
+    let o = run(site.cmd().args(["build", "--today", "2024-05-01"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    for args in [&["check"][..], &["build"]] {
+        let o = run_unable_to_read(&site, "site.toml", args);
+        assert_eq!(code(&o), 2, "{args:?}: {}{}", stdout(&o), stderr(&o));
+        assert!(
+            format!("{}{}", stdout(&o), stderr(&o))
+                .contains("site.toml:1:1: error: cannot read site.toml: Permission denied"),
+            "{args:?}: {}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+    }
+}
+
 #[test]
 fn json_format_is_an_array_of_diagnostics() {
     let site = TestSite::fixture("small");

@@ -46,7 +46,11 @@ fn collect(
     }
     for entry in WalkDir::new(dir).follow_links(true).sort_by_file_name() {
         let entry = entry.map_err(|e| {
-            Diagnostic::error(rel_path(root, dir), 0, 0, format!("cannot read theme: {e}"))
+            let d = Diagnostic::error(rel_path(root, dir), 0, 0, format!("cannot read theme: {e}"));
+            match e.io_error() {
+                Some(cause) => d.with_io_cause(cause),
+                None => d,
+            }
         })?;
         if !entry.file_type().is_file()
             || crate::load::is_editor_file(&entry.file_name().to_string_lossy())
@@ -61,6 +65,7 @@ fn collect(
                 0,
                 format!("cannot read theme file: {e}"),
             )
+            .with_io_cause(&e)
         })?;
         files.insert(name, (bytes, Origin::Site(rel_path(root, entry.path()))));
     }
