@@ -5,8 +5,10 @@
 //! the events pause and drops duplicates, so one editor save (write-to-temp-then-rename, swap
 //! and backup files) or a `git checkout` burst gives one rebuild. The two halves of a rename
 //! need no pairing: both paths count. No thread wakes while nothing changes (a debouncer's
-//! timer would, a few hundred times a second). Only paths that can change the site count: `site.toml`, anything under the content
-//! and theme folders except editor files, and the folders leading to them (a content folder
+//! timer would, a few hundred times a second).
+//!
+//! Only paths that can change the site count: `site.toml`, anything under the content and
+//! theme folders except editor files, and the folders leading to them (a content folder
 //! deleted and re-created). The output folder and the serve build folder never count.
 //!
 //! Folders are watched, never single files (a rename-save would end a file's watch): the site
