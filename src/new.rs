@@ -316,21 +316,25 @@ pub fn template(id: &str, new: &NewReport, sections: &[String], related: &[Relat
         s.push('\n');
         match section.to_ascii_lowercase().as_str() {
             "summary" => {
-                s.push_str("What happened, to whom, for how long, and how it was resolved.\n")
+                let _ = writeln!(s, "{SUMMARY_EXAMPLE}");
             }
-            "timeline" => s.push_str("- 00:00 First sign of the problem\n"),
+            "timeline" => {
+                let _ = writeln!(s, "{TIMELINE_EXAMPLE}");
+            }
             "contributing factors" => {
-                s.push_str("1. A condition that made the failure possible\n2. Another condition\n")
+                let _ = writeln!(s, "{FACTOR_EXAMPLES}");
             }
-            "what went well" => s.push_str("- Something that kept the impact small\n"),
+            "what went well" => {
+                let _ = writeln!(s, "{WENT_WELL_EXAMPLE}");
+            }
             "action items" => {
                 let due = date + chrono::Days::new(30);
                 let _ = write!(
                     s,
-                    "### Action Item: Name the change, its scope and its threshold\n\
+                    "{ACTION_EXAMPLE}\n\
                      **Owner:** TBD\n**Due:** {}\n**Priority:** P2\n**Type:** Prevent\n**Status:** Open\n\
-                     **Description:**\nWhat specifically needs to change, and why.\n\
-                     **Definition of Done:**\nAn observable outcome that shows the change works.\n",
+                     **Description:**\n{DESCRIPTION_EXAMPLE}\n\
+                     **Definition of Done:**\n{DONE_EXAMPLE}\n",
                     due.format("%Y-%m-%d")
                 );
             }
@@ -338,6 +342,30 @@ pub fn template(id: &str, new: &NewReport, sections: &[String], related: &[Relat
         }
     }
     s
+}
+
+const SUMMARY_EXAMPLE: &str = "What happened, to whom, for how long, and how it was resolved.";
+const TIMELINE_EXAMPLE: &str = "- 00:00 First sign of the problem";
+const FACTOR_EXAMPLES: &str = "1. A condition that made the failure possible\n2. Another condition";
+const WENT_WELL_EXAMPLE: &str = "- Something that kept the impact small";
+const ACTION_EXAMPLE: &str = "### Action Item: Name the change, its scope and its threshold";
+const DESCRIPTION_EXAMPLE: &str = "What specifically needs to change, and why.";
+const DONE_EXAMPLE: &str = "An observable outcome that shows the change works.";
+
+/// The example lines a new report holds for its author to replace: validation warns about
+/// any of them still in a report that is no longer a draft.
+pub fn example_lines() -> impl Iterator<Item = &'static str> {
+    [
+        SUMMARY_EXAMPLE,
+        TIMELINE_EXAMPLE,
+        FACTOR_EXAMPLES,
+        WENT_WELL_EXAMPLE,
+        ACTION_EXAMPLE,
+        DESCRIPTION_EXAMPLE,
+        DONE_EXAMPLE,
+    ]
+    .into_iter()
+    .flat_map(str::lines)
 }
 
 #[cfg(test)]

@@ -172,6 +172,25 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
         .published
         .as_ref()
         .and_then(|d| date_field(path, "published", d, date, &mut ds));
+    // A review or a write-up cannot come before the incident (a typo in the year or month).
+    for (key, day, written) in [
+        ("review_date", review_date, &fm.review_date),
+        ("published", published, &fm.published),
+    ] {
+        if let (Some(day), Some(incident), Some(v)) = (day, date, written)
+            && day < incident
+        {
+            ds.push(
+                Diagnostic::error(
+                    path,
+                    v.line,
+                    v.col,
+                    format!("`{key}` {day} is before the incident's `date` {incident}"),
+                )
+                .with_hint("check the year and the month of both dates"),
+            );
+        }
+    }
     let time_keys = [&fm.started, &fm.detected, &fm.mitigated, &fm.resolved];
     let time_names = ["started", "detected", "mitigated", "resolved"];
     let times: Vec<Option<NaiveDateTime>> = time_keys
@@ -314,6 +333,10 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
         );
     }
     check_loose_fields(r, &mut ds);
+    check_untracked_actions(r, &mut ds);
+    if status.is_some_and(|s| s != ReportStatus::Draft) {
+        check_example_text(r, &mut ds);
+    }
     let timeline = check_timeline(path, &r.timeline, date, &mut ds);
     let actions: Vec<Option<Action>> = r
         .actions
@@ -631,6 +654,90 @@ fn check_sections(r: &Report, config: &Config, severity: &str, ds: &mut Vec<Diag
         } else {
             Diagnostic::warning(path, s.line, 1, msg).with_hint(hint)
         });
+    }
+}
+
+/// Lines of the example text `pirsite new` writes ([`crate::new::example_lines`]) still in
+/// a report under review or published: a warning at each.
+fn check_example_text(r: &Report, ds: &mut Vec<Diagnostic>) {
+    static EXAMPLES: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    // The lines as plain literals (which the regex crate finds with a fast multi-literal
+    // search), then each match held to a whole line: anchoring the pattern itself made the
+    // search read every byte of every report.
+    let examples = EXAMPLES.get_or_init(|| {
+        let alt: Vec<String> = crate::new::example_lines().map(regex::escape).collect();
+        regex::Regex::new(&alt.join("|")).expect("the example lines are literals")
+    });
+    let body = r.body.as_str();
+    for m in examples.find_iter(body) {
+        let line_start = body[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = body[m.end()..]
+            .find('\n')
+            .map_or(body.len(), |i| m.end() + i);
+        if !body[line_start..m.start()].trim().is_empty()
+            || !body[m.end()..line_end].trim().is_empty()
+        {
+            continue;
+        }
+        ds.push(
+            Diagnostic::warning(
+                &r.path,
+                r.file_line(m.start()),
+                1,
+                format!(
+                    "example text of `pirsite new` left in: `{}`",
+                    m.as_str().trim()
+                ),
+            )
+            .with_hint("replace it with what happened in this incident, or remove it"),
+        );
+    }
+}
+
+/// An `## Action Items` section that lists items but holds no `### Action Item:` block (nor
+/// anything reported about blocks written wrongly): items written as a list are on no actions
+/// page, dashboard or `actions.json`. A warning, at the section's heading. A section that
+/// only says why there are none ("No action items: renewal is now automatic") is left alone.
+fn check_untracked_actions(r: &Report, ds: &mut Vec<Diagnostic>) {
+    if !r.actions.is_empty() || !r.misplaced_actions.is_empty() || !r.loose_fields.is_empty() {
+        return;
+    }
+    let is_item = |line: &str| {
+        let t = line.trim_start();
+        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+        let rest = &t[digits..];
+        if digits > 0 {
+            rest.starts_with(". ") || rest.starts_with(") ")
+        } else {
+            t.starts_with("- ") || t.starts_with("* ") || t.starts_with("+ ")
+        }
+    };
+    if let Some(section) = r
+        .sections
+        .iter()
+        .find(|s| s.key == "action items")
+        .filter(|s| {
+            r.body
+                .get(s.content.clone())
+                .is_some_and(|c| c.lines().any(is_item))
+        })
+    {
+        ds.push(
+            Diagnostic::warning(
+                &r.path,
+                section.line,
+                1,
+                format!(
+                    "`## {}` lists items but holds no `### Action Item:` item: none of them is tracked",
+                    section.title
+                ),
+            )
+            .with_hint(
+                "write each item as `### Action Item: <title>` followed by its `**Owner:**`, \
+                 `**Due:**`, `**Priority:**`, `**Type:**`, `**Description:**` and \
+                 `**Definition of Done:**` lines (`pirsite new` writes one)",
+            ),
+        );
     }
 }
 

@@ -1795,3 +1795,121 @@ fn windows_line_endings_change_nothing() {
         (line_of(&r, "March 30"), Some("write `2024-03-30`"))
     );
 }
+
+// --- Dates of the review, items the archive cannot track ----------------------------------
+
+#[test]
+fn a_review_or_write_up_before_the_incident_is_an_error() {
+    for (key, old, new) in [
+        (
+            "review_date",
+            "review_date: 2024-03-18",
+            "review_date: 2023-03-18",
+        ),
+        (
+            "published",
+            "published: 2024-03-22",
+            "published: 2024-02-22",
+        ),
+    ] {
+        let r = good_with(old, new);
+        let day = &new[key.len() + 2..];
+        assert_eq!(
+            check(&r),
+            vec![
+                error(
+                    P,
+                    line_of(&r, new),
+                    col_of(&r, day),
+                    &format!("`{key}` {day} is before the incident's `date` 2024-03-15")
+                )
+                .with_hint("check the year and the month of both dates")
+            ]
+        );
+    }
+    // The same day as the incident is fine.
+    assert_eq!(
+        check(&good_with(
+            "review_date: 2024-03-18",
+            "review_date: 2024-03-15"
+        )),
+        vec![]
+    );
+}
+
+#[test]
+fn an_action_items_section_without_action_item_blocks_is_a_warning() {
+    let start = GOOD.find("### Action Item:").unwrap();
+    let r = format!(
+        "{}1. [P1] Gate canary promotion on error rate — Owner: Sarah — Due: March 30\n",
+        &GOOD[..start]
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            warning(
+                P,
+                line_of(&r, "## Action Items"),
+                1,
+                "`## Action Items` lists items but holds no `### Action Item:` item: none of them is tracked"
+            )
+            .with_hint(
+                "write each item as `### Action Item: <title>` followed by its `**Owner:**`, \
+                 `**Due:**`, `**Priority:**`, `**Type:**`, `**Description:**` and \
+                 `**Definition of Done:**` lines (`pirsite new` writes one)"
+            )
+        ]
+    );
+    // A section that says why there are none, or an empty one, lists nothing to track.
+    for none in ["No action items: renewal is now automatic.\n", ""] {
+        assert_eq!(check(&format!("{}{none}", &GOOD[..start])), vec![]);
+    }
+}
+
+#[test]
+fn example_text_of_pirsite_new_is_a_warning_once_the_report_is_not_a_draft() {
+    let example = "What happened, to whom, for how long, and how it was resolved.";
+    let r = good_with(
+        "A deployment of checkout-api v2.4.1 broke declined-card retries. Similar to INC-2023-117.",
+        &format!("{example}\nSimilar to INC-2023-117."),
+    )
+    .replace(
+        "1. The staging environment has no production-like payment data.",
+        "1. A condition that made the failure possible  ",
+    );
+    let hint = "replace it with what happened in this incident, or remove it";
+    assert_eq!(
+        check(&r),
+        vec![
+            warning(
+                P,
+                line_of(&r, example),
+                1,
+                &format!("example text of `pirsite new` left in: `{example}`")
+            )
+            .with_hint(hint),
+            warning(
+                P,
+                line_of(&r, "1. A condition that made"),
+                1,
+                "example text of `pirsite new` left in: `1. A condition that made the failure possible`"
+            )
+            .with_hint(hint),
+        ]
+    );
+    // A draft is still being written.
+    let draft = r.replace("status: published", "status: draft");
+    assert!(
+        check(&draft)
+            .iter()
+            .all(|d| !d.message.starts_with("example text")),
+        "{:?}",
+        check(&draft)
+    );
+    // The same words inside a longer line are the author's own.
+    let own = good_with(
+        "1. The staging environment has no production-like payment data.",
+        "1. A condition that made the failure possible: the staging data is not like production.",
+    );
+    assert_eq!(check(&own), vec![]);
+}
