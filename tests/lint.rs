@@ -434,3 +434,60 @@ fn reports_with_format_errors_are_linted_too() {
         "{of:?}"
     );
 }
+
+#[test]
+fn a_review_never_recorded_and_items_with_several_owners_or_a_rotation_are_flagged() {
+    let (_d, root) = fixture("");
+    let item = |title: &str, owner: &str| {
+        format!(
+            "### Action Item: {title}\n**Owner:** {owner}\n**Due:** 2024-04-20\n**Priority:** P2\n**Type:** Prevent\n**Status:** In Progress\n**Description:**\nCap retries at 3 in the payments client.\n**Definition of Done:**\nThe load test shows at most 3 retries per request.\n\n"
+        )
+    };
+    let report = format!(
+        "---\nid: INC-2024-009\ntitle: No review yet\nseverity: SEV1\ndate: 2024-04-01\non_call: Kim Lee\n---\n\n## Summary\nRetries overloaded payments.\n\n## Action Items\n\n{}{}{}",
+        item("Cap client retries", "John / Mike"),
+        item("Cap server retries", "@sre-oncall"),
+        item("Cap proxy retries", "Sarah Chen (SRE, payments)"),
+    );
+    std::fs::write(root.join("content/INC-2024-009.md"), &report).unwrap();
+    let of = |today: &str| -> Vec<(usize, String, String)> {
+        check(&root, today)
+            .0
+            .into_iter()
+            .filter(|i| i.0 == "INC-2024-009.md" && !i.2.is_empty())
+            .map(|i| (i.1, i.2, i.4))
+            .collect()
+    };
+    let found = of("2024-05-01");
+    let review = found
+        .iter()
+        .find(|f| f.1 == "review-late")
+        .expect("review-late");
+    assert_eq!(
+        (review.0, review.2.as_str()),
+        (
+            4,
+            "no review recorded 27 days after the review deadline: SEV1 reviews are due within 3 days of the incident (by 2024-04-04), and `review_date` is not set"
+        )
+    );
+    let owners: Vec<(usize, &str)> = found
+        .iter()
+        .filter(|f| f.1 == "owner-placeholder")
+        .map(|f| (f.0, f.2.as_str()))
+        .collect();
+    assert_eq!(
+        owners,
+        vec![
+            (
+                15,
+                "action item `Cap client retries` has 2 owners: `John / Mike`"
+            ),
+            (
+                26,
+                "action item `Cap server retries` has no real owner: `@sre-oncall`"
+            ),
+        ]
+    );
+    // On the last day of the review window nothing is late yet.
+    assert!(of("2024-04-04").iter().all(|f| f.1 != "review-late"));
+}

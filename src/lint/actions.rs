@@ -37,7 +37,8 @@ pub static PLACEHOLDER_OWNERS: &[&str] = &[
     "to be assigned", "to be decided", "to be confirmed", "engineering", "eng", "ops", "devops",
     "sre", "dev", "devs", "developers", "engineers", "on-call", "oncall", "on call",
     "the on-call", "management", "later", "x", "xx", "xxx", "?", "??", "???", "-", "--", "---",
-    "...", "…", "—", "–",
+    "...", "…", "—", "–", "me", "myself", "i", "you", "needs owner", "need owner",
+    "needs an owner", "needs a owner", "owner needed", "owner tbd", "no owner", "nobody yet",
 ];
 
 fn norm_owner(s: &str) -> String {
@@ -65,9 +66,40 @@ pub fn is_placeholder_owner(owner: &str, extra: &[String]) -> bool {
     if PLACEHOLDER_OWNERS.contains(&n.as_str()) || extra.iter().any(|e| norm_owner(e) == n) {
         return true;
     }
-    n.split(|c: char| !c.is_alphanumeric())
-        .any(|w| matches!(w, "tbd" | "tba" | "tbc" | "todo"))
+    let words: Vec<&str> = n
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    // "Whoever is on call", "@sre-oncall", "the on-call engineer": a rotation, not a person.
+    words.first() == Some(&"whoever")
+        || words
+            .iter()
+            .any(|w| matches!(*w, "tbd" | "tba" | "tbc" | "todo" | "oncall"))
+        || words.windows(2).any(|w| w == ["on", "call"])
         || !n.chars().any(char::is_alphanumeric)
+}
+
+/// The owners `owner` names when it names more than one (`Sarah Chen, Mike Ross`,
+/// `John / Mike`, `Ana and Raj`); notes in brackets (`Sarah Chen (SRE, payments)`) do not
+/// count.
+pub fn several_owners(owner: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut outside = String::with_capacity(owner.len());
+    for c in owner.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => outside.push(c),
+            _ => {}
+        }
+    }
+    let lower = outside.to_lowercase();
+    let n = lower
+        .split(['/', ',', ';', '&', '+'])
+        .flat_map(|part| part.split(" and "))
+        .filter(|name| name.chars().any(char::is_alphanumeric))
+        .count();
+    (n > 1).then_some(n)
 }
 
 /// Head verbs that commit to no change.
@@ -818,6 +850,16 @@ pub fn check_text(r: &Report, people: &People, config: &Config, f: &mut Findings
                 format!("action item `{title}` has no real owner: `{}`", owner.value),
                 "name one person who is accountable for it (the work may be shared, the ownership is not)",
             );
+        } else if let Some(owner) = field(block, "Owner")
+            && let Some(n) = several_owners(&owner.value)
+        {
+            f.push(
+                OWNER_PLACEHOLDER,
+                owner.line,
+                owner.col,
+                format!("action item `{title}` has {n} owners: `{}`", owner.value),
+                "name the one person accountable for it; the others can do the work with them (the ownership is not shared)",
+            );
         }
     }
 }
@@ -906,13 +948,43 @@ mod tests {
         ] {
             assert!(is_placeholder_owner(o, &[]), "{o}");
         }
-        for o in ["Sarah Chen", "Platform Team", "Diego Alvarez", "Teodora"] {
+        for o in [
+            "Sarah Chen",
+            "Platform Team",
+            "Diego Alvarez",
+            "Teodora",
+            "Callum Oncaller",
+        ] {
             assert!(!is_placeholder_owner(o, &[]), "{o}");
+        }
+        for o in [
+            "me",
+            "Needs owner",
+            "Whoever is on call",
+            "@sre-oncall",
+            "the on-call engineer",
+        ] {
+            assert!(is_placeholder_owner(o, &[]), "{o}");
         }
         assert!(is_placeholder_owner(
             "Platform Team",
             &["platform team".into()]
         ));
+    }
+
+    #[test]
+    fn several_owners_are_counted_outside_brackets() {
+        assert_eq!(several_owners("John / Mike"), Some(2));
+        assert_eq!(several_owners("Sarah Chen, Mike Ross"), Some(2));
+        assert_eq!(several_owners("Ana and Raj & Li"), Some(3));
+        for one in [
+            "Sarah Chen",
+            "Sarah Chen (SRE, payments)",
+            "Alexandra Anderson",
+            "Sarah Chen,",
+        ] {
+            assert_eq!(several_owners(one), None, "{one}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Deadlines of the review policy, counted in whole days from the incident's `date`:
 //!
-//! - `review-late`: `review_date` after the severity's `review_within_days`;
+//! - `review-late`: `review_date` after the severity's `review_within_days`, or no
+//!   `review_date` on "today" after it;
 //! - `publish-late`: `published` after `publish_within_days`;
 //! - `writeup-overdue`: status still `draft` or `review` on "today" after `publish_within_days`;
 //! - `action-not-followed-up`: an action item still `Open` without a `Ticket` on "today" after
@@ -63,6 +64,28 @@ pub fn check(
         .severity
         .and_then(|s| config.severity_policy(s))
         .and_then(|p| p.review_within_days);
+    // A review window passed with no review recorded (`review_date` missing, not unreadable,
+    // which validation reports).
+    if let Some(w) = window
+        && fm.review_date.is_none()
+    {
+        let late = days_late(date, today, w);
+        if late > 0 {
+            let (line, col) = at(&fm.severity);
+            f.push(
+                REVIEW_LATE,
+                line,
+                col,
+                format!(
+                    "no review recorded {late} {} after the review deadline: {} reviews are due within {w} days of the incident (by {}), and `review_date` is not set",
+                    plural(late),
+                    facts.severity.unwrap_or_default(),
+                    deadline(date, w)
+                ),
+                "hold the review and record its day as `review_date`; the review is where the action items are agreed",
+            );
+        }
+    }
     if let (Some(w), Some(held)) = (window, facts.review_date) {
         let late = days_late(date, held, w);
         if late > 0 {
