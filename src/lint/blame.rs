@@ -415,6 +415,18 @@ static FAULT_NOUNS: &[&str] = &[
     "negligence", "carelessness", "slip", "screw-up", "screwup", "failure", "incompetence",
 ];
 
+/// Nouns that make "fault" part of a technical term ("the load balancer's fault detection",
+/// "fault tolerance"): no one's fault.
+#[rustfmt::skip]
+static FAULT_COMPOUNDS: &[&str] = &[
+    "detection", "detector", "detectors", "tolerance", "tolerant", "injection", "injector",
+    "domain", "domains", "isolation", "handling", "handler", "handlers", "zone", "zones",
+    "code", "codes", "condition", "conditions", "counter", "counters", "status", "state",
+    "alarm", "alarms", "signal", "signals", "event", "events", "log", "logs", "path", "paths",
+    "mode", "modes", "model", "models", "tree", "trees", "line", "lines", "recovery",
+    "management", "monitor", "monitoring", "threshold", "thresholds", "timer", "timeout",
+];
+
 /// Words of [`STRONG_JUDGEMENTS`] that judge the act, not its object.
 static ACT_JUDGEMENTS: &[&str] = &[
     "mistakenly",
@@ -880,11 +892,18 @@ fn verb_blame(toks: &[Token], e: usize, sure: Sure, people: &People) -> Option<S
         return None;
     }
     if neg && !verb.is_empty() && !word_in!(NOT_OMISSIONS, verb) {
+        // The words as written: "never tested", "had not acknowledged", "did not check".
+        let said = || match w {
+            "never" => format!("never {verb}"),
+            // The auxiliary before it was passed over ("had not acknowledged").
+            "not" => format!("{} not {verb}", toks[j - 1].word),
+            _ => format!("{w} {} {verb}", next(1)),
+        };
         if verb == "bother" || verb == "follow" || verb == "test" || verb == "check" {
-            return Some(format!("did not {verb}"));
+            return Some(said());
         }
         if !explained_by_condition(toks, j, people) {
-            return Some(format!("did not {verb}"));
+            return Some(said());
         }
         return None;
     }
@@ -1111,7 +1130,9 @@ fn judge(sentence: &str, people: &People, extra: &[String]) -> Option<String> {
     };
     let mut from = 0;
     while let Some(m) = absolute_re().find_at(&norm, from) {
-        if !denied(m.start()) {
+        let next = norm[m.end()..].split(' ').next().unwrap_or("");
+        let term = m.as_str().ends_with(" fault ") && word_in!(FAULT_COMPOUNDS, next);
+        if !denied(m.start()) && !term {
             return Some(norm[m.start() + 1..m.end() - 1].to_string());
         }
         from = m.start() + 1;
@@ -1197,8 +1218,15 @@ fn judge(sentence: &str, people: &People, extra: &[String]) -> Option<String> {
                 }
                 Sure::Maybe => word_in!(FAULT_NOUNS, w) || word_in!(STRONG_JUDGEMENTS, w),
             };
-            if let Some(jw) = toks[e + 1..np_end].iter().find(|t| judged(&t.word)) {
-                return Some(format!("'s {}", jw.word));
+            let judged_at = (e + 1..np_end).find(|&k| {
+                judged(&toks[k].word)
+                    && !(toks[k].word == "fault"
+                        && toks
+                            .get(k + 1)
+                            .is_some_and(|t| word_in!(FAULT_COMPOUNDS, &t.word)))
+            });
+            if let Some(k) = judged_at {
+                return Some(format!("'s {}", toks[k].word));
             }
             if sure == Sure::Yes {
                 // "Leila's team ignored the warnings", "John's change broke checkout".
@@ -1293,6 +1321,43 @@ mod tests {
         let p = people();
         assert!(p.contains("sarah") && p.contains("chen") && p.contains("priya"));
         assert!(!p.contains("platform") && !p.contains("team") && !p.contains("tbd"));
+    }
+
+    #[test]
+    fn an_omission_is_quoted_as_written() {
+        let p = people();
+        for (sentence, quoted) in [
+            ("Sarah never tested the rollback.", "never tested"),
+            ("Sarah did not check the dashboard.", "did not check"),
+            (
+                "Priya had not acknowledged the page.",
+                "had not acknowledged",
+            ),
+        ] {
+            assert_eq!(
+                blame(sentence, &p, &[]).as_deref(),
+                Some(quoted),
+                "{sentence}"
+            );
+        }
+    }
+
+    #[test]
+    fn fault_in_a_technical_term_is_no_ones_fault() {
+        let p = people();
+        for good in [
+            "The load balancer's fault detection marked every backend unhealthy.",
+            "Sarah's fault injection test found the gap before release.",
+            "The cluster's fault tolerance depends on three zones.",
+        ] {
+            assert_eq!(blame(good, &p, &[]), None, "{good}");
+        }
+        for bad in [
+            "It was Sarah's fault.",
+            "The outage was the on-call engineer's fault.",
+        ] {
+            assert!(blame(bad, &p, &[]).is_some(), "{bad}");
+        }
     }
 
     #[test]
