@@ -91,7 +91,13 @@ fn severity_pages_list_exactly_their_incidents_newest_first() {
         per_year,
         vec![("2025".into(), "1".into()), ("2024".into(), "1".into())]
     );
-    assert!(page("sev3").contains("no deadline"));
+    // A level with no review meeting has no review deadline to show; every level has the
+    // write-up's.
+    assert!(!page("sev3").contains("Review held within"));
+    assert!(
+        page("sev3").contains("<dt>Write-up published within</dt><dd>14 days of the incident</dd>")
+    );
+    assert!(page("sev2").contains("<dt>Review held within</dt><dd>7 days of the incident</dd>"));
 }
 
 #[test]

@@ -213,6 +213,7 @@ impl<'a> Renderer<'a> {
             "review_within_days",
             &policy.and_then(|p| p.review_within_days),
         );
+        cx.insert("publish_within_days", &self.config.publish_within_days);
         cx.insert(
             "required_sections",
             &policy
