@@ -80,8 +80,8 @@ pub fn is_placeholder_owner(owner: &str, extra: &[String]) -> bool {
 }
 
 /// The owners `owner` names when it names more than one (`Sarah Chen, Mike Ross`,
-/// `John / Mike`, `Ana and Raj`); notes in brackets (`Sarah Chen (SRE, payments)`) do not
-/// count.
+/// `John / Mike`, `Ana and Raj`); notes in brackets (`Sarah Chen (SRE, payments)`) and
+/// parts that name nobody in particular (`Sarah Chen, SRE`) do not count.
 pub fn several_owners(owner: &str) -> Option<usize> {
     let mut depth = 0usize;
     let mut outside = String::with_capacity(owner.len());
@@ -97,7 +97,8 @@ pub fn several_owners(owner: &str) -> Option<usize> {
     let n = lower
         .split(['/', ',', ';', '&', '+'])
         .flat_map(|part| part.split(" and "))
-        .filter(|name| name.chars().any(char::is_alphanumeric))
+        // "Sarah Chen, SRE": a role after the name is no second owner.
+        .filter(|name| !is_placeholder_owner(name, &[]))
         .count();
     (n > 1).then_some(n)
 }
@@ -982,6 +983,7 @@ mod tests {
             "Sarah Chen (SRE, payments)",
             "Alexandra Anderson",
             "Sarah Chen,",
+            "Sarah Chen, SRE",
         ] {
             assert_eq!(several_owners(one), None, "{one}");
         }
