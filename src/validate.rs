@@ -303,17 +303,35 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
         );
     }
     for m in &r.misplaced_actions {
-        let msg = if m.level == 3 {
-            format!(
-                "action item `{}` is outside the `## Action Items` section",
-                m.title
-            )
-        } else {
-            format!("action item `{}` is a level-{} heading", m.title, m.level)
+        let hint = "write action items as `### Action Item: <title>` inside `## Action Items`";
+        // A `## Action Item:` heading (the level the review guide's template shows) opens a
+        // section of its own, so the items after it are outside `## Action Items` too: say
+        // which heading ended the section, so one fix clears both findings.
+        let ended_by = (m.level == 3)
+            .then(|| r.sections.iter().rfind(|s| s.line < m.line))
+            .flatten()
+            .filter(|s| crate::load::action_title(&s.title).is_some());
+        let (msg, hint) = match (m.level, ended_by) {
+            (3, Some(s)) => (
+                format!(
+                    "action item `{}` is outside the `## Action Items` section: the level-2 heading `## {}` on line {} ended it",
+                    m.title, s.title, s.line
+                ),
+                format!("make the heading on line {} a `###` heading", s.line),
+            ),
+            (3, None) => (
+                format!(
+                    "action item `{}` is outside the `## Action Items` section",
+                    m.title
+                ),
+                hint.to_string(),
+            ),
+            (level, _) => (
+                format!("action item `{}` is a level-{level} heading", m.title),
+                hint.to_string(),
+            ),
         };
-        ds.push(Diagnostic::error(path, m.line, 1, msg).with_hint(
-            "write action items as `### Action Item: <title>` inside `## Action Items`",
-        ));
+        ds.push(Diagnostic::error(path, m.line, 1, msg).with_hint(hint));
     }
     for h in &r.level_one {
         ds.push(

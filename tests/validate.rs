@@ -994,6 +994,41 @@ fn action_item_headings_in_the_wrong_place() {
 }
 
 #[test]
+fn an_item_after_a_level_two_action_heading_says_which_heading_ended_the_section() {
+    // The review guide's template writes `## Action Item:`; every item after such a heading
+    // is outside `## Action Items` as well, and the finding names the heading to fix.
+    let hint = "write action items as `### Action Item: <title>` inside `## Action Items`";
+    let r = format!(
+        "{}\n### Action Item: Page on checkout error rate\n**Owner:** Mike Ross\n**Due:** 2024-03-30\n**Priority:** P2\n**Type:** Detect\n**Description:** No alert watches the error rate.\n**Definition of Done:** A page fires in a game day.\n",
+        GOOD.replacen("### Action Item:", "## Action Item:", 1)
+    );
+    let first = line_of(&r, "## Action Item: Gate canary");
+    let second = line_of(&r, "### Action Item: Page on");
+    let found = check(&r);
+    assert_eq!(
+        found,
+        vec![
+            error(
+                P,
+                first,
+                1,
+                "action item `Gate canary promotion on error rate` is a level-2 heading"
+            )
+            .with_hint(hint),
+            error(
+                P,
+                second,
+                1,
+                &format!(
+                    "action item `Page on checkout error rate` is outside the `## Action Items` section: the level-2 heading `## Action Item: Gate canary promotion on error rate` on line {first} ended it"
+                )
+            )
+            .with_hint(format!("make the heading on line {first} a `###` heading")),
+        ]
+    );
+}
+
+#[test]
 fn a_level_one_heading_in_the_body_is_reported_and_ends_no_section() {
     // Inside the Timeline section: the entry after it is still one of the timeline's, so a
     // time that goes back is still caught.
