@@ -151,6 +151,8 @@ struct RawLint {
     writeup_overdue: Option<RuleLevel>,
     #[serde(rename = "action-not-followed-up")]
     action_not_followed_up: Option<RuleLevel>,
+    #[serde(rename = "date-in-future")]
+    date_in_future: Option<RuleLevel>,
 }
 
 #[derive(Deserialize, Default)]
@@ -181,6 +183,7 @@ impl RawLint {
             ("publish-late", self.publish_late),
             ("writeup-overdue", self.writeup_overdue),
             ("action-not-followed-up", self.action_not_followed_up),
+            ("date-in-future", self.date_in_future),
         ]
         .into_iter()
         .filter_map(|(id, level)| level.map(|l| (id.to_string(), l)))
@@ -243,6 +246,7 @@ const LINT_KEYS: &[&str] = &[
     "publish-late",
     "writeup-overdue",
     "action-not-followed-up",
+    "date-in-future",
 ];
 const DUE_DAYS_KEYS: &[&str] = &["P1", "P2", "P3"];
 

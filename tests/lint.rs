@@ -491,3 +491,58 @@ fn a_review_never_recorded_and_items_with_several_owners_or_a_rotation_are_flagg
     // On the last day of the review window nothing is late yet.
     assert!(of("2024-04-04").iter().all(|f| f.1 != "review-late"));
 }
+
+#[test]
+fn dates_after_today_are_flagged_and_never_counted_late() {
+    let (_d, root) = fixture("");
+    let report = "---\nid: INC-2024-010\ntitle: Dated ahead\nseverity: SEV3\ndate: 2024-06-01\nreview_date: 2024-06-03\npublished: 2024-06-05\n---\n\n## Summary\nRetries overloaded payments.\n\n## Action Items\n\n### Action Item: Cap client retries\n**Owner:** Kim Lee\n**Due:** 2024-06-20\n**Priority:** P2\n**Type:** Prevent\n**Status:** Done\n**Completed:** 2024-06-10\n**Description:**\nCap retries at 3 in the payments client.\n**Definition of Done:**\nThe load test shows at most 3 retries per request.\n";
+    std::fs::write(root.join("content/INC-2024-010.md"), report).unwrap();
+    let of = |today: &str, file: &str| -> Vec<(usize, String, String)> {
+        check(&root, today)
+            .0
+            .into_iter()
+            .filter(|i| i.0 == file && !i.2.is_empty())
+            .map(|i| (i.1, i.2, i.4))
+            .collect()
+    };
+    let future =
+        |line: usize, message: &str| (line, "date-in-future".to_string(), message.to_string());
+    assert_eq!(
+        of("2024-05-01", "INC-2024-010.md"),
+        vec![
+            future(
+                5,
+                "`date` 2024-06-01 is after today (2024-05-01): it records the day the incident began"
+            ),
+            future(
+                6,
+                "`review_date` 2024-06-03 is after today (2024-05-01): it records the day the review was held"
+            ),
+            future(
+                7,
+                "`published` 2024-06-05 is after today (2024-05-01): it records the day the write-up was published"
+            ),
+            future(
+                21,
+                "action item `Cap client retries` completed 2024-06-10, which is after today (2024-05-01)"
+            ),
+        ]
+    );
+    // On the day everything has happened, nothing is flagged.
+    assert_eq!(of("2024-06-10", "INC-2024-010.md"), vec![]);
+    // INC-2024-001 (SEV2 on 2024-03-01) was reviewed on 2024-03-12, 4 days late, and is
+    // published on 2024-03-20: on 2024-03-15 that is a date ahead, not a late publication.
+    let found = of("2024-03-15", "INC-2024-001.md");
+    assert!(found.iter().all(|f| f.1 != "publish-late"), "{found:?}");
+    assert!(found.iter().any(|f| f.1 == "review-late"), "{found:?}");
+    assert!(found.contains(&future(
+        8,
+        "`published` 2024-03-20 is after today (2024-03-15): it records the day the write-up was published"
+    )));
+    // The rule can be turned off like any other.
+    let (_d, root) = fixture("\n[lint]\ndate-in-future = \"off\"\n");
+    std::fs::write(root.join("content/INC-2024-010.md"), report).unwrap();
+    let (items, _) = check(&root, "2024-05-01");
+    assert!(items.iter().all(|i| i.2 != "date-in-future"), "{items:?}");
+    assert!(items.iter().any(|i| i.2 == "review-late"), "{items:?}");
+}

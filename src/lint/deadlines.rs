@@ -6,11 +6,17 @@
 //! - `writeup-overdue`: status still `draft` or `review` on "today" after `publish_within_days`;
 //! - `action-not-followed-up`: an action item still `Open` without a `Ticket` on "today" after
 //!   `actions_within_days`.
+//! - `date-in-future`: `date`, `review_date`, `published` or an action item's `Completed`
+//!   after "today": each records something that has happened. A review or publication dated
+//!   after today is reported by this rule only, not as late.
 //!
 //! Days late = (actual day − incident date) − window, in calendar days; a finding needs at
 //! least one day late, so a review held on the last day of its window is on time.
 
-use super::{ACTION_NOT_FOLLOWED_UP, Facts, Findings, PUBLISH_LATE, REVIEW_LATE, WRITEUP_OVERDUE};
+use super::{
+    ACTION_NOT_FOLLOWED_UP, DATE_IN_FUTURE, Facts, Findings, PUBLISH_LATE, REVIEW_LATE,
+    WRITEUP_OVERDUE,
+};
 use crate::config::Config;
 use crate::load::Report;
 use crate::model::{ActionStatus, ReportStatus};
@@ -53,6 +59,7 @@ pub fn check(
     today: NaiveDate,
     f: &mut Findings<'_>,
 ) {
+    future_dates(r, facts, today, f);
     let Some(date) = facts.date else {
         return;
     };
@@ -86,7 +93,7 @@ pub fn check(
             );
         }
     }
-    if let (Some(w), Some(held)) = (window, facts.review_date) {
+    if let (Some(w), Some(held)) = (window, facts.review_date.filter(|d| *d <= today)) {
         let late = days_late(date, held, w);
         if late > 0 {
             let (line, col) = at(&fm.review_date);
@@ -105,7 +112,7 @@ pub fn check(
         }
     }
     let pw = config.publish_within_days;
-    if let Some(published) = facts.published {
+    if let Some(published) = facts.published.filter(|d| *d <= today) {
         let late = days_late(date, published, pw);
         if late > 0 {
             let (line, col) = at(&fm.published);
@@ -166,6 +173,74 @@ pub fn check(
                     deadline(date, aw)
                 ),
                 "follow up: start it (`**Status:** In Progress`), link its `**Ticket:**`, or close it as Done or Won't Do with a reason",
+            );
+        }
+    }
+}
+
+/// `date-in-future`: the dates of things that have happened (the incident, its review, its
+/// publication, an action item's completion) that fall after `today`.
+fn future_dates(r: &Report, facts: &Facts<'_>, today: NaiveDate, f: &mut Findings<'_>) {
+    if !f.on(DATE_IN_FUTURE) {
+        return;
+    }
+    let fm = &r.front;
+    let keys = [
+        (
+            "date",
+            &fm.date,
+            facts.date,
+            "the day the incident began",
+            "check the year and the month; a report is written about an incident that has happened",
+        ),
+        (
+            "review_date",
+            &fm.review_date,
+            facts.review_date,
+            "the day the review was held",
+            "set `review_date` once the review has been held, and leave it out until then",
+        ),
+        (
+            "published",
+            &fm.published,
+            facts.published,
+            "the day the write-up was published",
+            "set `published` on the day the write-up goes out, and leave it out until then",
+        ),
+    ];
+    for (key, spanned, day, means, hint) in keys {
+        if let (Some(s), Some(day)) = (spanned, day)
+            && day > today
+        {
+            f.push(
+                DATE_IN_FUTURE,
+                s.line,
+                s.col,
+                format!("`{key}` {day} is after today ({today}): it records {means}"),
+                hint,
+            );
+        }
+    }
+    for block in &r.actions {
+        let Some(x) = block
+            .fields
+            .iter()
+            .find(|x| x.name.eq_ignore_ascii_case("Completed"))
+        else {
+            continue;
+        };
+        if let Ok(day) = crate::validate::parse_date(x.value.trim(), None)
+            && day > today
+        {
+            f.push(
+                DATE_IN_FUTURE,
+                x.line,
+                x.col,
+                format!(
+                    "action item `{}` completed {day}, which is after today ({today})",
+                    block.title
+                ),
+                "set `Completed` on the day the item was done; while it is not, give its `Status`",
             );
         }
     }

@@ -105,6 +105,11 @@ pub const RULES: &[Rule] = &[
         default: RuleLevel::Warning,
         summary: "action item still Open, without a ticket, past actions_within_days",
     },
+    Rule {
+        id: DATE_IN_FUTURE,
+        default: RuleLevel::Warning,
+        summary: "incident, review, publication or completion dated after today",
+    },
 ];
 
 /// Rule id: vague action item.
@@ -127,6 +132,8 @@ pub const PUBLISH_LATE: &str = "publish-late";
 pub const WRITEUP_OVERDUE: &str = "writeup-overdue";
 /// Rule id: action item not followed up.
 pub const ACTION_NOT_FOLLOWED_UP: &str = "action-not-followed-up";
+/// Rule id: a date of something that has happened, after today.
+pub const DATE_IN_FUTURE: &str = "date-in-future";
 
 /// The level `rule` reports at on this site, or `None` when it is off.
 pub fn level(config: &Config, rule: &str) -> Option<Level> {
