@@ -269,10 +269,17 @@ pub struct Incident {
     pub status: ReportStatus,
     /// When it started (front matter, else first timeline entry).
     pub started: Option<NaiveDateTime>,
-    /// When it was detected.
+    /// When it was detected (front matter, else the first later timeline entry that mentions
+    /// an alert, a detection, a page or a report).
     pub detected: Option<NaiveDateTime>,
-    /// When it was mitigated.
+    /// When it was mitigated (front matter, else the first later timeline entry that mentions
+    /// mitigation or recovery).
     pub mitigated: Option<NaiveDateTime>,
+    /// Whether `detected` was read from the timeline rather than given in the front matter:
+    /// the page says so, since it is a guess from the entry's words.
+    pub detected_from_timeline: bool,
+    /// Whether `mitigated` was read from the timeline.
+    pub mitigated_from_timeline: bool,
     /// When it was resolved (front matter, else last timeline entry).
     pub resolved: Option<NaiveDateTime>,
     /// Duration in minutes (resolved − started), if both are known.

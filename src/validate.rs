@@ -375,26 +375,8 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
     };
     let started = times[0].or_else(|| timeline.first().map(|t| t.at));
     let resolved = times[3].or_else(|| timeline.last().map(|t| t.at));
-    let detected = times[1].or_else(|| {
-        find_entry(
-            &timeline,
-            &r.timeline,
-            &["alert", "detect", "paged", "page ", "report"],
-        )
-    });
-    let mitigated = times[2].or_else(|| {
-        find_entry(
-            &timeline,
-            &r.timeline,
-            &[
-                "mitigat",
-                "rollback complete",
-                "restored",
-                "recovered",
-                "back to normal",
-            ],
-        )
-    });
+    let detected = times[1].or_else(|| find_entry(&timeline, &r.timeline, DETECTION));
+    let mitigated = times[2].or_else(|| find_entry(&timeline, &r.timeline, MITIGATION));
     let minutes = |to: Option<NaiveDateTime>| match (started, to) {
         (Some(s), Some(t)) if t >= s => Some(elapsed_minutes(s, t, config)),
         _ => None,
@@ -414,6 +396,8 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
         started,
         detected,
         mitigated,
+        detected_from_timeline: times[1].is_none() && detected.is_some(),
+        mitigated_from_timeline: times[2].is_none() && mitigated.is_some(),
         resolved,
         duration_minutes: minutes(resolved),
         time_to_detect_minutes: minutes(detected),
@@ -467,6 +451,23 @@ fn elapsed_minutes(from: NaiveDateTime, to: NaiveDateTime, config: &Config) -> i
 
 /// The time of the first entry after the first whose text holds one of `words` (lowercase
 /// ASCII), in any case.
+/// Words of a timeline entry that say the incident was detected: a word that begins with
+/// one of these (`alerted`, `detection`, `paged`, `reports`), not one that only contains it
+/// (`undetected`).
+const DETECTION: &[&str] = &["alert", "detect", "page", "report"];
+/// Words and phrases of a timeline entry that say the incident was mitigated.
+const MITIGATION: &[&str] = &[
+    "mitigat",
+    "rollback complete",
+    "restored",
+    "recovered",
+    "back to normal",
+];
+
+/// The time of the first timeline entry after the first whose text says one of `words`: a
+/// word (or phrase) that starts a word of the entry, not after `no`, `not`, `never` or
+/// `without` (`no alert fired`), and not the `status page` (which tells customers, it does
+/// not detect).
 fn find_entry(
     timeline: &[TimelinePoint],
     entries: &[TimelineEntry],
@@ -475,11 +476,37 @@ fn find_entry(
     timeline
         .iter()
         .skip(1)
-        .find(|t| {
-            let text = entries[t.entry].text.to_ascii_lowercase();
-            words.iter().any(|w| text.contains(w))
-        })
+        .find(|t| says(&entries[t.entry].text, words))
         .map(|t| t.at)
+}
+
+/// Whether `text` says one of `words` in the sense of [`find_entry`].
+fn says(text: &str, words: &[&str]) -> bool {
+    let text = text.to_ascii_lowercase();
+    let starts: Vec<usize> = text
+        .char_indices()
+        .filter(|&(i, c)| {
+            c.is_alphanumeric()
+                && text[..i]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|p| !p.is_alphanumeric())
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let word_before = |at: usize| {
+        text[..at]
+            .trim_end_matches(|c: char| !c.is_alphanumeric())
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("")
+    };
+    starts.iter().any(|&at| {
+        let rest = &text[at..];
+        words.iter().any(|w| rest.starts_with(w))
+            && !matches!(word_before(at), "no" | "not" | "never" | "without")
+            && !(rest.starts_with("page") && word_before(at) == "status")
+    })
 }
 
 /// Checks a `YYYY-MM-DD` value; the hint shows the ISO form of a date written otherwise.
@@ -1491,6 +1518,38 @@ fn slug_collisions(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn detection_and_mitigation_words_of_a_timeline_entry() {
+        for yes in [
+            "Alert fired: checkout 5xx rate above 2%",
+            "PagerDuty alerted the on-call engineer",
+            "On-call paged",
+            "Page sent to the database team",
+            "Customer reports of failed payments",
+            "Anomaly detection flagged the queue depth",
+        ] {
+            assert!(says(yes, DETECTION), "{yes}");
+        }
+        for no in [
+            "Status page updated",
+            "Posted to the status page",
+            "The bad config went undetected",
+            "No alert fired for the queue depth",
+            "Deploy of v2.4.1 begins",
+        ] {
+            assert!(!says(no, DETECTION), "{no}");
+        }
+        assert!(says(
+            "Rollback completed, error rate back to normal",
+            MITIGATION
+        ));
+        assert!(says("Service restored", MITIGATION));
+        assert!(!says(
+            "Service not restored after the first restart",
+            MITIGATION
+        ));
+    }
 
     #[test]
     fn tag_spellings_with_one_slug_collide() {

@@ -554,3 +554,49 @@ fn home_page_severity_cards_read_as_words() {
         assert!(words.is_match(t), "{t:?}");
     }
 }
+
+/// Time to detect and to mitigate end at a clock time; one read from the timeline's words
+/// says so, one from the front matter does not, and the status page is not a detection.
+#[test]
+fn times_to_detect_and_mitigate_say_where_they_come_from() {
+    let report = |id: &str, detected: &str| {
+        format!(
+            "---\nid: {id}\ntitle: T\nseverity: SEV3\ndate: 2024-04-01\n{detected}---\n\n\
+             ## Summary\nText.\n\n## Timeline\n\
+             - 14:00 Deploy of v2.4.1 begins\n\
+             - 14:05 Status page updated\n\
+             - 14:09 Alert fired on the 5xx rate\n\
+             - 14:20 Rollback completed, error rate back to normal\n\
+             - 14:30 Incident closed\n\n## Action Items\nNone: the rollback was the fix.\n"
+        )
+    };
+    let site = common::TestSite::with(&[
+        ("content/INC-2024-001.md", &report("INC-2024-001", "")),
+        (
+            "content/INC-2024-002.md",
+            &report("INC-2024-002", "detected: \"14:04\"\n"),
+        ),
+    ]);
+    let out = common::build(site.root(), "2024-05-01", &[]);
+    let fact = |id: &str, name: &str| {
+        let html = common::read(&out, &format!("incidents/{id}/index.html"));
+        let dd = Regex::new(&format!("<dt>{name}</dt><dd>(.*?)</dd>")).unwrap();
+        text_of(&dd.captures(&html).expect(name)[1])
+    };
+    assert_eq!(
+        fact("inc-2024-001", "Time to detect"),
+        "9 minutes (at 14:09, from the timeline)"
+    );
+    assert_eq!(
+        fact("inc-2024-001", "Time to mitigate"),
+        "20 minutes (at 14:20, from the timeline)"
+    );
+    assert_eq!(
+        fact("inc-2024-002", "Time to detect"),
+        "4 minutes (at 14:04)"
+    );
+    assert_eq!(
+        fact("inc-2024-002", "Time to mitigate"),
+        "20 minutes (at 14:20, from the timeline)"
+    );
+}
