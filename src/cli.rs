@@ -235,18 +235,19 @@ pub fn run(cli: Cli) -> u8 {
                 }
             };
             // Links written in the reports are checked against the site `build` would write
-            // (published reports only, as `build` without --drafts), so `check` fails where
-            // `build` would. The model of that site is built while the lints run, and used
-            // only when the content has no errors.
+            // (published reports only, as `build` without --drafts), and overridden templates
+            // are rendered once per kind of page, so `check` fails where `build` would. The
+            // model of that site is built while the lints run, and used only when the content
+            // has no errors.
             let (mut checked, archive) = site.check_with_archive(today, false);
             let mut t = site::Stages::start();
             if !checked.diagnostics.has_errors() {
-                match site.check_links(&checked, &archive) {
+                match site.check_output(&checked, &archive) {
                     Ok(ds) => checked.diagnostics.extend(ds),
                     Err(d) => checked.diagnostics.push(d),
                 }
                 checked.diagnostics.sort();
-                t.mark("link check");
+                t.mark("link and template check");
             }
             // Tens of thousands of findings go out through one buffer, not one string.
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -916,10 +916,16 @@ impl Memo {
 }
 
 impl Site {
-    /// The Markdown links of the reports `build` would publish, checked against the files the
-    /// build would write (pages, static files, copied assets), without rendering anything:
-    /// `check` runs this so a broken link fails the pull request, not only the publish step.
-    pub fn check_links(
+    /// What `check` verifies of the site `build` would write, without writing it, so that a
+    /// pull request fails where the publish step would:
+    ///
+    /// - the Markdown links of the reports `build` would publish, against the files the build
+    ///   would write (pages, static files, copied assets);
+    /// - when the site overrides templates, one page of each kind rendered in memory (the
+    ///   first of each: an incident, a severity, a tag, a service, and every index page), so
+    ///   a template that fails at render time is an error of `check` too. The embedded
+    ///   templates are tested with pirsite, and are not rendered here.
+    pub fn check_output(
         &self,
         checked: &Checked,
         archive: &Archive,
@@ -927,17 +933,37 @@ impl Site {
         let theme = Theme::load(&self.root, &self.config.theme_dir)?;
         let base_url = self.config.base_url.as_str();
         let renderer = Renderer::new(&self.config, archive, &theme, base_url);
+        let pages = renderer.pages();
         let copies = asset_copies(archive, &checked.assets);
-        let paths: Vec<String> = renderer.pages().iter().map(|k| k.path(archive)).collect();
+        let paths: Vec<String> = pages.iter().map(|k| k.path(archive)).collect();
         let files = planned_files(&paths, &theme, &copies);
         let base_path = linkcheck::base_path(base_url);
-        let (_, ds) = linkcheck::Checker::new(
+        let (_, mut ds) = linkcheck::Checker::new(
             &files,
             &report_pages(archive),
             &base_path,
             "",
             self.config.allow_html,
         );
+        if theme.overrides_templates() {
+            let mut kinds: Vec<PageKind> = Vec::new();
+            // The JSON files use no template.
+            let templated =
+                |k: &PageKind| !matches!(k, PageKind::IncidentsJson | PageKind::ActionsJson);
+            for kind in pages.into_iter().filter(templated) {
+                if !kinds
+                    .iter()
+                    .any(|k| std::mem::discriminant(k) == std::mem::discriminant(&kind))
+                {
+                    kinds.push(kind);
+                }
+            }
+            let failed: Vec<Diagnostic> = kinds
+                .par_iter()
+                .filter_map(|&kind| renderer.render(kind).err())
+                .collect();
+            ds.extend(failed);
+        }
         Ok(ds)
     }
 }

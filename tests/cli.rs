@@ -370,6 +370,58 @@ fn an_unknown_filter_or_function_in_a_template_is_reported_where_it_is_written()
 }
 
 #[test]
+fn check_renders_one_page_of_each_kind_when_templates_are_overridden() {
+    // A template that parses but fails while rendering: `check` finds it as `build` does,
+    // for every kind of page, at the template's line.
+    let site = TestSite::fixture("small");
+    for name in [
+        "index.html",
+        "incident.html",
+        "severity.html",
+        "tags.html",
+        "tag.html",
+        "services.html",
+        "service.html",
+        "actions.html",
+        "overdue.html",
+        "404.html",
+        "base.html",
+    ] {
+        let embedded =
+            std::fs::read_to_string(common::repo().join("theme/templates").join(name)).unwrap();
+        // An unknown variable where every page of the kind reaches it.
+        let broken = if name == "base.html" {
+            embedded.replacen("<body", "{{ no_such_thing.x }}<body", 1)
+        } else {
+            embedded.replacen(
+                "{% block content %}",
+                "{% block content %}\n{{ no_such_thing.x }}",
+                1,
+            )
+        };
+        assert_ne!(broken, embedded, "{name}");
+        site.write(&format!("theme/templates/{name}"), &broken);
+        let line = broken
+            .lines()
+            .position(|l| l.contains("no_such_thing"))
+            .unwrap()
+            + 1;
+        let want = format!("theme/templates/{name}:{line}:");
+        let o = run(site.cmd().args(["check", "--today", "2024-06-01"]));
+        assert_eq!(code(&o), 1, "{name}: {}", stdout(&o));
+        assert!(stdout(&o).contains(&want), "{name}: {}", stdout(&o));
+        assert!(stdout(&o).contains("template error"), "{}", stdout(&o));
+        let o = run(site.cmd().args(["build", "--today", "2024-06-01"]));
+        assert_eq!(code(&o), 1, "{name}: {}", stderr(&o));
+        assert!(stderr(&o).contains(&want), "{name}: {}", stderr(&o));
+        // The embedded template, as an override, passes.
+        site.write(&format!("theme/templates/{name}"), &embedded);
+        let o = run(site.cmd().args(["check", "--today", "2024-06-01"]));
+        assert_eq!(code(&o), 0, "{name}: {}", stdout(&o));
+    }
+}
+
+#[test]
 fn a_theme_override_replaces_the_embedded_file() {
     let site = TestSite::fixture("small");
     site.write("theme/static/style.css", "body { color: rebeccapurple; }\n");

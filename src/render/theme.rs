@@ -137,6 +137,12 @@ impl Theme {
         })
     }
 
+    /// Whether the site overrides any template: only then can a template fail at render time,
+    /// since the embedded ones are tested with pirsite.
+    pub fn overrides_templates(&self) -> bool {
+        self.origins.values().any(|o| matches!(o, Origin::Site(_)))
+    }
+
     /// Renders template `name` with `context`, into room for `capacity` bytes when that is
     /// more than Tera would start with.
     pub fn render(
