@@ -617,7 +617,7 @@ impl Site {
     /// Renders `archive` and writes it into `output` atomically. With `memo`, remembers what
     /// was written there, for [`Site::update_into`]. `staged` is the staging folder
     /// [`Site::stage`] prepared for `output` beforehand, if any.
-    pub fn build_into(
+    fn build_into(
         &self,
         checked: &Checked,
         archive: &Archive,
@@ -669,7 +669,7 @@ impl Site {
     /// Renders every page in parallel into `staging`, then copies static files and assets;
     /// checks every link against the list of files written, each page as soon as it is
     /// rendered. With `memo`, records every page's fingerprint and the files written.
-    pub fn render_into(
+    fn render_into(
         &self,
         checked: &Checked,
         archive: &Archive,
@@ -752,7 +752,7 @@ impl Site {
     /// files no longer built. Writes nothing when the content or a link has errors. Returns
     /// `Ok(None)` when so many pages changed that a full build is the better way; otherwise
     /// the number of pages, of pages rendered, and of other files written.
-    pub fn update_into(
+    fn update_into(
         &self,
         checked: &Checked,
         archive: &Archive,
