@@ -646,6 +646,34 @@ fn noun_like(w: &str) -> bool {
     .any(|s| w.ends_with(s))
 }
 
+/// Whether the words at `e`, right after a capitalised word that may be a name, show that
+/// word to be an adjective of a noun instead ("Automatic promotion was disabled", "Manual
+/// failover is slow"): a lowercase word that is a noun by its ending, or one followed by an
+/// auxiliary, where a name would be followed by its verb ("Kevin disabled").
+fn modifies_a_noun(toks: &[Token], e: usize) -> bool {
+    let Some(next) = toks.get(e).filter(|t| !t.punct && !t.titlecase) else {
+        return false;
+    };
+    let w = next.word.as_str();
+    let noun = [
+        "tion", "sion", "ment", "ness", "ity", "ance", "ence", "ism", "ogy", "ship", "hood",
+    ]
+    .iter()
+    .any(|s| w.ends_with(s));
+    let adverb = w.ends_with("ly")
+        || matches!(
+            w,
+            "never" | "not" | "also" | "then" | "still" | "just" | "already" | "always"
+        );
+    let auxiliary = toks.get(e + 1).is_some_and(|t| {
+        matches!(
+            t.word.as_str(),
+            "was" | "were" | "is" | "are" | "has" | "had" | "have" | "will" | "would"
+        )
+    });
+    !adverb && (noun || auxiliary)
+}
+
 /// How sure it is that a mention is a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Sure {
@@ -1157,6 +1185,11 @@ fn judge(sentence: &str, people: &People, extra: &[String]) -> Option<String> {
             i += 1;
             continue;
         };
+        if sure == Sure::Maybe && modifies_a_noun(&toks, e) {
+            // "Automatic promotion was disabled": the capitalised word is an adjective.
+            i = e;
+            continue;
+        }
         // A person after a verb or a preposition is an object ("paged Tom", "for Sarah"),
         // unless it follows "by" ("caused by Tom") or opens a clause.
         let prev = if i > 0 { toks[i - 1].word.as_str() } else { "" };
@@ -1340,6 +1373,22 @@ mod tests {
                 "{sentence}"
             );
         }
+    }
+
+    #[test]
+    fn a_capitalised_adjective_is_not_a_name() {
+        let p = people();
+        for good in [
+            "Automatic promotion was disabled during the migration and never re-enabled.",
+            "Manual failover is slow and was never rehearsed.",
+        ] {
+            assert_eq!(blame(good, &p, &[]), None, "{good}");
+        }
+        // An unknown name before its verb still counts.
+        assert_eq!(
+            blame("Zeynep disabled the flag and never re-enabled it.", &p, &[]).as_deref(),
+            Some("never re-enabled")
+        );
     }
 
     #[test]
