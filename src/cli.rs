@@ -140,7 +140,7 @@ fn open(root: &std::path::Path) -> Result<Site, u8> {
     Site::open(root).map_err(|d| {
         if d.path == crate::config::CONFIG_FILE {
             eprintln!("{}", d.to_human());
-            if d.io { EXIT_USAGE } else { EXIT_INVALID }
+            exit_for_error(&d)
         } else {
             eprint_usage_error(&d);
             EXIT_USAGE
@@ -331,6 +331,11 @@ fn leave_to_exit<T>(big: T) {
     std::mem::forget(big);
 }
 
+/// The exit status of one error: 2 when the system would not let pirsite read a file, else 1.
+fn exit_for_error(d: &crate::diagnostics::Diagnostic) -> u8 {
+    if d.io { EXIT_USAGE } else { EXIT_INVALID }
+}
+
 fn exit_for(ds: &Diagnostics, deny_warnings: bool) -> u8 {
     if ds.has_io_errors() {
         EXIT_USAGE
@@ -351,7 +356,7 @@ fn report_build_error(e: BuildError) -> u8 {
         BuildError::Render(d) => {
             eprintln!("{}", d.to_human());
             eprintln!("error: the site was not written");
-            if d.io { EXIT_USAGE } else { EXIT_INVALID }
+            exit_for_error(&d)
         }
         BuildError::Write(w) => {
             eprintln!("error: {w}");
