@@ -350,7 +350,7 @@ fn report_build_error(e: BuildError) -> u8 {
     match e {
         BuildError::Invalid(ds, reports) => {
             eprint!("{}", ds.render(Format::Human, reports));
-            eprintln!("error: the site was not written because the content has errors");
+            eprintln!("error: the site was not written because of the errors above");
             exit_for(&ds, false)
         }
         BuildError::Render(d) => {

@@ -48,7 +48,7 @@ pub struct Config {
     pub due_soon_days: u32,
     /// Raw HTML in Markdown is sanitised and kept when true, escaped when false.
     pub allow_html: bool,
-    /// Severity levels in their natural order (SEV1 first).
+    /// Severity levels by name; [`Config::levels`] gives them in their natural order.
     pub severity: BTreeMap<String, SeverityPolicy>,
     /// Days after the incident within which the write-up is published (`publish-late`,
     /// `writeup-overdue`).
@@ -508,10 +508,36 @@ impl Config {
         self.severity.get(level)
     }
 
-    /// The defined levels, comma-separated, for messages.
-    pub fn level_names(&self) -> String {
-        self.severity.keys().cloned().collect::<Vec<_>>().join(", ")
+    /// The defined levels in their natural order: numbers in a name compare as numbers, so
+    /// `SEV2` comes before `SEV10` (and `SEV0` before `SEV1`).
+    pub fn levels(&self) -> Vec<String> {
+        let mut levels: Vec<String> = self.severity.keys().cloned().collect();
+        levels.sort_by(|a, b| natural_key(a).cmp(&natural_key(b)).then_with(|| a.cmp(b)));
+        levels
     }
+
+    /// The defined levels, comma-separated in their natural order, for messages.
+    pub fn level_names(&self) -> String {
+        self.levels().join(", ")
+    }
+}
+
+/// A name as runs of text (lowercase) and of digits (by value), for [`Config::levels`].
+fn natural_key(name: &str) -> Vec<(String, u128)> {
+    let mut key = Vec::new();
+    let mut rest = name;
+    while !rest.is_empty() {
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0 {
+            key.push((String::new(), rest[..digits].parse().unwrap_or(u128::MAX)));
+            rest = &rest[digits..];
+        } else {
+            let text = rest.len() - rest.trim_start_matches(|c: char| !c.is_ascii_digit()).len();
+            key.push((rest[..text].to_lowercase(), 0));
+            rest = &rest[text..];
+        }
+    }
+    key
 }
 
 /// A regular expression's error on one line: its reason (the last line of the regex crate's
@@ -620,6 +646,16 @@ mod tests {
         assert_eq!(e.line, 2);
         assert_eq!(e.message, "unknown key `base_ulr` in site.toml");
         assert_eq!(e.hint.as_deref(), Some("did you mean `base_url`?"));
+    }
+
+    #[test]
+    fn levels_come_in_their_natural_order() {
+        let c = Config::parse("[severity.SEV10]\n[severity.SEV0]\n[severity.SEV5]\n").unwrap();
+        assert_eq!(
+            c.levels(),
+            ["SEV0", "SEV1", "SEV2", "SEV3", "SEV4", "SEV5", "SEV10"]
+        );
+        assert_eq!(c.level_names(), "SEV0, SEV1, SEV2, SEV3, SEV4, SEV5, SEV10");
     }
 
     #[test]

@@ -244,11 +244,20 @@ fn is_markdown_lookalike(path: &Path) -> bool {
     })
 }
 
-/// True for the temporary, swap, lock and backup files editors leave beside the file being
-/// edited (`.x.md.swp`, `x.md~`, `#x.md#`, `4913`, `x.md.tmp`, `x.md.bak`, JetBrains'
-/// `___jb_tmp___`...): they are neither reports nor assets, and `serve` ignores their changes.
+/// True for hidden files (`.name`) and for [`is_editor_temp`] files: neither is a report or
+/// an asset, and `serve` ignores their changes in the content folder.
 pub fn is_editor_file(name: &str) -> bool {
-    name.starts_with('.')
+    name.starts_with('.') || is_editor_temp(name)
+}
+
+/// True for the temporary, swap, lock and backup files editors leave beside the file being
+/// edited (`.x.md.swp`, `.#x.md`, `x.md~`, `#x.md#`, `4913`, `x.md.tmp`, `x.md.bak`,
+/// JetBrains' `___jb_tmp___`...), and the Finder's `.DS_Store`. A theme's static files skip
+/// only these, so a host's dot-file (`.nojekyll`, `.htaccess`) is copied into the site.
+pub fn is_editor_temp(name: &str) -> bool {
+    name.starts_with(".#")
+        || name.starts_with(".~lock.")
+        || name == ".DS_Store"
         || name.ends_with('~')
         || (name.starts_with('#') && name.ends_with('#'))
         || name == "4913"
@@ -1442,6 +1451,13 @@ mod tests {
         }
         for name in ["a.md", "graph.png", "49130.md", "notes#1.md"] {
             assert!(!is_editor_file(name), "{name}");
+        }
+        // A host's dot-file is hidden from the content walk, but not an editor's file.
+        for name in [".nojekyll", ".htaccess", ".well-known"] {
+            assert!(is_editor_file(name) && !is_editor_temp(name), "{name}");
+        }
+        for name in [".a.md.swp", ".#a.md", ".~lock.a.md#", ".DS_Store", "a.css~"] {
+            assert!(is_editor_temp(name), "{name}");
         }
     }
 

@@ -319,7 +319,7 @@ impl Site {
     /// [`Site::check_at`] and the archive model [`Site::archive`] gives of its result, the
     /// model built while the lints run (it does not depend on them; they are attached after).
     pub fn check_with_archive(&mut self, today: NaiveDate, drafts: bool) -> (Checked, Archive) {
-        let order: Vec<String> = self.config.severity.keys().cloned().collect();
+        let order: Vec<String> = self.config.levels();
         let due_soon_days = self.config.due_soon_days;
         let (checked, archive) = self.check_beside(today, |incidents, shape| {
             Archive::new_reusing(
@@ -589,7 +589,7 @@ impl Site {
     /// (reusing what the previous archive of this site computed across incidents, when the
     /// facts it was computed from are the same).
     pub fn archive(&mut self, checked: &Checked, drafts: bool, today: NaiveDate) -> Archive {
-        let order: Vec<String> = self.config.severity.keys().cloned().collect();
+        let order: Vec<String> = self.config.levels();
         let archive = Archive::new_reusing(
             checked.incidents.clone(),
             drafts,
@@ -661,7 +661,14 @@ impl Site {
     /// How findings name the output folder `output`: relative to the site root when inside it
     /// (`public`), else as it is.
     fn output_label(&self, output: &Path) -> String {
-        let output = output.strip_prefix(&self.root).unwrap_or(output);
+        // The output may be given as it was written or resolved (`/srv/site/public` for a
+        // root of `.`): either way it is named from the root.
+        let resolved = std::fs::canonicalize(&self.root).ok();
+        let output = output
+            .strip_prefix(&self.root)
+            .ok()
+            .or_else(|| output.strip_prefix(resolved.as_ref()?).ok())
+            .unwrap_or(output);
         let output = output.strip_prefix(".").unwrap_or(output);
         output.display().to_string()
     }
@@ -689,6 +696,7 @@ impl Site {
         let label = self.output_label(staging.output());
         let (checker, mut broken) =
             linkcheck::Checker::new(&files, &reports, &base_path, &label, self.config.allow_html);
+        broken.extend(self.static_clashes(&paths, theme));
         t.mark("plan + markdown link check");
         let record = memo.is_some();
         let rendered: Vec<(Vec<Diagnostic>, Vec<String>)> = pages
@@ -791,6 +799,7 @@ impl Site {
         let label = self.output_label(&memo.folder);
         let (checker, mut broken) =
             linkcheck::Checker::new(&files, &reports, &base_path, &label, self.config.allow_html);
+        broken.extend(self.static_clashes(&paths, &theme));
         let fresh: Vec<(usize, crate::render::Page, Vec<Diagnostic>)> = plan
             .par_iter()
             .enumerate()
@@ -938,13 +947,11 @@ impl Site {
         let paths: Vec<String> = pages.iter().map(|k| k.path(archive)).collect();
         let files = planned_files(&paths, &theme, &copies);
         let base_path = linkcheck::base_path(base_url);
-        let (_, mut ds) = linkcheck::Checker::new(
-            &files,
-            &report_pages(archive),
-            &base_path,
-            "",
-            self.config.allow_html,
-        );
+        let label = self.output_label(&self.root.join(&self.config.output_dir));
+        let reports = report_pages(archive);
+        let (checker, mut ds) =
+            linkcheck::Checker::new(&files, &reports, &base_path, &label, self.config.allow_html);
+        ds.extend(self.static_clashes(&paths, &theme));
         if theme.overrides_templates() {
             let mut kinds: Vec<PageKind> = Vec::new();
             // The JSON files use no template.
@@ -958,13 +965,45 @@ impl Site {
                     kinds.push(kind);
                 }
             }
-            let failed: Vec<Diagnostic> = kinds
+            // Each page fails or has its links checked, as `build` would check them.
+            let found: Vec<Vec<Diagnostic>> = kinds
                 .par_iter()
-                .filter_map(|&kind| renderer.render(kind).err())
+                .map(|&kind| match renderer.render(kind) {
+                    Err(d) => vec![d],
+                    Ok(page) => checker.page(&page.path, &page.html),
+                })
                 .collect();
-            ds.extend(failed);
+            ds.extend(found.into_iter().flatten());
         }
         Ok(ds)
+    }
+}
+
+impl Site {
+    /// The site's static files (`<theme_dir>/static/`) that have the path of a page, a data
+    /// file or the output's marker: copied after the pages, each would replace what pirsite
+    /// wrote there, so each is an error instead.
+    fn static_clashes(&self, paths: &[String], theme: &Theme) -> Vec<Diagnostic> {
+        let mut taken: HashSet<&str> = paths.iter().map(String::as_str).collect();
+        taken.insert(write::MARKER);
+        let folder = self.theme_dir().join("static");
+        theme
+            .statics
+            .keys()
+            .filter(|name| taken.contains(name.as_str()) && folder.join(name.as_str()).is_file())
+            .map(|name| {
+                let at = load::rel_path(&self.root, &folder.join(name.as_str()));
+                let what = if name == write::MARKER {
+                    "the marker pirsite keeps in the output folder".to_string()
+                } else {
+                    format!("the file pirsite writes at `{name}`")
+                };
+                Diagnostic::error(at, 0, 0, format!("static file `{name}` would replace {what}"))
+                    .with_hint(
+                        "change a page through its template under `templates/`, or give the file another name",
+                    )
+            })
+            .collect()
     }
 }
 

@@ -287,7 +287,7 @@ fn build_writes_one_page_per_published_report_and_nothing_else_on_errors() {
     let o = run(site.cmd().args(["build", "--today", "2024-05-01"]));
     assert_eq!(code(&o), 1);
     assert!(
-        stderr(&o).contains("error: the site was not written because the content has errors"),
+        stderr(&o).contains("error: the site was not written because of the errors above"),
         "{}",
         stderr(&o)
     );
@@ -422,12 +422,112 @@ fn check_renders_one_page_of_each_kind_when_templates_are_overridden() {
 }
 
 #[test]
+fn check_finds_what_only_a_template_gets_wrong_and_names_the_page() {
+    let site = TestSite::fixture("small");
+    let incident =
+        std::fs::read_to_string(common::repo().join("theme/templates/incident.html")).unwrap();
+    // A link the template writes to a file that is not there: `check` checks the links of
+    // the pages it renders, as `build` does, and both name the page from the site root.
+    let with = |extra: &str| {
+        incident.replacen(
+            "{% block content %}",
+            &format!("{{% block content %}}\n{extra}"),
+            1,
+        )
+    };
+    site.write(
+        "theme/templates/incident.html",
+        with("<link rel=\"stylesheet\" href=\"{{ root }}extra.css\">"),
+    );
+    // At the page's line and column in the output folder, named from the site root.
+    let broken = regex::Regex::new(
+        r"(?m)^public/incidents/inc-2024-001/index\.html:\d+:30: error: link target `\.\./\.\./extra\.css` does not exist$",
+    )
+    .unwrap();
+    let o = run(site.cmd().args(["check", "--today", "2024-06-01"]));
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(broken.is_match(&stdout(&o)), "{}", stdout(&o));
+    let o = run(site.cmd().args(["build", "--today", "2024-06-01"]));
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(broken.is_match(&stderr(&o)), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("error: the site was not written because of the errors above"),
+        "{}",
+        stderr(&o)
+    );
+    site.write("theme/static/extra.css", "p { margin: 0; }\n");
+    let o = run(site.cmd().args(["check", "--today", "2024-06-01"]));
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    // A value only some reports set fails on the page of a report without it, and the error
+    // says which report that is (here the only published one without it).
+    let with_team = |rel: &str| {
+        let text = std::fs::read_to_string(site.path(rel)).unwrap();
+        site.write(
+            rel,
+            text.replacen("\n---\n", "\nextra: {team: Identity}\n---\n", 1),
+        );
+    };
+    with_team("content/incidents/2023/INC-2023-050.md");
+    site.write(
+        "theme/templates/incident.html",
+        with("<p>{{ incident.extra.team }}</p>"),
+    );
+    let line = with("X").lines().position(|l| l == "X").unwrap() + 1;
+    let o = run(site.cmd().args(["build", "--today", "2024-06-01"]));
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("theme/templates/incident.html:{line}:"))
+            && stderr(&o).contains("(on the page of content/incidents/2024/INC-2024-001.md)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_static_file_cannot_replace_a_page_pirsite_writes() {
+    let site = TestSite::fixture("small");
+    let o = run(site.cmd().args(["build", "--today", "2024-06-01"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let before = tree(&site.path("public"));
+    for name in [
+        "404.html",
+        "index.html",
+        "tags/index.html",
+        "incidents.json",
+        ".pirsite-output",
+    ] {
+        site.write(&format!("theme/static/{name}"), "replaced\n");
+        let want = format!("theme/static/{name}:");
+        let o = run(site.cmd().args(["check", "--today", "2024-06-01"]));
+        assert_eq!(code(&o), 1, "{name}: {}", stdout(&o));
+        assert!(stdout(&o).starts_with(&want), "{name}: {}", stdout(&o));
+        assert!(
+            stdout(&o).contains(&format!("static file `{name}` would replace")),
+            "{}",
+            stdout(&o)
+        );
+        let o = run(site.cmd().args(["build", "--today", "2024-06-01"]));
+        assert_eq!(code(&o), 1, "{name}: {}", stderr(&o));
+        assert!(stderr(&o).starts_with(&want), "{name}: {}", stderr(&o));
+        assert_eq!(tree(&site.path("public")), before, "{name}");
+        std::fs::remove_file(site.path(&format!("theme/static/{name}"))).unwrap();
+    }
+}
+
+#[test]
 fn a_theme_override_replaces_the_embedded_file() {
     let site = TestSite::fixture("small");
     site.write("theme/static/style.css", "body { color: rebeccapurple; }\n");
     site.write("theme/static/extra.txt", "added by the site\n");
+    // A host's dot-file is copied; an editor's swap file and the Finder's file are not.
+    site.write("theme/static/.nojekyll", "");
+    site.write("theme/static/.style.css.swp", "swap");
+    site.write("theme/static/.DS_Store", "finder");
     let o = run(site.cmd().args(["build", "--today", "2024-05-01"]));
     assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(site.path("public/.nojekyll").is_file());
+    assert!(!site.path("public/.style.css.swp").exists());
+    assert!(!site.path("public/.DS_Store").exists());
     assert_eq!(
         std::fs::read_to_string(site.path("public/style.css")).unwrap(),
         "body { color: rebeccapurple; }\n"
@@ -929,4 +1029,31 @@ fn the_sample_archive_builds_with_no_diagnostics() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(stderr(&o), "", "build printed diagnostics");
     assert!(target.join("incidents/inc-2024-042/index.html").is_file());
+}
+
+#[test]
+fn days_overdue_is_zero_for_a_closed_item() {
+    // Templates see `days_overdue` as actions.json gives it: only an overdue item has days
+    // past due; a closed item past its due date has none.
+    let site = TestSite::fixture("small");
+    site.write(
+        "theme/templates/actions.html",
+        "{% extends \"base.html\" %}{% block content %}{% for g in groups %}{% for a in g.items %}[{{ a.status }} {{ a.days_overdue }}]{% endfor %}{% endfor %}{% endblock %}",
+    );
+    let shown = |status: &str| {
+        let rel = "content/incidents/2024/INC-2024-001.md";
+        let text = std::fs::read_to_string(common::repo().join("tests/fixtures/small").join(rel))
+            .unwrap()
+            .replace("**Status:** Open", status);
+        site.write(rel, text);
+        let o = run(site.cmd().args(["build", "--today", "2024-05-20"]));
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let html = std::fs::read_to_string(site.path("public/actions/index.html")).unwrap();
+        html[html.find('[').unwrap()..=html.find(']').unwrap()].to_string()
+    };
+    assert_eq!(shown("**Status:** Open"), "[Open 10]");
+    assert_eq!(
+        shown("**Status:** Done\n**Completed:** 2024-05-12"),
+        "[Done 0]"
+    );
 }

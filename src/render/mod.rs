@@ -414,9 +414,22 @@ impl<'a> Renderer<'a> {
             }
             PageKind::NotFound | PageKind::IncidentsJson | PageKind::ActionsJson => "404.html",
         };
+        // A template that fails on one page's data: say which page, so the report that set it
+        // off can be found.
         let html = self
             .theme
-            .render(template, &cx, self.rows(kind) * ROW_BYTES)?;
+            .render(template, &cx, self.rows(kind) * ROW_BYTES)
+            .map_err(|mut d| {
+                let said = d.message.trim_end_matches('.');
+                d.message = match kind {
+                    PageKind::Incident(i) => format!(
+                        "{said} (on the page of {})",
+                        self.archive.incidents[i].report.path
+                    ),
+                    _ => format!("{said} (on the page {path})"),
+                };
+                d
+            })?;
         Ok(Page { path, html, asked })
     }
 

@@ -127,7 +127,13 @@ impl<'a> Renderer<'a> {
             due: ymd(a.due),
             due_text: due_text(r.state, r.days),
             days: r.days,
-            days_overdue: (-r.days).max(0),
+            // As in actions.json: days past due only for an item that is overdue (a closed
+            // item past its due date is not).
+            days_overdue: if r.state == DueState::Overdue {
+                -r.days
+            } else {
+                0
+            },
             state: r.state,
             priority: a.priority.as_str(),
             kind: a.kind.as_str(),

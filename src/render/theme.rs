@@ -35,11 +35,13 @@ pub struct Theme {
     origins: BTreeMap<String, Origin>,
 }
 
-/// Files of one theme folder: name relative to the folder → (bytes, origin).
+/// Files of one theme folder: name relative to the folder → (bytes, origin). Files whose name
+/// `skip` returns true for are left out.
 fn collect(
     files: &mut BTreeMap<String, (Vec<u8>, Origin)>,
     root: &Path,
     dir: &Path,
+    skip: fn(&str) -> bool,
 ) -> Result<(), Diagnostic> {
     if !dir.is_dir() {
         return Ok(());
@@ -52,9 +54,7 @@ fn collect(
                 None => d,
             }
         })?;
-        if !entry.file_type().is_file()
-            || crate::load::is_editor_file(&entry.file_name().to_string_lossy())
-        {
+        if !entry.file_type().is_file() || skip(&entry.file_name().to_string_lossy()) {
             continue;
         }
         let name = rel_path(dir, entry.path());
@@ -97,9 +97,20 @@ impl Theme {
     pub fn load(root: &Path, theme_dir: &Path) -> Result<Theme, Diagnostic> {
         let site_theme: PathBuf = root.join(theme_dir);
         let mut templates = embedded("templates");
-        collect(&mut templates, root, &site_theme.join("templates"))?;
+        collect(
+            &mut templates,
+            root,
+            &site_theme.join("templates"),
+            crate::load::is_editor_file,
+        )?;
+        // A host's dot-file (`.nojekyll`, `.htaccess`) is a static file like any other.
         let mut statics = embedded("static");
-        collect(&mut statics, root, &site_theme.join("static"))?;
+        collect(
+            &mut statics,
+            root,
+            &site_theme.join("static"),
+            crate::load::is_editor_temp,
+        )?;
 
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html", ".xml", ".json"]);

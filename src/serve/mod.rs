@@ -244,6 +244,7 @@ pub fn run(opts: Options) -> u8 {
                     root: worker_root.clone(),
                     targets: rebuilder.targets(),
                     ignored: rebuilder.ignored(),
+                    statics: rebuilder.statics(),
                 };
                 let Some(batch) = watch::next_batch(&rx, &filter, &mut watcher) else {
                     break;

@@ -69,6 +69,13 @@ impl Rebuilder {
         ]
     }
 
+    /// The theme's static folder.
+    pub fn statics(&self) -> PathBuf {
+        let defaults = crate::config::Config::default();
+        let config = self.site.as_ref().map(|s| &s.config).unwrap_or(&defaults);
+        self.root.join(&config.theme_dir).join("static")
+    }
+
     /// Folders whose changes never count: the output folder and the serve folder.
     pub fn ignored(&self) -> Vec<PathBuf> {
         let defaults = crate::config::Config::default();

@@ -15,7 +15,7 @@
 //! root without recursion (for `site.toml` and the folders in it), content and theme with
 //! recursion. [`Watch::ensure`] re-adds a watch when its folder reappears.
 
-use crate::load::is_editor_file;
+use crate::load::{is_editor_file, is_editor_temp};
 use notify::event::EventKind;
 use notify::{ErrorKind, Event, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
@@ -232,6 +232,8 @@ pub struct Filter {
     pub targets: Vec<PathBuf>,
     /// Folders whose changes never count (output, serve build folder).
     pub ignored: Vec<PathBuf>,
+    /// The theme's static folder, where hidden files count (they are copied into the site).
+    pub statics: PathBuf,
 }
 
 impl Filter {
@@ -256,9 +258,16 @@ impl Filter {
                 return true;
             }
             if path.starts_with(target) {
+                // Hidden files count in the theme's static folder (`.nojekyll` is copied),
+                // not in the content or the templates.
+                let skip = if path.starts_with(&self.statics) {
+                    is_editor_temp
+                } else {
+                    is_editor_file
+                };
                 return path
                     .file_name()
-                    .is_some_and(|n| !is_editor_file(&n.to_string_lossy()));
+                    .is_some_and(|n| !skip(&n.to_string_lossy()));
             }
         }
         // A folder on the way to content or theme (created, deleted or renamed).
@@ -313,6 +322,7 @@ mod tests {
             root: "/s".into(),
             targets: vec!["/s/content".into(), "/s/look/theme".into()],
             ignored: vec!["/s/public".into(), "/tmp/serve".into()],
+            statics: "/s/look/theme/static".into(),
         }
     }
 
@@ -326,6 +336,7 @@ mod tests {
             "/s/content/2024/graph.png",
             "/s/look",
             "/s/look/theme/templates/base.html",
+            "/s/look/theme/static/.nojekyll",
             "",
         ] {
             assert!(f.relevant(Path::new(yes)), "{yes}");
@@ -336,6 +347,10 @@ mod tests {
             "/s/content/4913",
             "/s/content/.#a.md",
             "/s/content/a.md.tmp",
+            "/s/content/.hidden.md",
+            "/s/look/theme/templates/.base.html",
+            "/s/look/theme/static/.style.css.swp",
+            "/s/look/theme/static/.DS_Store",
             "/s/public/index.html",
             "/s/README.md",
             "/s/.git/index",
@@ -364,6 +379,7 @@ mod tests {
             root: t.path().into(),
             targets: vec![t.path().join("content")],
             ignored: vec![],
+            statics: t.path().join("theme/static"),
         };
         let a = t.path().join("content/a.md");
         tx.send(Msg::Paths(vec![t.path().join("content/.a.md.swp")]))
