@@ -483,30 +483,22 @@ fn find_entry(
 /// Whether `text` says one of `words` in the sense of [`find_entry`].
 fn says(text: &str, words: &[&str]) -> bool {
     let text = text.to_ascii_lowercase();
-    let starts: Vec<usize> = text
-        .char_indices()
-        .filter(|&(i, c)| {
-            c.is_alphanumeric()
-                && text[..i]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|p| !p.is_alphanumeric())
-        })
-        .map(|(i, _)| i)
-        .collect();
-    let word_before = |at: usize| {
-        text[..at]
-            .trim_end_matches(|c: char| !c.is_alphanumeric())
-            .rsplit(|c: char| !c.is_alphanumeric())
-            .next()
-            .unwrap_or("")
-    };
-    starts.iter().any(|&at| {
-        let rest = &text[at..];
-        words.iter().any(|w| rest.starts_with(w))
-            && !matches!(word_before(at), "no" | "not" | "never" | "without")
-            && !(rest.starts_with("page") && word_before(at) == "status")
-    })
+    let mut before = "";
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        // The text from this word on, for phrases ("back to normal").
+        let rest = &text[word.as_ptr() as usize - text.as_ptr() as usize..];
+        if words.iter().any(|w| rest.starts_with(w))
+            && !matches!(before, "no" | "not" | "never" | "without")
+            && !(word.starts_with("page") && before == "status")
+        {
+            return true;
+        }
+        before = word;
+    }
+    false
 }
 
 /// Checks a `YYYY-MM-DD` value; the hint shows the ISO form of a date written otherwise.
