@@ -7,7 +7,7 @@
 //!    judges review quality (vague actions, blame, late reviews);
 //! 3. [`model`] computes the archive: links, tags, services, action-item states;
 //! 4. [`render`] turns the archive into pages (Markdown, highlighting, templates);
-//! 5. [`write`] puts the pages on disk atomically, once [`linkcheck`] has found every internal
+//! 5. [`write`](mod@crate::write) puts the pages on disk atomically, once [`linkcheck`] has found every internal
 //!    link of the staged output resolving.
 //!
 //! [`site`] runs the stages in order (and caches them for `serve`); [`serve`] is the live

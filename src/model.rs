@@ -1,6 +1,6 @@
 //! Model: the archive as the site shows it — incidents, action items, tags, services and links.
 //!
-//! `validate` turns each [`Report`](crate::load::Report) into an [`Incident`]; this module owns the
+//! `validate` turns each [`Report`] into an [`Incident`]; this module owns the
 //! typed incident and the cross-archive facts computed from all of them: which incidents are
 //! built, who references whom, the tag and service indexes, and each action item's state on
 //! "today". Everything here is computed by index (maps from id and slug), never by pairwise scans.

@@ -904,7 +904,7 @@ fn report_pages(archive: &Archive) -> Vec<(&Report, String)> {
 }
 
 /// What the last good build wrote, kept between builds of the same site (by `serve`) so the
-/// next build renders only the pages whose inputs changed ([`Site::update_into`]).
+/// next build renders only the pages whose inputs changed (`Site::update_into`).
 #[derive(Default)]
 pub struct Memo {
     /// The folder the build is in.
@@ -930,10 +930,12 @@ impl Site {
     ///
     /// - the Markdown links of the reports `build` would publish, against the files the build
     ///   would write (pages, static files, copied assets);
+    /// - the site's static files that would replace a page (`Site::static_clashes`);
     /// - when the site overrides templates, one page of each kind rendered in memory (the
-    ///   first of each: an incident, a severity, a tag, a service, and every index page), so
-    ///   a template that fails at render time is an error of `check` too. The embedded
-    ///   templates are tested with pirsite, and are not rendered here.
+    ///   first of each: an incident, a severity, a tag, a service, and every index page), and
+    ///   its links checked, so a template that fails at render time or links to nothing is an
+    ///   error of `check` too. The embedded templates are tested with pirsite, and are not
+    ///   rendered here.
     pub fn check_output(
         &self,
         checked: &Checked,

@@ -544,7 +544,7 @@ impl Staging {
         self.from_spare
     }
 
-    /// Whether the folders this build makes are being spread over the disk ([`Placement`]).
+    /// Whether the folders this build makes are being spread over the disk (`Placement`).
     pub fn spreads(&self) -> bool {
         self.placement.spreading()
     }

@@ -10,9 +10,9 @@
 //! - [`inject`] adds the reload script and the error overlay to HTML on its way out.
 //!
 //! Rebuilds run on their own thread, so requests are answered during a rebuild, from the
-//! previous build. Ctrl-C (or SIGTERM) stops the server: open connections get [`GRACE`] to
+//! previous build. Ctrl-C (or SIGTERM) stops the server: open connections get `GRACE` to
 //! finish and are then dropped, a running rebuild is waited for, and the serve folder is
-//! removed. A second Ctrl-C removes the folder at once ([`remove_now`]) and exits.
+//! removed. A second Ctrl-C removes the folder at once (`remove_now`) and exits.
 
 pub mod inject;
 pub mod rebuild;
