@@ -872,7 +872,7 @@ fn check_timeline(
             };
             let hint = if e.date.is_none() {
                 format!(
-                    "entries run forward in time; an entry after midnight carries its date: `{} {}`",
+                    "entries run forward in time: put the entries in the order they happened, or, if this one is after midnight, give its date: `{} {}`",
                     (day + chrono::Days::new(1)).format("%Y-%m-%d"),
                     e.time
                 )

@@ -546,3 +546,24 @@ fn dates_after_today_are_flagged_and_never_counted_late() {
     assert!(items.iter().all(|i| i.2 != "date-in-future"), "{items:?}");
     assert!(items.iter().any(|i| i.2 == "review-late"), "{items:?}");
 }
+
+#[test]
+fn an_empty_owner_is_one_error_not_also_a_placeholder() {
+    let (_d, root) = fixture("");
+    let report = "---\nid: INC-2024-011\ntitle: Empty owner\nseverity: SEV3\ndate: 2024-04-01\n---\n\n## Summary\nRetries overloaded payments.\n\n## Action Items\n\n### Action Item: Cap client retries\n**Owner:** <!-- who? -->\n**Due:** 2024-04-20\n**Priority:** P2\n**Type:** Prevent\n**Description:**\nCap retries at 3 in the payments client.\n**Definition of Done:**\nThe load test shows at most 3 retries per request.\n";
+    std::fs::write(root.join("content/INC-2024-011.md"), report).unwrap();
+    let found: Vec<(usize, String, String)> = check(&root, "2024-04-05")
+        .0
+        .into_iter()
+        .filter(|i| i.0 == "INC-2024-011.md")
+        .map(|i| (i.1, i.2, i.4))
+        .collect();
+    assert_eq!(
+        found,
+        vec![(
+            14,
+            String::new(),
+            "action item `Cap client retries` has an empty `Owner`".to_string()
+        )]
+    );
+}

@@ -1053,7 +1053,7 @@ fn a_level_one_heading_in_the_body_is_reported_and_ends_no_section() {
                 "timeline goes back in time: 14:30 comes after 14:38"
             )
             .with_hint(
-                "entries run forward in time; an entry after midnight carries its date: `2024-03-16 14:30`"
+                "entries run forward in time: put the entries in the order they happened, or, if this one is after midnight, give its date: `2024-03-16 14:30`"
             ),
         ]
     );
@@ -1099,7 +1099,7 @@ fn a_timeline_that_goes_back_in_time() {
                 "timeline goes back in time: 14:20 comes after 14:27"
             )
             .with_hint(
-                "entries run forward in time; an entry after midnight carries its date: `2024-03-16 14:20`"
+                "entries run forward in time: put the entries in the order they happened, or, if this one is after midnight, give its date: `2024-03-16 14:20`"
             )
         ]
     );
@@ -1144,7 +1144,7 @@ fn the_midnight_rule() {
                 "timeline goes back in time: 00:10 comes after 23:50"
             )
             .with_hint(
-                "entries run forward in time; an entry after midnight carries its date: `2024-03-16 00:10`"
+                "entries run forward in time: put the entries in the order they happened, or, if this one is after midnight, give its date: `2024-03-16 00:10`"
             )
         ]
     );
@@ -1216,7 +1216,7 @@ fn timeline_tables_are_checked_too() {
                 "timeline goes back in time: 14:27 comes after 14:38"
             )
             .with_hint(
-                "entries run forward in time; an entry after midnight carries its date: `2024-03-16 14:27`"
+                "entries run forward in time: put the entries in the order they happened, or, if this one is after midnight, give its date: `2024-03-16 14:27`"
             )
         ]
     );

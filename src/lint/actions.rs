@@ -841,7 +841,9 @@ pub fn check_text(r: &Report, people: &People, config: &Config, f: &mut Findings
                 "name the mechanism, its scope, a threshold and the outcome: \"Implement automated canary analysis that blocks promotion if error rate > 0.5%\"",
             );
         }
+        // An empty Owner is validation's error ("has an empty `Owner`"), not a second finding.
         if let Some(owner) = field(block, "Owner")
+            && !owner.value.trim().is_empty()
             && is_placeholder_owner(&owner.value, &lint.placeholder_owners)
         {
             f.push(
