@@ -192,8 +192,22 @@ pub fn run(cli: Cli) -> u8 {
                     }
                     t.mark("print");
                     let out = output.unwrap_or_else(|| root.join(&site.config.output_dir));
+                    // Reports left out as drafts are counted, so a new report that is not on
+                    // the site (`pirsite new` writes drafts) is explained.
+                    let left_out = match built.unpublished {
+                        0 => String::new(),
+                        n => format!(
+                            " ({n} {} left out: `--drafts` builds {})",
+                            crate::diagnostics::plural(
+                                n,
+                                "draft or report under review",
+                                "drafts or reports under review"
+                            ),
+                            if n == 1 { "it" } else { "them" }
+                        ),
+                    };
                     println!(
-                        "built {} {} from {} {} into {} in {} ms",
+                        "built {} {} from {} {}{left_out} into {} in {} ms",
                         built.pages,
                         crate::diagnostics::plural(built.pages, "page", "pages"),
                         built.reports,

@@ -110,6 +110,8 @@ pub struct Built {
     pub reports: usize,
     /// Reports read from disk this time (the rest came from the cache).
     pub reread: usize,
+    /// Valid reports not built because they are `draft` or `review` (without `--drafts`).
+    pub unpublished: usize,
 }
 
 /// "Today": `--today` if given, else `SOURCE_DATE_EPOCH`, else the clock, in the site's zone.
@@ -1135,6 +1137,7 @@ pub fn build_with(
         let store = store.and_then(join);
         (checked, archive, staged, store)
     });
+    let unpublished = checked.incidents.len() - archive.incidents.len();
     if checked.diagnostics.has_errors() {
         // A staging folder prepared beside is dropped: a spare goes back to being the spare.
         drop(staged);
@@ -1182,5 +1185,6 @@ pub fn build_with(
         diagnostics,
         reports,
         reread,
+        unpublished,
     })
 }

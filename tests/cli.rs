@@ -1057,3 +1057,28 @@ fn days_overdue_is_zero_for_a_closed_item() {
         "[Done 0]"
     );
 }
+
+#[test]
+fn build_says_how_many_unpublished_reports_it_left_out() {
+    // The small fixture has one draft and one report under review: a new report (a draft)
+    // missing from the site is explained by the summary line.
+    let site = TestSite::fixture("small");
+    let o = run(site.cmd().args(["build", "--today", "2024-06-01"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with(
+            "built 17 pages from 4 reports (2 drafts or reports under review left out: `--drafts` builds them) into "
+        ),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(site
+        .cmd()
+        .args(["build", "--today", "2024-06-01", "--drafts"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("built 19 pages from 4 reports into "),
+        "{}",
+        stdout(&o)
+    );
+}
