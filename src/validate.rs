@@ -870,10 +870,17 @@ fn check_timeline(
                     t.format("%Y-%m-%d %H:%M").to_string()
                 }
             };
+            // The next day is known only from a real `date` (or a dated entry), not from the
+            // stand-in day used when `date` is invalid.
+            let dated = date.is_some() || out.iter().any(|p| entries[p.entry].date.is_some());
             let hint = if e.date.is_none() {
+                let next = if dated {
+                    (day + chrono::Days::new(1)).format("%Y-%m-%d").to_string()
+                } else {
+                    "YYYY-MM-DD".to_string()
+                };
                 format!(
-                    "entries run forward in time: put the entries in the order they happened, or, if this one is after midnight, give its date: `{} {}`",
-                    (day + chrono::Days::new(1)).format("%Y-%m-%d"),
+                    "entries run forward in time: put the entries in the order they happened, or, if this one is after midnight, give its date: `{next} {}`",
                     e.time
                 )
             } else {

@@ -1948,3 +1948,42 @@ fn example_text_of_pirsite_new_is_a_warning_once_the_report_is_not_a_draft() {
     );
     assert_eq!(check(&own), vec![]);
 }
+
+#[test]
+fn the_midnight_hint_invents_no_day_when_date_is_invalid() {
+    // With `date` unreadable (its own error), the entries are still checked for order, but
+    // the hint cannot name the next day.
+    let r = good_with(
+        "- 14:38 Rollback complete",
+        "- 14:38 Rollback complete\n- 00:05 Queue drained",
+    )
+    .replacen("date: 2024-03-15", "date: March 15, 2024", 1);
+    let found = check(&r);
+    let back = found
+        .iter()
+        .find(|d| d.message.starts_with("timeline goes back in time"))
+        .expect("the step back is reported");
+    assert_eq!(
+        back.hint.as_deref(),
+        Some(
+            "entries run forward in time: put the entries in the order they happened, or, if this one is after midnight, give its date: `YYYY-MM-DD 00:05`"
+        )
+    );
+    // With the date readable, the hint names the next day.
+    let r = good_with(
+        "- 14:38 Rollback complete",
+        "- 14:38 Rollback complete\n- 00:05 Queue drained",
+    );
+    let found = check(&r);
+    let back = found
+        .iter()
+        .find(|d| d.message.starts_with("timeline goes back in time"))
+        .expect("the step back is reported");
+    assert!(
+        back.hint
+            .as_deref()
+            .unwrap()
+            .ends_with("`2024-03-16 00:05`"),
+        "{back:?}"
+    );
+}
