@@ -277,6 +277,15 @@ pub fn run(cli: Cli) -> u8 {
                 return EXIT_USAGE;
             }
             let code = exit_for(&checked.diagnostics, deny_warnings);
+            let ds = &checked.diagnostics;
+            if deny_warnings && !ds.has_errors() && ds.warnings() > 0 {
+                // The summary counts warnings as findings that pass; say why this run fails.
+                eprintln!(
+                    "error: failing on {} {} (--deny-warnings)",
+                    ds.warnings(),
+                    crate::diagnostics::plural(ds.warnings(), "warning", "warnings")
+                );
+            }
             leave_to_exit((site, checked, archive));
             code
         }
@@ -374,7 +383,16 @@ fn report_build_error(e: BuildError) -> u8 {
         }
         BuildError::Write(w) => {
             eprintln!("error: {w}");
-            eprintln!("error: the site was not written; the previous output is unchanged");
+            // A refusal happens before anything is written; an I/O error before the new site
+            // replaces the previous one, which the swap leaves whole.
+            match w {
+                crate::write::WriteError::Refused(_) => {
+                    eprintln!("error: the site was not written; nothing was changed")
+                }
+                crate::write::WriteError::Io(..) => eprintln!(
+                    "error: the site was not written; the previous output, if any, is unchanged"
+                ),
+            }
             EXIT_USAGE
         }
     }

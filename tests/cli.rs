@@ -84,6 +84,11 @@ fn warnings_fail_only_with_deny_warnings() {
         .cmd()
         .args(["check", "--today", "2024-05-01", "--deny-warnings"]));
     assert_eq!(code(&o), 1);
+    // The summary counts the warning as passing; stderr says why the run fails.
+    assert_eq!(
+        stderr(&o),
+        "error: failing on 1 warning (--deny-warnings)\n"
+    );
     // build prints warnings but succeeds.
     let o = run(site.cmd().args(["build", "--today", "2024-05-01"]));
     assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -545,6 +550,12 @@ fn an_output_folder_not_made_by_pirsite_is_refused_and_untouched() {
     assert_eq!(code(&o), 2);
     assert!(
         stderr(&o).contains("it is not empty and was not made by pirsite"),
+        "{}",
+        stderr(&o)
+    );
+    // There was no previous output to speak of.
+    assert!(
+        stderr(&o).ends_with("error: the site was not written; nothing was changed\n"),
         "{}",
         stderr(&o)
     );
