@@ -5,7 +5,7 @@
 //! Every URL in the added markup is relative to the page being answered (computed from the
 //! request path), so the preview also works behind a proxy and under a sub-path.
 
-use crate::diagnostics::{Diagnostic, Level, one_line};
+use crate::diagnostics::{Diagnostic, Level, one_line, plural};
 use crate::text::escape_html;
 
 /// Path of the WebSocket endpoint, relative to the served site's root.
@@ -76,9 +76,23 @@ pub fn script(request_path: &str, missing: bool) -> String {
 /// character inside the path, the message or the hint is shown as its escape ([`one_line`]),
 /// so the hint is one line under the finding, as in `check`, and nothing quoted is lost to
 /// the way HTML folds white space.
+///
+/// Errors come first, as they are why the build failed; then a few warnings. Past
+/// [`SHOWN_ERRORS`] errors and [`SHOWN_WARNINGS`] warnings a last line counts the rest, which
+/// the terminal running `serve` prints in full: the overlay goes into every page, and an
+/// archive can have thousands of warnings.
 fn list(diagnostics: &[Diagnostic]) -> String {
     let mut out = String::from(r#"<ol style="margin:.5em 0 0;padding-left:1.5em">"#);
-    for d in diagnostics {
+    let errors = diagnostics.iter().filter(|d| d.level == Level::Error);
+    let warnings = diagnostics.iter().filter(|d| d.level != Level::Error);
+    let shown: Vec<&Diagnostic> = errors
+        .clone()
+        .take(SHOWN_ERRORS)
+        .chain(warnings.clone().take(SHOWN_WARNINGS))
+        .collect();
+    let more_errors = errors.count().saturating_sub(SHOWN_ERRORS);
+    let more_warnings = warnings.count().saturating_sub(SHOWN_WARNINGS);
+    for d in shown {
         let colour = if d.level == Level::Error {
             "#b00020"
         } else {
@@ -104,8 +118,32 @@ fn list(diagnostics: &[Diagnostic]) -> String {
         out.push_str("</li>");
     }
     out.push_str("</ol>");
+    let mut more = Vec::new();
+    if more_errors > 0 {
+        more.push(format!(
+            "{more_errors} more {}",
+            plural(more_errors, "error", "errors")
+        ));
+    }
+    if more_warnings > 0 {
+        more.push(format!(
+            "{more_warnings} more {}",
+            plural(more_warnings, "warning", "warnings")
+        ));
+    }
+    if !more.is_empty() {
+        out.push_str(&format!(
+            r#"<p style="margin:.5em 0 0">and {}: the terminal running <code>pirsite serve</code> lists them all.</p>"#,
+            more.join(" and ")
+        ));
+    }
     out
 }
+
+/// The most errors the overlay lists; the rest are counted.
+const SHOWN_ERRORS: usize = 50;
+/// The most warnings the overlay lists, after the errors; the rest are counted.
+const SHOWN_WARNINGS: usize = 10;
 
 fn errors(diagnostics: &[Diagnostic]) -> usize {
     diagnostics
@@ -115,7 +153,7 @@ fn errors(diagnostics: &[Diagnostic]) -> usize {
 }
 
 fn count(n: usize) -> String {
-    format!("{n} {}", if n == 1 { "error" } else { "errors" })
+    format!("{n} {}", plural(n, "error", "errors"))
 }
 
 /// The overlay shown on every page while the latest build has failed: plain HTML with inline
@@ -214,6 +252,38 @@ mod tests {
         assert!(!inject("<body></body>", "/", &[w], false).contains("pirsite-errors"));
         let page = error_page("/x/", &[d]);
         assert!(page.contains("content/a.md:4:2") && page.contains(WS_PATH));
+    }
+
+    #[test]
+    fn overlay_lists_errors_first_and_counts_what_it_leaves_out() {
+        let mut ds = Vec::new();
+        for i in 0..15 {
+            ds.push(Diagnostic::warning(
+                "content/a.md",
+                i + 1,
+                1,
+                format!("w{i}"),
+            ));
+        }
+        ds.push(Diagnostic::error("content/b.md", 3, 1, "e0"));
+        let out = overlay(&ds);
+        let items: Vec<&str> = out.split("<li").skip(1).collect();
+        assert_eq!(items.len(), 1 + SHOWN_WARNINGS);
+        assert!(items[0].contains("content/b.md:3:1") && items[0].contains("e0"));
+        assert!(items[1].contains("w0") && items[SHOWN_WARNINGS].contains("w9"));
+        assert!(
+            out.contains("and 5 more warnings: the terminal running <code>pirsite serve</code> lists them all."),
+            "{out}"
+        );
+        // Past the errors shown, the rest are counted too.
+        let many: Vec<Diagnostic> = (0..SHOWN_ERRORS + 1)
+            .map(|i| Diagnostic::error("content/c.md", i + 1, 1, "e"))
+            .collect();
+        let out = error_page("/", &many);
+        assert_eq!(out.matches("<li").count(), SHOWN_ERRORS);
+        assert!(out.contains("and 1 more error: the terminal"), "{out}");
+        // A short list has no such line.
+        assert!(!overlay(&ds[14..]).contains("the terminal"));
     }
 
     #[test]
