@@ -132,28 +132,33 @@ pub fn parse(path: &str, text: &str, first_line: usize) -> Result<FrontMatter, D
         let list = |v: Value| -> Result<Vec<Spanned<String>>, Diagnostic> {
             match v {
                 Value::Null => Ok(Vec::new()),
-                Value::Sequence(items) => items
-                    .into_iter()
-                    .map(|item| {
-                        scalar_owned(item)
-                            .map(|s| {
-                                let (line, col) = locate.value(at, &s);
-                                Spanned {
-                                    value: s,
-                                    line,
-                                    col,
-                                }
-                            })
-                            .ok_or_else(|| {
-                                Diagnostic::error(
-                                    path,
-                                    kline,
-                                    kcol,
-                                    format!("`{key}` must be a list of names"),
-                                )
-                            })
-                    })
-                    .collect(),
+                Value::Sequence(items) => {
+                    // Each item is looked for after the one before.
+                    let mut after = None;
+                    items
+                        .into_iter()
+                        .map(|item| {
+                            scalar_owned(item)
+                                .map(|s| {
+                                    let ((line, col), next) = locate.value_after(at, after, &s);
+                                    after = next;
+                                    Spanned {
+                                        value: s,
+                                        line,
+                                        col,
+                                    }
+                                })
+                                .ok_or_else(|| {
+                                    Diagnostic::error(
+                                        path,
+                                        kline,
+                                        kcol,
+                                        format!("`{key}` must be a list of names"),
+                                    )
+                                })
+                        })
+                        .collect()
+                }
                 other => scalar_owned(other)
                     .map(|s| {
                         let (line, col) = locate.value(at, &s);
@@ -976,22 +981,40 @@ impl<'a> Locator<'a> {
     /// Line and column of `value` written under the key at line index `at` (the key's line
     /// when not found).
     fn value(&self, at: Option<usize>, value: &str) -> (usize, usize) {
+        self.value_after(at, None, value).0
+    }
+
+    /// [`Locator::value`], searching from `after` (a line index and byte offset) when given,
+    /// and where the search for the next item of the same list starts: just after this one,
+    /// so that an item written twice, or one that is part of an earlier item (`db` after
+    /// `db-primary`), is found where it is written. `after` is returned unchanged when the
+    /// value is not found (a quoted value with escapes is written otherwise).
+    fn value_after(
+        &self,
+        at: Option<usize>,
+        after: Option<(usize, usize)>,
+        value: &str,
+    ) -> ((usize, usize), Option<(usize, usize)>) {
         let Some(start) = at else {
-            return (self.first_line, 1);
+            return ((self.first_line, 1), after);
         };
-        for (i, line) in self.lines.iter().enumerate().skip(start) {
+        let first = after.map_or(start, |(i, _)| i);
+        for (i, line) in self.lines.iter().enumerate().skip(first) {
             if i > start && !line.starts_with([' ', '\t', '-']) {
                 break;
             }
-            let from = if i == start {
-                line.find(':').map(|p| p + 1).unwrap_or(0)
-            } else {
-                0
+            let from = match after {
+                Some((j, p)) if j == i => p,
+                _ if i == start => line.find(':').map(|p| p + 1).unwrap_or(0),
+                _ => 0,
             };
             if !value.is_empty()
                 && let Some(p) = find_from(line, from, value)
             {
-                return (self.first_line + i, crate::text::char_col(line, p));
+                return (
+                    (self.first_line + i, crate::text::char_col(line, p)),
+                    Some((i, p + value.len())),
+                );
             }
         }
         let col = self
@@ -999,7 +1022,7 @@ impl<'a> Locator<'a> {
             .get(start)
             .and_then(|l| l.find(':').map(|p| crate::text::char_col(l, p) + 2))
             .unwrap_or(1);
-        (self.first_line + start, col)
+        ((self.first_line + start, col), after)
     }
 }
 
@@ -1044,6 +1067,17 @@ mod tests {
         assert_eq!(fm.tags[1].line, 6);
         assert_eq!(fm.tags[1].col, 5);
         assert_eq!(fm.related[0].line, 7);
+    }
+
+    #[test]
+    fn list_items_are_found_in_order_where_they_are_written() {
+        // An item written twice, or part of an earlier item, is not placed on the earlier one.
+        let text =
+            "id: INC-1\ntags: [db-primary, db, db]\nservices:\n  - api-db\n  - db\n  - api\n";
+        let fm = parse("a.md", text, 2).unwrap();
+        let at = |l: &[Spanned<String>]| l.iter().map(|s| (s.line, s.col)).collect::<Vec<_>>();
+        assert_eq!(at(&fm.tags), [(3, 8), (3, 20), (3, 24)]);
+        assert_eq!(at(&fm.services), [(5, 5), (6, 5), (7, 5)]);
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::model::{
 };
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 use rayon::prelude::*;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -266,6 +267,51 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
                     .with_hint("name it in words, e.g. `checkout-api`"),
                 );
             }
+        }
+    }
+    // A name listed twice is harmless but a sign of a slip: say so rather than drop it
+    // unseen. (Two spellings of one tag or service are an error of the archive's terms.)
+    for (list, key) in [
+        (&fm.related, "related"),
+        (&fm.services, "services"),
+        (&fm.tags, "tags"),
+    ] {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for item in list.iter() {
+            let name = item.value.trim();
+            if name.is_empty() {
+                continue;
+            }
+            match seen.entry(name) {
+                Entry::Vacant(v) => {
+                    v.insert(item.line);
+                }
+                Entry::Occupied(first) => ds.push(
+                    Diagnostic::warning(
+                        path,
+                        item.line,
+                        item.col,
+                        format!(
+                            "`{key}` lists `{name}` again (first on line {})",
+                            first.get()
+                        ),
+                    )
+                    .with_hint("remove the repeat"),
+                ),
+            }
+        }
+    }
+    if let Some(own) = &id {
+        for rel in fm.related.iter().filter(|r| r.value.trim() == own) {
+            ds.push(
+                Diagnostic::warning(
+                    path,
+                    rel.line,
+                    rel.col,
+                    format!("`related` lists this report's own id `{own}`"),
+                )
+                .with_hint("`related` names other incidents"),
+            );
         }
     }
     for rel in &fm.related {

@@ -543,6 +543,64 @@ fn values_of_the_wrong_shape() {
 }
 
 #[test]
+fn a_name_listed_twice_or_the_reports_own_id_in_related_is_a_warning() {
+    let r = good_with(
+        "related: [INC-2023-117]",
+        "related: [INC-2023-117, INC-2024-042, INC-2023-117]",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            warning(
+                P,
+                17,
+                25,
+                "`related` lists this report's own id `INC-2024-042`"
+            )
+            .with_hint("`related` names other incidents"),
+            warning(
+                P,
+                17,
+                39,
+                "`related` lists `INC-2023-117` again (first on line 17)"
+            )
+            .with_hint("remove the repeat"),
+        ]
+    );
+    // Two spellings of one tag are the archive's error, reported once.
+    let r = good_with(
+        "tags: [deployment, canary-analysis]",
+        "tags:\n  - deployment\n  - Canary Analysis\n  - canary-analysis",
+    );
+    assert_eq!(
+        check(&r)
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect::<Vec<_>>(),
+        [(
+            19,
+            "tag `canary-analysis` and tag `Canary Analysis` (content/incidents/INC-2024-042.md:18) have the same page `canary-analysis`"
+        )]
+    );
+    let r = good_with(
+        "services: [checkout-api, payments]",
+        "services: [checkout-api, payments, checkout-api]",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            warning(
+                P,
+                15,
+                36,
+                "`services` lists `checkout-api` again (first on line 15)"
+            )
+            .with_hint("remove the repeat")
+        ]
+    );
+}
+
+#[test]
 fn related_must_name_existing_ids() {
     let r = good_with(
         "related: [INC-2023-117]",
