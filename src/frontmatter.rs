@@ -130,53 +130,52 @@ pub fn parse(path: &str, text: &str, first_line: usize) -> Result<FrontMatter, D
             }
         };
         let list = |v: Value| -> Result<Vec<Spanned<String>>, Diagnostic> {
-            match v {
-                Value::Null => Ok(Vec::new()),
-                Value::Sequence(items) => {
-                    // Each item is looked for after the one before.
-                    let mut after = None;
-                    items
-                        .into_iter()
-                        .map(|item| {
-                            scalar_owned(item)
-                                .map(|s| {
-                                    let ((line, col), next) = locate.value_after(at, after, &s);
-                                    after = next;
-                                    Spanned {
-                                        value: s,
-                                        line,
-                                        col,
-                                    }
-                                })
-                                .ok_or_else(|| {
-                                    Diagnostic::error(
-                                        path,
-                                        kline,
-                                        kcol,
-                                        format!("`{key}` must be a list of names"),
-                                    )
-                                })
-                        })
-                        .collect()
-                }
-                other => scalar_owned(other)
-                    .map(|s| {
-                        let (line, col) = locate.value(at, &s);
-                        vec![Spanned {
-                            value: s,
-                            line,
-                            col,
-                        }]
-                    })
-                    .ok_or_else(|| {
-                        Diagnostic::error(
+            let not_names = || {
+                Diagnostic::error(
+                    path,
+                    kline,
+                    kcol,
+                    format!("`{key}` must be a list of names"),
+                )
+            };
+            let items = match v {
+                Value::Null => return Ok(Vec::new()),
+                Value::Sequence(items) => items,
+                other => vec![other],
+            };
+            // Each item is looked for after the one before.
+            let mut after = None;
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                let s = scalar_owned(item).ok_or_else(not_names)?;
+                let (line, col) = match locate.find_after(at, after, &s) {
+                    Some((place, next)) => {
+                        after = Some(next);
+                        place
+                    }
+                    None if locate.folded(at, &s) => {
+                        return Err(Diagnostic::error(
                             path,
                             kline,
                             kcol,
-                            format!("`{key}` must be a list of names"),
+                            format!(
+                                "`{key}` reads as one name, `{s}`: YAML joins indented lines to the value above them"
+                            ),
                         )
-                    }),
+                        .with_hint(format!(
+                            "write `{key}:` alone on its line and each name below it as `  - name`, all at \
+                             one indent, or `{key}: [a, b]`"
+                        )));
+                    }
+                    None => locate.fallback(at),
+                };
+                out.push(Spanned {
+                    value: s,
+                    line,
+                    col,
+                });
             }
+            Ok(out)
         };
         let result: Result<(), Diagnostic> = (|| {
             match key.as_ref() {
@@ -981,23 +980,25 @@ impl<'a> Locator<'a> {
     /// Line and column of `value` written under the key at line index `at` (the key's line
     /// when not found).
     fn value(&self, at: Option<usize>, value: &str) -> (usize, usize) {
-        self.value_after(at, None, value).0
+        self.find_after(at, None, value)
+            .map_or_else(|| self.fallback(at), |(place, _)| place)
     }
 
-    /// [`Locator::value`], searching from `after` (a line index and byte offset) when given,
-    /// and where the search for the next item of the same list starts: just after this one,
-    /// so that an item written twice, or one that is part of an earlier item (`db` after
-    /// `db-primary`), is found where it is written. `after` is returned unchanged when the
-    /// value is not found (a quoted value with escapes is written otherwise).
-    fn value_after(
+    /// Line and column of `value` written under the key at line index `at`, searching from
+    /// `after` (a line index and byte offset) when given; with it, where the search for the
+    /// next item of the same list starts: just after this one, so that an item written twice,
+    /// or one that is part of an earlier item (`db` after `db-primary`), is found where it is
+    /// written. `None` when not found (a quoted value with escapes is written otherwise).
+    fn find_after(
         &self,
         at: Option<usize>,
         after: Option<(usize, usize)>,
         value: &str,
-    ) -> ((usize, usize), Option<(usize, usize)>) {
-        let Some(start) = at else {
-            return ((self.first_line, 1), after);
-        };
+    ) -> Option<((usize, usize), (usize, usize))> {
+        let start = at?;
+        if value.is_empty() {
+            return None;
+        }
         let first = after.map_or(start, |(i, _)| i);
         for (i, line) in self.lines.iter().enumerate().skip(first) {
             if i > start && !line.starts_with([' ', '\t', '-']) {
@@ -1008,21 +1009,42 @@ impl<'a> Locator<'a> {
                 _ if i == start => line.find(':').map(|p| p + 1).unwrap_or(0),
                 _ => 0,
             };
-            if !value.is_empty()
-                && let Some(p) = find_from(line, from, value)
-            {
-                return (
+            if let Some(p) = find_from(line, from, value) {
+                return Some((
                     (self.first_line + i, crate::text::char_col(line, p)),
-                    Some((i, p + value.len())),
-                );
+                    (i, p + value.len()),
+                ));
             }
         }
+        None
+    }
+
+    /// Where a value not found is reported: just after the key's colon.
+    fn fallback(&self, at: Option<usize>) -> (usize, usize) {
+        let Some(start) = at else {
+            return (self.first_line, 1);
+        };
         let col = self
             .lines
             .get(start)
             .and_then(|l| l.find(':').map(|p| crate::text::char_col(l, p) + 2))
             .unwrap_or(1);
-        ((self.first_line + start, col), after)
+        (self.first_line + start, col)
+    }
+
+    /// Whether `value`, not found on any one line under the key at `at`, is list items YAML
+    /// folded into one plain scalar: `services: api` over `  - db` reads as `api - db`, as
+    /// does `- api` over a more indented `  - db`. Its last ` - ` piece is then written as a
+    /// list item of its own on a line under the key.
+    fn folded(&self, at: Option<usize>, value: &str) -> bool {
+        let (Some(start), Some((_, last))) = (at, value.rsplit_once(" - ")) else {
+            return false;
+        };
+        self.lines
+            .iter()
+            .skip(start + 1)
+            .take_while(|l| l.starts_with([' ', '\t', '-']))
+            .any(|l| l.trim_start().strip_prefix("- ").map(str::trim) == Some(last.trim()))
     }
 }
 

@@ -601,6 +601,56 @@ fn a_name_listed_twice_or_the_reports_own_id_in_related_is_a_warning() {
 }
 
 #[test]
+fn list_items_folded_into_one_name_are_an_error() {
+    // A name after the key, then an indented item: YAML reads one service, `checkout-api - payments`.
+    let r = good_with(
+        "services: [checkout-api, payments]",
+        "services: checkout-api\n  - payments",
+    );
+    let hint = |key: &str| {
+        format!(
+            "write `{key}:` alone on its line and each name below it as `  - name`, all at one \
+             indent, or `{key}: [a, b]`"
+        )
+    };
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                15,
+                1,
+                "`services` reads as one name, `checkout-api - payments`: YAML joins indented lines to the value above them"
+            )
+            .with_hint(hint("services"))
+        ]
+    );
+    // Items at two indents: the deeper one joins the item above it.
+    let r = good_with(
+        "tags: [deployment, canary-analysis]",
+        "tags:\n- deployment\n  - canary-analysis",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                16,
+                1,
+                "`tags` reads as one name, `deployment - canary-analysis`: YAML joins indented lines to the value above them"
+            )
+            .with_hint(hint("tags"))
+        ]
+    );
+    // A name with ` - ` written on one line is a name.
+    let r = good_with(
+        "tags: [deployment, canary-analysis]",
+        "tags:\n  - \"deployment - canary\"",
+    );
+    assert_eq!(check(&r), vec![]);
+}
+
+#[test]
 fn related_must_name_existing_ids() {
     let r = good_with(
         "related: [INC-2023-117]",
