@@ -409,12 +409,86 @@ fn yaml_error(path: &str, text: &str, first_line: usize, e: &serde_yaml::Error) 
              line {cline} column {ccol}, and the parser noticed the problem after it"
         ));
     }
-    Diagnostic::error(
+    let d = Diagnostic::error(
         path,
         first_line + line - 1,
         col.max(1),
         format!("front matter is not valid YAML: {problem}"),
-    )
+    );
+    match yaml_hint(
+        &problem,
+        text.lines().nth(line.saturating_sub(1)).unwrap_or(""),
+        col,
+    ) {
+        Some(hint) => d.with_hint(hint),
+        None => d,
+    }
+}
+
+/// A hint for the YAML mistakes reports make most, read from the parser's `problem` and the
+/// front-matter `line` it names (`col` 1-based): a value holding `: `, a key indented under
+/// another, quotes inside a quoted value, and a value starting with a character YAML keeps
+/// for itself. `None` for anything else: the parser's words stand alone.
+fn yaml_hint(problem: &str, line: &str, col: usize) -> Option<String> {
+    let indented = line.starts_with([' ', '\t']);
+    let (key, value) = line.trim_start().split_once(':')?;
+    let value = value.trim();
+    // The value in double quotes, as the hint's example; in backquotes unless it holds one.
+    let quoted = |v: &str| {
+        let example = format!(
+            "{key}: \"{}\"",
+            v.replace('\\', "\\\\").replace('"', "\\\"")
+        );
+        if example.contains('`') {
+            example
+        } else {
+            format!("`{example}`")
+        }
+    };
+    if problem.starts_with("mapping values are not allowed") {
+        if indented && !key.contains(' ') {
+            return Some(format!(
+                "keys start at the beginning of the line: remove the spaces before `{key}:`"
+            ));
+        }
+        if !indented && value.contains(": ") {
+            return Some(format!(
+                "a value holding `: ` must be quoted: {}",
+                quoted(value)
+            ));
+        }
+    }
+    if problem.starts_with("did not find expected key") && !indented {
+        if value.starts_with('"') {
+            return Some(
+                "the value ends at its second `\"`: write a `\"` inside it as `\\\"`, or quote \
+                 the value with `'` instead"
+                    .to_string(),
+            );
+        }
+        if value.starts_with('\'') {
+            return Some(
+                "the value ends at its second `'`: write a `'` inside it as `''`, or quote the \
+                 value with `\"` instead"
+                    .to_string(),
+            );
+        }
+    }
+    if problem.starts_with("found character that cannot start any token") && !indented {
+        let c = line.chars().nth(col.saturating_sub(1))?;
+        if value.starts_with(c) && matches!(c, '@' | '`' | '%') {
+            let named = if c == '`' {
+                "a backquote".to_string()
+            } else {
+                format!("`{c}`")
+            };
+            return Some(format!(
+                "YAML keeps {named} for itself at the start of a value: put the value in quotes: {}",
+                quoted(value)
+            ));
+        }
+    }
+    None
 }
 
 /// The quoted scalar of several lines of `text` that closes on the parser's 1-based `line`

@@ -809,12 +809,15 @@ fn invalid_yaml_has_its_line() {
     );
     assert_eq!(
         check(&r),
-        vec![error(
-            P,
-            13,
-            6,
-            "front matter is not valid YAML: mapping values are not allowed in this context"
-        )]
+        vec![
+            error(
+                P,
+                13,
+                6,
+                "front matter is not valid YAML: mapping values are not allowed in this context"
+            )
+            .with_hint("keys start at the beginning of the line: remove the spaces before `bad:`")
+        ]
     );
     let r = good_with("status: published", "status: published\nid: INC-2024-043");
     assert_eq!(
@@ -823,6 +826,58 @@ fn invalid_yaml_has_its_line() {
             error(P, 7, 1, "front matter gives `id` twice").with_hint("first at line 2; keep one")
         ]
     );
+}
+
+#[test]
+fn the_usual_yaml_mistakes_have_a_hint() {
+    let title = "title: Checkout Service Outage";
+    let cases = [
+        (
+            "title: Checkout: the outage",
+            16,
+            "mapping values are not allowed in this context",
+            "a value holding `: ` must be quoted: `title: \"Checkout: the outage\"`",
+        ),
+        (
+            "title: \"The \"checkout\" outage\"",
+            14,
+            "did not find expected key",
+            "the value ends at its second `\"`: write a `\"` inside it as `\\\"`, or quote the value with `'` instead",
+        ),
+        (
+            "title: 'Checkout's outage'",
+            18,
+            "did not find expected key",
+            "the value ends at its second `'`: write a `'` inside it as `''`, or quote the value with `\"` instead",
+        ),
+        (
+            "title: @checkout outage",
+            8,
+            "found character that cannot start any token",
+            "YAML keeps `@` for itself at the start of a value: put the value in quotes: `title: \"@checkout outage\"`",
+        ),
+        (
+            "title: `checkout` outage",
+            8,
+            "found character that cannot start any token",
+            "YAML keeps a backquote for itself at the start of a value: put the value in quotes: title: \"`checkout` outage\"",
+        ),
+    ];
+    for (line, col, problem, hint) in cases {
+        assert_eq!(
+            check(&good_with(title, line)),
+            vec![
+                error(
+                    P,
+                    3,
+                    col,
+                    &format!("front matter is not valid YAML: {problem}")
+                )
+                .with_hint(hint)
+            ],
+            "{line}"
+        );
+    }
 }
 
 #[test]
