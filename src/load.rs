@@ -1065,6 +1065,47 @@ fn lines_in<'a>(
     lines_of(body, range).filter(move |(at, _)| !code.iter().any(|c| c.contains(at)))
 }
 
+/// Required action-item fields, in template order.
+pub const REQUIRED_FIELDS: &[&str] = &[
+    "Owner",
+    "Due",
+    "Priority",
+    "Type",
+    "Description",
+    "Definition of Done",
+];
+/// Optional action-item fields.
+pub const OPTIONAL_FIELDS: &[&str] = &[
+    "Status",
+    "Reason",
+    "Completed",
+    "Ticket",
+    "Tracks against incident",
+];
+
+/// A line that gives an action-item field without bold: `Owner: TBD`, also as a list item
+/// or in single emphasis (`- *Due:* 2024-05-10`), the name in any case. The field's name as
+/// the template spells it, the byte offset of the name in `line`, and the value. The bold
+/// form (`**Owner:**`) is not this.
+pub fn plain_field(line: &str) -> Option<(&'static str, usize, &str)> {
+    if !line.contains(':') {
+        return None;
+    }
+    let trimmed = line.trim_start();
+    let unlisted = trimmed
+        .strip_prefix(['-', '+', '*'])
+        .filter(|rest| rest.starts_with(' '))
+        .map_or(trimmed, str::trim_start);
+    let bare = unlisted.strip_prefix(['*', '_']).unwrap_or(unlisted);
+    let name = REQUIRED_FIELDS.iter().chain(OPTIONAL_FIELDS).find(|n| {
+        bare.get(..n.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(n))
+    })?;
+    let rest = bare[name.len()..].trim_start().strip_prefix(':')?;
+    let value = rest.trim_start_matches(['*', '_']).trim();
+    Some((name, line.len() - bare.len(), value))
+}
+
 /// Where the parts of a `**Field:** value` line are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct FieldMatch<'a> {
@@ -1195,6 +1236,15 @@ fn read_fields(
             open = true;
         } else if !in_code && is_thematic_break(line) {
             open = false;
+        } else if !in_code && plain_field(line).is_some() {
+            // A field written without bold is not read as one, and does not run on in the
+            // value above it either (`Due` would not be a date): it and the text after it
+            // belong to no field, which validation reports as the field written without bold.
+            open = false;
+            if !was_stray {
+                stray.push(r.file_line(line_at));
+            }
+            in_stray = true;
         } else if let Some(last) = fields.last_mut().filter(|_| open) {
             if !last.value.is_empty() || !line.trim().is_empty() {
                 last.value.push('\n');

@@ -18,23 +18,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
-/// Required action-item fields, in template order.
-pub const REQUIRED_FIELDS: &[&str] = &[
-    "Owner",
-    "Due",
-    "Priority",
-    "Type",
-    "Description",
-    "Definition of Done",
-];
-/// Optional action-item fields.
-pub const OPTIONAL_FIELDS: &[&str] = &[
-    "Status",
-    "Reason",
-    "Completed",
-    "Ticket",
-    "Tracks against incident",
-];
+pub use crate::load::{OPTIONAL_FIELDS, REQUIRED_FIELDS};
 
 /// Checks one report. Returns the incident when the report has no errors, and every finding.
 pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagnostic>) {
@@ -405,7 +389,7 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
     let actions: Vec<Option<Action>> = r
         .actions
         .iter()
-        .map(|a| check_action(path, a, id.as_deref(), date, config, &mut ds))
+        .map(|a| check_action(r, a, id.as_deref(), date, config, &mut ds))
         .collect();
 
     let has_errors = ds
@@ -952,8 +936,48 @@ fn check_timeline(
     out
 }
 
+/// A field written as plain text on a line of an action item's block.
+struct PlainField {
+    line: usize,
+    col: usize,
+    /// The line as written, trimmed.
+    written: String,
+    /// The text after the colon.
+    value: String,
+}
+
+/// The first line of `a`'s block (after its heading) that gives field `name` without bold
+/// ([`load::plain_field`]).
+fn plain_field(r: &Report, a: &ActionBlock, name: &str) -> Option<PlainField> {
+    let block = r.body.get(a.span.clone())?;
+    let mut at = a.span.start;
+    for (i, line) in block.split_inclusive('\n').enumerate() {
+        let start = at;
+        at += line.len();
+        if i == 0 {
+            // The heading.
+            continue;
+        }
+        let text = line.trim_end();
+        let Some((field, name_at, value)) = crate::load::plain_field(text) else {
+            continue;
+        };
+        if field != name {
+            continue;
+        }
+        let (line, col) = r.file_line_col(start + name_at);
+        return Some(PlainField {
+            line,
+            col,
+            written: text.trim_start().to_string(),
+            value: if value.is_empty() { "..." } else { value }.to_string(),
+        });
+    }
+    None
+}
+
 fn check_action(
-    path: &str,
+    r: &Report,
     a: &ActionBlock,
     own_id: Option<&str>,
     date: Option<NaiveDate>,
@@ -965,23 +989,11 @@ fn check_action(
     } else {
         a.title.as_str()
     };
+    let path = r.path.as_str();
     if a.title.is_empty() {
         ds.push(
             Diagnostic::error(path, a.line, 1, "action item has no title")
                 .with_hint("write `### Action Item: <what changes>`"),
-        );
-    }
-    for &line in &a.stray {
-        ds.push(
-            Diagnostic::warning(
-                path,
-                line,
-                1,
-                format!("text in action item `{title}` belongs to no field and is not shown"),
-            )
-            .with_hint(
-                "put it under a field such as `**Description:**`, or after the last action item",
-            ),
         );
     }
     let mut fields = KnownFields::default();
@@ -1015,10 +1027,30 @@ fn check_action(
         fields.insert(known, f);
     }
     let mut ok = true;
+    // File lines of required fields written without bold: each is the one finding for its
+    // field, not also text that belongs to no field.
+    let mut plain_lines = Vec::new();
     for req in REQUIRED_FIELDS {
         match fields.get(req) {
             None => {
                 ok = false;
+                if let Some(plain) = plain_field(r, a, req) {
+                    ds.push(
+                        Diagnostic::error(
+                            path,
+                            plain.line,
+                            plain.col,
+                            format!(
+                                "action item `{title}` is missing `{req}`: `{}` is not bold, so \
+                                 it is not read as the field",
+                                plain.written
+                            ),
+                        )
+                        .with_hint(format!("write `**{req}:** {}`", plain.value)),
+                    );
+                    plain_lines.push(plain.line);
+                    continue;
+                }
                 ds.push(
                     Diagnostic::error(
                         path,
@@ -1046,6 +1078,19 @@ fn check_action(
             }
             _ => {}
         }
+    }
+    for &line in a.stray.iter().filter(|l| !plain_lines.contains(l)) {
+        ds.push(
+            Diagnostic::warning(
+                path,
+                line,
+                1,
+                format!("text in action item `{title}` belongs to no field and is not shown"),
+            )
+            .with_hint(
+                "put it under a field such as `**Description:**`, or after the last action item",
+            ),
+        );
     }
     let value = |k: &str| {
         fields

@@ -1428,6 +1428,58 @@ fn each_missing_action_item_field_points_at_the_heading() {
 }
 
 #[test]
+fn a_required_field_written_without_bold_is_one_finding_on_its_line() {
+    let title = "Gate canary promotion on error rate";
+    for (line, name, value, col) in [
+        ("Owner: TBD", "Owner", "TBD", 1),
+        ("- *Due:* 2024-03-30", "Due", "2024-03-30", 4),
+        ("  priority : P1", "Priority", "P1", 3),
+    ] {
+        let bold = format!("**{name}:** ");
+        let old = GOOD
+            .lines()
+            .find(|l| l.starts_with(&bold))
+            .unwrap()
+            .to_string();
+        let r = good_with(&old, line);
+        assert_eq!(
+            check(&r),
+            vec![
+                error(
+                    P,
+                    line_of(&r, line),
+                    col,
+                    &format!(
+                        "action item `{title}` is missing `{name}`: `{}` is not bold, so it is \
+                         not read as the field",
+                        line.trim()
+                    )
+                )
+                .with_hint(format!("write `**{name}:** {value}`"))
+            ],
+            "{line}"
+        );
+    }
+    // A field given in bold and again without: the plain line is text that is not shown, and
+    // does not run on in the value above it.
+    let r = good_with("**Type:** Prevent", "**Type:** Prevent\nStatus: Done");
+    assert_eq!(
+        check(&r),
+        vec![
+            warning(
+                P,
+                line_of(&r, "Status: Done"),
+                1,
+                &format!("text in action item `{title}` belongs to no field and is not shown")
+            )
+            .with_hint(
+                "put it under a field such as `**Description:**`, or after the last action item"
+            )
+        ]
+    );
+}
+
+#[test]
 fn an_empty_field() {
     // A field holding only an HTML comment is empty too.
     for empty in ["**Owner:**", "**Owner:** <!-- who? -->"] {
