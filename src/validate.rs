@@ -888,13 +888,13 @@ fn check_timeline(
                 }
             }
         }
-        let Some(day) = day else { continue };
-        let at = day.and_time(time);
+        let Some(on) = day else { continue };
+        let at = on.and_time(time);
         if let Some(prev) = out.last()
             && at < prev.at
         {
             let shown = |t: NaiveDateTime| {
-                if t.date() == day && e.date.is_none() {
+                if t.date() == on && e.date.is_none() {
                     t.format("%H:%M").to_string()
                 } else {
                     t.format("%Y-%m-%d %H:%M").to_string()
@@ -905,7 +905,7 @@ fn check_timeline(
             let dated = date.is_some() || out.iter().any(|p| entries[p.entry].date.is_some());
             let hint = if e.date.is_none() {
                 let next = if dated {
-                    (day + chrono::Days::new(1)).format("%Y-%m-%d").to_string()
+                    (on + chrono::Days::new(1)).format("%Y-%m-%d").to_string()
                 } else {
                     "YYYY-MM-DD".to_string()
                 };
@@ -929,6 +929,12 @@ fn check_timeline(
                 )
                 .with_hint(hint),
             );
+            // The entries after it are read as the hint's fix would have them, on the next
+            // day: one missing midnight date (or one entry out of order) is one finding, not
+            // one for every entry after it.
+            if e.date.is_none() {
+                day = Some(on + chrono::Days::new(1));
+            }
             continue;
         }
         out.push(TimelinePoint { at, entry });

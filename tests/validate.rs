@@ -1311,6 +1311,26 @@ fn the_midnight_rule() {
             )
         ]
     );
+    // The entries after it are read as on the next day, as the hint's fix would have them:
+    // one missing date is one finding. So is one entry out of order.
+    for (entries, back) in [
+        (
+            "- 23:50 Cache warm-up still running\n- 00:10 Incident resolved\n- 00:20 Queue drained\n- 00:30 Review scheduled",
+            "00:10 comes after 23:50",
+        ),
+        (
+            "- 14:40 Queue drained\n- 14:39 Incident resolved\n- 14:50 Review scheduled",
+            "14:39 comes after 14:40",
+        ),
+    ] {
+        let r = good_with("- 14:45 Incident resolved", entries);
+        let found: Vec<String> = check(&r).into_iter().map(|d| d.message).collect();
+        assert_eq!(
+            found,
+            [format!("timeline goes back in time: {back}")],
+            "{entries}"
+        );
+    }
     // A dated entry earlier than the one before is an error too.
     let r = good_with(
         "- 14:45 Incident resolved",
