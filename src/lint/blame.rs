@@ -1321,6 +1321,19 @@ fn judge(sentence: &str, people: &People, extra: &[String]) -> Option<String> {
                 }
             }
         }
+        // "The deploy was done by Alex, who skipped the canary": a failure verb right after
+        // `who` has the person as its subject, wherever the person stands in the sentence.
+        let who = match toks.get(e).map(|t| t.word.as_str()) {
+            Some("who") => Some(e + 1),
+            Some(",") if toks.get(e + 1).is_some_and(|t| t.word == "who") => Some(e + 2),
+            _ => None,
+        };
+        if sure == Sure::Yes
+            && let Some(v) = who
+            && let Some(why) = verb_blame(&toks, v, sure, people)
+        {
+            return Some(why);
+        }
         // "The engineer who deployed the release did not test it": the verb comes after a
         // relative clause.
         if !object && sure == Sure::Yes && toks.get(e).is_some_and(|t| t.word == "who") {
@@ -1389,6 +1402,26 @@ mod tests {
             blame("Zeynep disabled the flag and never re-enabled it.", &p, &[]).as_deref(),
             Some("never re-enabled")
         );
+    }
+
+    #[test]
+    fn a_failure_right_after_who_is_the_persons() {
+        let p = people();
+        for bad in [
+            "Deploy was done by Alex who skipped the canary.",
+            "The deploy was done by Alex, who skipped the canary.",
+            "The alert paged the on-call engineer, who ignored it.",
+        ] {
+            assert!(blame(bad, &p, &[]).is_some(), "{bad}");
+        }
+        for good in [
+            "The alert did not page Tom, who was asleep.",
+            "Diego, who rolled back the faulty release, wrote the timeline.",
+            "The page reached Alex, who followed the runbook.",
+            "The person who wrote the original script left the company years ago.",
+        ] {
+            assert_eq!(blame(good, &p, &[]), None, "{good}");
+        }
     }
 
     #[test]
