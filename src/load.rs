@@ -355,6 +355,11 @@ pub struct MisplacedAction {
     pub level: usize,
     /// Line of the heading.
     pub line: usize,
+    /// The heading and what follows it read as an action item's block (up to the next
+    /// heading at its level, level 3 or above), when it holds a field and is inside no
+    /// action item: its fields are checked in the same run as its heading, rather than in
+    /// the run after the heading is fixed.
+    pub block: Option<ActionBlock>,
 }
 
 /// A `#` heading in the body.
@@ -825,11 +830,29 @@ fn structure(r: &mut Report, id_finder: &Regex) {
                     stray,
                 });
             }
-            _ => r.misplaced_actions.push(MisplacedAction {
-                title: title.to_string(),
-                level: h.level,
-                line: r.file_line(h.start),
-            }),
+            _ => {
+                let inside = blocks.iter().any(|b| b.contains(&h.start));
+                let end = headings
+                    .iter()
+                    .find(|n| n.start > h.start && n.level <= h.level.max(3))
+                    .map_or(r.body.len(), |n| n.start);
+                let block = (!inside)
+                    .then(|| parse_fields(r, h.end..end, &code, &html, &comments))
+                    .filter(|(fields, _)| !fields.is_empty())
+                    .map(|(fields, stray)| ActionBlock {
+                        title: title.to_string(),
+                        line: r.file_line(h.start),
+                        fields,
+                        span: h.start..end,
+                        stray,
+                    });
+                r.misplaced_actions.push(MisplacedAction {
+                    title: title.to_string(),
+                    level: h.level,
+                    line: r.file_line(h.start),
+                    block,
+                });
+            }
         }
     }
     for section in &action_sections {

@@ -391,6 +391,11 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
         .iter()
         .map(|a| check_action(r, a, id.as_deref(), date, config, &mut ds))
         .collect();
+    // The fields under a misplaced heading are checked now, not after it is fixed (it is an
+    // error already, so it makes no action of the archive).
+    for block in r.misplaced_actions.iter().filter_map(|m| m.block.as_ref()) {
+        check_action(r, block, id.as_deref(), date, config, &mut ds);
+    }
 
     let has_errors = ds
         .iter()

@@ -1189,6 +1189,39 @@ fn an_item_after_a_level_two_action_heading_says_which_heading_ended_the_section
             .with_hint(format!("make the heading on line {first} a `###` heading")),
         ]
     );
+    // The fields under both headings are checked in the same run, not once they are fixed.
+    let r = r
+        .replacen("**Due:** 2024-03-30", "**Due:** March 30", 1)
+        .replacen("**Owner:** Mike Ross", "**Owner:**", 1);
+    let found = check(&r);
+    assert_eq!(
+        found[1..]
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            (
+                line_of(&r, "March 30"),
+                "`Due` is not a date in YYYY-MM-DD form: `March 30`"
+            ),
+            (second, found[2].message.as_str()),
+            (
+                second + 1,
+                "action item `Page on checkout error rate` has an empty `Owner`"
+            ),
+        ]
+    );
+    // A heading with no field under it is one finding, not one per missing field.
+    let r = GOOD.replacen("## Action Items", "## Action Item: Follow-ups", 1);
+    let found: Vec<String> = check(&r).into_iter().map(|d| d.message).collect();
+    assert_eq!(
+        found,
+        [
+            "missing section `## Action Items`, required for SEV2",
+            "action item `Follow-ups` is a level-2 heading",
+            "action item `Gate canary promotion on error rate` is outside the `## Action Items` section: the level-2 heading `## Action Item: Follow-ups` on line 35 ended it",
+        ]
+    );
 }
 
 #[test]
