@@ -502,6 +502,21 @@ fn hint(target: &Target, image: bool, files: &FileSet) -> String {
     };
     match target {
         Target::Outside => "the link climbs above the site's root folder".to_string(),
+        // `../INC-2024-042/`: the page is there, under its lowercase address.
+        Target::Local(t)
+            if incident(t).is_some_and(|s| {
+                s != s.to_lowercase()
+                    && files.contains(&format!("incidents/{}/index.html", s.to_lowercase()))
+            }) =>
+        {
+            let slug = incident(t).unwrap_or_default();
+            format!(
+                "page addresses are lowercase: the page of {} is `incidents/{}/`; or write the id \
+                 in the text, which links to its page by itself",
+                one_line(&slug),
+                one_line(&slug.to_lowercase())
+            )
+        }
         Target::Local(t)
             if incident(t)
                 .is_some_and(|s| !files.contains(&format!("incidents/{s}/index.html"))) =>

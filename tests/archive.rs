@@ -782,6 +782,26 @@ fn a_broken_markdown_link_fails_the_build_at_its_line() {
         ),
         (Some(0), "no problems in 6 reports\n".to_string())
     );
+    // The id as written in a link: the page is there under its lowercase address.
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace("../inc-2025-001/", "../INC-2025-001/");
+    fs::write(&path, text).unwrap();
+    let out = assert_cmd::Command::cargo_bin("pirsite")
+        .unwrap()
+        .args(["check", "--today", TODAY, "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(
+            "error: link target `../INC-2025-001/` does not exist\n    hint: page addresses are \
+             lowercase: the page of INC-2025-001 is `incidents/inc-2025-001/`; or write the id \
+             in the text, which links to its page by itself\n"
+        ),
+        "{stdout}"
+    );
 }
 
 #[test]
