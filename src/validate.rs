@@ -266,6 +266,22 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
             if name.is_empty() {
                 continue;
             }
+            if key != "related" && name.contains(", ") {
+                // `services: a, b` without brackets is one name in YAML.
+                let names: Vec<&str> = name.split(',').map(str::trim).collect();
+                ds.push(
+                    Diagnostic::warning(
+                        path,
+                        item.line,
+                        item.col,
+                        format!("`{key}` name `{name}` holds a comma: it is one name"),
+                    )
+                    .with_hint(format!(
+                        "for several names, write a list: `{key}: [{}]`",
+                        names.join(", ")
+                    )),
+                );
+            }
             match seen.entry(name) {
                 Entry::Vacant(v) => {
                     v.insert(item.line);

@@ -651,6 +651,27 @@ fn list_items_folded_into_one_name_are_an_error() {
 }
 
 #[test]
+fn a_comma_in_a_tag_or_service_name_is_a_warning() {
+    // Without brackets, YAML reads `a, b` as one name.
+    let r = good_with(
+        "services: [checkout-api, payments]",
+        "services: checkout-api, payments",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            warning(
+                P,
+                15,
+                11,
+                "`services` name `checkout-api, payments` holds a comma: it is one name"
+            )
+            .with_hint("for several names, write a list: `services: [checkout-api, payments]`")
+        ]
+    );
+}
+
+#[test]
 fn related_must_name_existing_ids() {
     let r = good_with(
         "related: [INC-2023-117]",
