@@ -229,15 +229,21 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
         (&fm.services, "services"),
         (&fm.tags, "tags"),
     ] {
+        // A name listed twice is harmless but a sign of a slip: say so rather than drop it
+        // unseen. (Two spellings of one tag or service are an error of the archive's terms.)
+        let mut seen: HashMap<&str, usize> = HashMap::new();
         for item in list.iter() {
-            if item.value.trim().is_empty() {
+            let name = item.value.trim();
+            if name.is_empty() {
                 ds.push(Diagnostic::error(
                     path,
                     item.line,
                     item.col,
                     format!("empty name in `{key}`"),
                 ));
-            } else if key != "related" && crate::text::slugify(&item.value).is_empty() {
+                continue;
+            }
+            if key != "related" && crate::text::slugify(&item.value).is_empty() {
                 ds.push(
                     Diagnostic::error(
                         path,
@@ -250,21 +256,6 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
                     )
                     .with_hint("name it in words, e.g. `checkout-api`"),
                 );
-            }
-        }
-    }
-    // A name listed twice is harmless but a sign of a slip: say so rather than drop it
-    // unseen. (Two spellings of one tag or service are an error of the archive's terms.)
-    for (list, key) in [
-        (&fm.related, "related"),
-        (&fm.services, "services"),
-        (&fm.tags, "tags"),
-    ] {
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        for item in list.iter() {
-            let name = item.value.trim();
-            if name.is_empty() {
-                continue;
             }
             if key != "related" && name.contains(", ") {
                 // `services: a, b` without brackets is one name in YAML.

@@ -748,12 +748,15 @@ fn a_broken_markdown_link_fails_the_build_at_its_line() {
     assert_eq!(read(&good, "index.html"), before);
     assert!(!read(&good, "incidents/inc-2025-003/index.html").contains("the old one"));
     // `check` finds the same two links without writing anything.
-    let out = assert_cmd::Command::cargo_bin("pirsite")
-        .unwrap()
-        .args(["check", "--today", TODAY, "--root"])
-        .arg(site.path())
-        .output()
-        .unwrap();
+    let check = || {
+        assert_cmd::Command::cargo_bin("pirsite")
+            .unwrap()
+            .args(["check", "--today", TODAY, "--root"])
+            .arg(site.path())
+            .output()
+            .unwrap()
+    };
+    let out = check();
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains(&format!(
@@ -769,12 +772,7 @@ fn a_broken_markdown_link_fails_the_build_at_its_line() {
         "See [the tags](../../tags/), [an incident](../inc-2025-001/) and [the data](../../incidents.json).",
     );
     fs::write(&path, text).unwrap();
-    let out = assert_cmd::Command::cargo_bin("pirsite")
-        .unwrap()
-        .args(["check", "--today", TODAY, "--root"])
-        .arg(site.path())
-        .output()
-        .unwrap();
+    let out = check();
     assert_eq!(
         (
             out.status.code(),
@@ -787,12 +785,7 @@ fn a_broken_markdown_link_fails_the_build_at_its_line() {
         .unwrap()
         .replace("../inc-2025-001/", "../INC-2025-001/");
     fs::write(&path, text).unwrap();
-    let out = assert_cmd::Command::cargo_bin("pirsite")
-        .unwrap()
-        .args(["check", "--today", TODAY, "--root"])
-        .arg(site.path())
-        .output()
-        .unwrap();
+    let out = check();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains(
