@@ -20,6 +20,17 @@ use std::sync::Arc;
 
 pub use crate::load::{OPTIONAL_FIELDS, REQUIRED_FIELDS};
 
+/// The required key that `key` (not a known key) is a near miss of: the same in another case
+/// (`Severity`), or one edit away (two for `severity`), and no other known key closer.
+fn misspelling_of_required(key: &str) -> Option<&'static str> {
+    let lower = key.to_ascii_lowercase();
+    let k = closest(&lower, KNOWN_KEYS)?;
+    let limit = if k.len() >= 6 { 2 } else { 1 };
+    (["id", "title", "severity", "date"].contains(&k)
+        && strsim::damerau_levenshtein(&lower, k) <= limit)
+        .then_some(k)
+}
+
 /// Checks one report. Returns the incident when the report has no errors, and every finding.
 pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagnostic>) {
     let mut ds = Vec::new();
@@ -27,7 +38,23 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
     let fm = &r.front;
     ds.extend(fm.errors.iter().cloned());
 
+    // An unknown key that reads as a misspelling of a missing required key (`sevrity:` with
+    // no `severity:`) is reported once, as that key missing, at the misspelt one.
+    let absent = |k: &str| match k {
+        "id" => fm.id.is_none(),
+        "title" => fm.title.as_ref().is_none_or(|t| t.value.trim().is_empty()),
+        "severity" => fm.severity.is_none(),
+        "date" => fm.date.is_none(),
+        _ => false,
+    };
+    let mut misspelt: Vec<(&str, &crate::frontmatter::Spanned<String>)> = Vec::new();
     for key in &fm.unknown {
+        if let Some(k) = misspelling_of_required(&key.value).filter(|k| absent(k))
+            && !misspelt.iter().any(|(m, _)| *m == k)
+        {
+            misspelt.push((k, key));
+            continue;
+        }
         let mut d = Diagnostic::warning(
             path,
             key.line,
@@ -43,14 +70,24 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
         ds.push(d);
     }
 
-    let missing = |key: &str, example: &str| {
-        Diagnostic::error(
+    let missing = |key: &str, example: &str| match misspelt.iter().find(|(k, _)| *k == key) {
+        Some((_, typo)) => Diagnostic::error(
+            path,
+            typo.line,
+            typo.col,
+            format!(
+                "missing required front-matter key `{key}`: `{}` is not read as it",
+                typo.value
+            ),
+        )
+        .with_hint(format!("rename `{}` to `{key}`", typo.value)),
+        None => Diagnostic::error(
             path,
             1,
             1,
             format!("missing required front-matter key `{key}`"),
         )
-        .with_hint(format!("add `{key}: {example}`"))
+        .with_hint(format!("add `{key}: {example}`")),
     };
     let id = match &fm.id {
         None => {

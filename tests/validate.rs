@@ -129,6 +129,45 @@ fn missing_required_keys_point_at_the_opening_line() {
 }
 
 #[test]
+fn a_misspelt_required_key_is_reported_as_missing_at_the_misspelling() {
+    for (from, to, line, key, typo) in [
+        ("severity: SEV2", "sevrity: SEV2", 4, "severity", "sevrity"),
+        (
+            "severity: SEV2",
+            "Severity: SEV2",
+            4,
+            "severity",
+            "Severity",
+        ),
+        ("title: Checkout", "titel: Checkout", 3, "title", "titel"),
+        ("date: 2024-03-15", "dat: 2024-03-15", 5, "date", "dat"),
+    ] {
+        assert_eq!(
+            check(&good_with(from, to)),
+            vec![
+                error(
+                    P,
+                    line,
+                    1,
+                    &format!(
+                        "missing required front-matter key `{key}`: `{typo}` is not read as it"
+                    )
+                )
+                .with_hint(format!("rename `{typo}` to `{key}`"))
+            ],
+            "{typo}"
+        );
+    }
+    // A key two edits from a short one is not taken for it: `date` is missing at the opening
+    // line, and `state` is an unknown key of its own.
+    let found = check(&good_with("date: 2024-03-15", "state: 2024-03-15"));
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].message, "missing required front-matter key `date`");
+    assert_eq!((found[0].line, found[0].col), (1, 1));
+    assert_eq!(found[1].message, "unknown front-matter key `state`");
+}
+
+#[test]
 fn an_empty_title_is_missing() {
     let r = good_with("title: Checkout Service Outage", "title: \"  \"");
     assert_eq!(
