@@ -223,44 +223,6 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
                 .and_then(|v| time_field(path, key, v, date, &mut ds))
         })
         .collect();
-    // started ≤ detected, mitigated ≤ resolved: a later key earlier than an earlier one is a
-    // time after midnight written without its date.
-    for later in 1..4 {
-        let (Some(at), Some(v)) = (times[later], time_keys[later]) else {
-            continue;
-        };
-        let before = (0..later)
-            .filter(|&e| e == 0 || later == 3)
-            .find_map(|e| times[e].filter(|&t| at < t).map(|t| (e, t)));
-        if let Some((e, t)) = before {
-            let hint = if v.value.trim().contains(' ') {
-                "the incident's times run started ≤ detected, mitigated ≤ resolved".to_string()
-            } else {
-                format!(
-                    "a time after midnight carries its date: `{}: \"{} {}\"`",
-                    time_names[later],
-                    (at.date() + chrono::Days::new(1)).format("%Y-%m-%d"),
-                    at.format("%H:%M")
-                )
-            };
-            ds.push(
-                Diagnostic::error(
-                    path,
-                    v.line,
-                    v.col,
-                    format!(
-                        "`{}` ({}) is before `{}` ({})",
-                        time_names[later],
-                        at.format("%Y-%m-%d %H:%M"),
-                        time_names[e],
-                        t.format("%Y-%m-%d %H:%M")
-                    ),
-                )
-                .with_hint(hint),
-            );
-        }
-    }
-
     for (list, key) in [
         (&fm.related, "related"),
         (&fm.services, "services"),
@@ -430,6 +392,58 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
         check_example_text(r, &mut ds);
     }
     let timeline = check_timeline(path, &r.timeline, date, &mut ds);
+    // started ≤ detected, mitigated ≤ resolved: a later key earlier than an earlier one is a
+    // time after midnight written without its date. Without `started`, the incident starts at
+    // the timeline's first entry, as its page says.
+    let first_entry = timeline.first().map(|p| (p.at, r.timeline[p.entry].line));
+    for later in 1..4 {
+        let (Some(at), Some(v)) = (times[later], time_keys[later]) else {
+            continue;
+        };
+        let before = (0..later)
+            .filter(|&e| e == 0 || later == 3)
+            .find_map(|e| {
+                let t = match (e, times[e]) {
+                    (_, Some(t)) => (t, None),
+                    (0, None) => first_entry.map(|(t, line)| (t, Some(line)))?,
+                    _ => return None,
+                };
+                (at < t.0).then_some((e, t))
+            });
+        if let Some((e, (t, entry_line))) = before {
+            let hint = if v.value.trim().contains(' ') {
+                "the incident's times run started ≤ detected, mitigated ≤ resolved".to_string()
+            } else {
+                format!(
+                    "a time after midnight carries its date: `{}: \"{} {}\"`",
+                    time_names[later],
+                    (at.date() + chrono::Days::new(1)).format("%Y-%m-%d"),
+                    at.format("%H:%M")
+                )
+            };
+            let earlier = match entry_line {
+                Some(line) => format!(
+                    "the timeline's first entry ({}, line {line}), where the incident starts \
+                     without `started`",
+                    t.format("%Y-%m-%d %H:%M")
+                ),
+                None => format!("`{}` ({})", time_names[e], t.format("%Y-%m-%d %H:%M")),
+            };
+            ds.push(
+                Diagnostic::error(
+                    path,
+                    v.line,
+                    v.col,
+                    format!(
+                        "`{}` ({}) is before {earlier}",
+                        time_names[later],
+                        at.format("%Y-%m-%d %H:%M"),
+                    ),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
     let actions: Vec<Option<Action>> = r
         .actions
         .iter()

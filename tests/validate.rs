@@ -481,6 +481,29 @@ fn times_before_started_need_their_date() {
 }
 
 #[test]
+fn times_before_the_first_timeline_entry_need_their_date_without_started() {
+    // Without `started`, the incident starts at the timeline's first entry (line 23).
+    let r = good_with("started: \"14:23\"\n", "")
+        .replace("resolved: \"14:45\"", "resolved: \"00:15\"");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                9,
+                12,
+                "`resolved` (2024-03-15 00:15) is before the timeline's first entry \
+                 (2024-03-15 14:23, line 23), where the incident starts without `started`"
+            )
+            .with_hint("a time after midnight carries its date: `resolved: \"2024-03-16 00:15\"`")
+        ]
+    );
+    let r = good_with("started: \"14:23\"\n", "")
+        .replace("resolved: \"14:45\"", "resolved: \"2024-03-16 00:15\"");
+    assert_eq!(check(&r), vec![]);
+}
+
+#[test]
 fn review_date_and_published_must_be_dates() {
     let r = good_with("review_date: 2024-03-18", "review_date: March 18");
     assert_eq!(
