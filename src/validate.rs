@@ -31,6 +31,102 @@ fn misspelling_of_required(key: &str) -> Option<&'static str> {
         .then_some(k)
 }
 
+/// The hint for an action item's `Status` none of the four words: the one a common synonym
+/// means (`Closed` is Done, `Cancelled` is Won't Do), else all four with what each needs.
+fn status_hint(value: &str) -> &'static str {
+    let v = value
+        .trim()
+        .to_ascii_lowercase()
+        .replace(['\u{2019}', '\'', '-', '_'], " ");
+    let v = v.trim_end_matches(['.', '!']).trim();
+    const DONE: &[&str] = &[
+        "closed",
+        "complete",
+        "completed",
+        "fixed",
+        "resolved",
+        "finished",
+        "shipped",
+        "implemented",
+        "merged",
+        "deployed",
+        "delivered",
+        "released",
+    ];
+    const WONT: &[&str] = &[
+        "cancelled",
+        "canceled",
+        "wont fix",
+        "wontfix",
+        "dropped",
+        "rejected",
+        "declined",
+        "abandoned",
+        "not doing",
+        "obsolete",
+        "wont do",
+        "will not do",
+    ];
+    const OPEN: &[&str] = &[
+        "todo",
+        "to do",
+        "new",
+        "planned",
+        "not started",
+        "pending",
+        "backlog",
+        "open item",
+    ];
+    const PROGRESS: &[&str] = &[
+        "wip",
+        "started",
+        "ongoing",
+        "doing",
+        "active",
+        "underway",
+        "in flight",
+        "inprogress",
+    ];
+    if DONE.contains(&v) {
+        "for finished work write `Done`, with the day in `**Completed:** YYYY-MM-DD`"
+    } else if WONT.contains(&v) {
+        "for work the team decided against write `Won't Do`, with why in `**Reason:** ...`"
+    } else if OPEN.contains(&v) {
+        "for work not started write `Open`, or leave the line out"
+    } else if PROGRESS.contains(&v) {
+        "for work under way write `In Progress`"
+    } else {
+        "Open (or no line) for work not started, In Progress, Done with `**Completed:**`, or \
+         Won't Do with `**Reason:**`"
+    }
+}
+
+/// The action-item field another common name means: `Assignee` is `Owner`, `Due date` is
+/// `Due`, `DoD` is `Definition of Done`.
+fn field_synonym(name: &str) -> Option<&'static str> {
+    let n = name.trim().to_ascii_lowercase().replace(['-', '_'], " ");
+    let n = n.as_str();
+    Some(match n {
+        "assignee" | "assigned to" | "assigned" | "responsible" | "dri" | "accountable"
+        | "owned by" | "owners" => "Owner",
+        "due date" | "deadline" | "target date" | "due by" | "eta" | "due on" | "date due"
+        | "target" => "Due",
+        "dod"
+        | "done when"
+        | "acceptance criteria"
+        | "success criteria"
+        | "definition of done"
+        | "exit criteria" => "Definition of Done",
+        "urgency" | "prio" | "importance" => "Priority",
+        "category" | "kind" | "action type" => "Type",
+        "details" | "summary" | "what" | "desc" => "Description",
+        "completed on" | "done on" | "closed on" | "completion date" | "finished" => "Completed",
+        "jira" | "issue" | "tracker" | "ticket url" | "tracking issue" => "Ticket",
+        "state" | "progress" => "Status",
+        _ => return None,
+    })
+}
+
 /// Checks one report. Returns the incident when the report has no errors, and every finding.
 pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagnostic>) {
     let mut ds = Vec::new();
@@ -400,16 +496,14 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
         let (Some(at), Some(v)) = (times[later], time_keys[later]) else {
             continue;
         };
-        let before = (0..later)
-            .filter(|&e| e == 0 || later == 3)
-            .find_map(|e| {
-                let t = match (e, times[e]) {
-                    (_, Some(t)) => (t, None),
-                    (0, None) => first_entry.map(|(t, line)| (t, Some(line)))?,
-                    _ => return None,
-                };
-                (at < t.0).then_some((e, t))
-            });
+        let before = (0..later).filter(|&e| e == 0 || later == 3).find_map(|e| {
+            let t = match (e, times[e]) {
+                (_, Some(t)) => (t, None),
+                (0, None) => first_entry.map(|(t, line)| (t, Some(line)))?,
+                _ => return None,
+            };
+            (at < t.0).then_some((e, t))
+        });
         if let Some((e, (t, entry_line))) = before {
             let hint = if v.value.trim().contains(' ') {
                 "the incident's times run started ≤ detected, mitigated ≤ resolved".to_string()
@@ -1066,19 +1160,10 @@ fn check_action(
         );
     }
     let mut fields = KnownFields::default();
+    let mut unknown = Vec::new();
     for f in &a.fields {
         let Some(known) = field_names().find(|k| k.eq_ignore_ascii_case(&f.name)) else {
-            let mut d = Diagnostic::warning(
-                path,
-                f.line,
-                f.name_col,
-                format!("unknown action-item field `{}`", f.name),
-            );
-            let all: Vec<&str> = field_names().collect();
-            if let Some(k) = closest(&f.name, &all) {
-                d = d.with_hint(format!("did you mean `{k}`?"));
-            }
-            ds.push(d);
+            unknown.push(f);
             continue;
         };
         if let Some(prev) = fields.get(known) {
@@ -1095,6 +1180,31 @@ fn check_action(
         }
         fields.insert(known, f);
     }
+    // An unknown field that names a missing required one another way (`Assignee`, `Due
+    // date`, `DoD`, or a misspelling) is reported once, as that field missing, at its line.
+    let mut renamed: Vec<(&str, &ActionField)> = Vec::new();
+    for f in unknown {
+        let all: Vec<&str> = field_names().collect();
+        let meant = field_synonym(&f.name).or_else(|| closest(&f.name, &all));
+        if let Some(k) = meant.filter(|k| {
+            REQUIRED_FIELDS.contains(k)
+                && fields.get(k).is_none()
+                && !renamed.iter().any(|(r, _)| r == k)
+        }) {
+            renamed.push((k, f));
+            continue;
+        }
+        let mut d = Diagnostic::warning(
+            path,
+            f.line,
+            f.name_col,
+            format!("unknown action-item field `{}`", f.name),
+        );
+        if let Some(k) = meant {
+            d = d.with_hint(format!("did you mean `{k}`?"));
+        }
+        ds.push(d);
+    }
     let mut ok = true;
     // File lines of required fields written without bold: each is the one finding for its
     // field, not also text that belongs to no field.
@@ -1103,6 +1213,21 @@ fn check_action(
         match fields.get(req) {
             None => {
                 ok = false;
+                if let Some((_, f)) = renamed.iter().find(|(k, _)| k == req) {
+                    ds.push(
+                        Diagnostic::error(
+                            path,
+                            f.line,
+                            f.name_col,
+                            format!(
+                                "action item `{title}` is missing `{req}`: `{}` is not read as it",
+                                f.name
+                            ),
+                        )
+                        .with_hint(format!("rename `{}` to `{req}`", f.name)),
+                    );
+                    continue;
+                }
                 if let Some(plain) = plain_field(r, a, req) {
                     ds.push(
                         Diagnostic::error(
@@ -1236,7 +1361,7 @@ fn check_action(
                     "`Status` must be Open, In Progress, Done or Won't Do, not `{}`",
                     f.value
                 ),
-                "leave it out for Open",
+                status_hint(&f.value),
             ));
             None
         }),

@@ -483,8 +483,8 @@ fn times_before_started_need_their_date() {
 #[test]
 fn times_before_the_first_timeline_entry_need_their_date_without_started() {
     // Without `started`, the incident starts at the timeline's first entry (line 23).
-    let r = good_with("started: \"14:23\"\n", "")
-        .replace("resolved: \"14:45\"", "resolved: \"00:15\"");
+    let r =
+        good_with("started: \"14:23\"\n", "").replace("resolved: \"14:45\"", "resolved: \"00:15\"");
     assert_eq!(
         check(&r),
         vec![
@@ -1702,7 +1702,32 @@ fn bad_priority_type_and_status() {
             "**Status:** Open",
             "**Status:** Closed",
             "`Status` must be Open, In Progress, Done or Won't Do, not `Closed`",
-            "leave it out for Open",
+            "for finished work write `Done`, with the day in `**Completed:** YYYY-MM-DD`",
+        ),
+        (
+            "**Status:** Open",
+            "**Status:** Cancelled",
+            "`Status` must be Open, In Progress, Done or Won't Do, not `Cancelled`",
+            "for work the team decided against write `Won't Do`, with why in `**Reason:** ...`",
+        ),
+        (
+            "**Status:** Open",
+            "**Status:** To-do",
+            "`Status` must be Open, In Progress, Done or Won't Do, not `To-do`",
+            "for work not started write `Open`, or leave the line out",
+        ),
+        (
+            "**Status:** Open",
+            "**Status:** WIP",
+            "`Status` must be Open, In Progress, Done or Won't Do, not `WIP`",
+            "for work under way write `In Progress`",
+        ),
+        (
+            "**Status:** Open",
+            "**Status:** Blocked",
+            "`Status` must be Open, In Progress, Done or Won't Do, not `Blocked`",
+            "Open (or no line) for work not started, In Progress, Done with `**Completed:**`, or \
+             Won't Do with `**Reason:**`",
         ),
     ] {
         let r = good_with(old, new);
@@ -1864,6 +1889,63 @@ fn unknown_action_item_fields_are_warnings_with_a_hint() {
             3,
             "unknown action-item field `Team channel`"
         )]
+    );
+}
+
+#[test]
+fn a_required_field_under_another_name_is_reported_missing_at_that_name() {
+    for (old, new, written, field) in [
+        (
+            "**Owner:** Sarah Chen",
+            "**Assignee:** Sarah Chen",
+            "Assignee",
+            "Owner",
+        ),
+        (
+            "**Due:** 2024-03-30",
+            "**Due date:** 2024-03-30",
+            "Due date",
+            "Due",
+        ),
+        (
+            "**Definition of Done:**",
+            "**DoD:**",
+            "DoD",
+            "Definition of Done",
+        ),
+        ("**Priority:** P1", "**Priorty:** P1", "Priorty", "Priority"),
+    ] {
+        let r = good_with(old, new);
+        assert_eq!(
+            check(&r),
+            vec![
+                error(
+                    P,
+                    line_of(&r, new),
+                    1,
+                    &format!(
+                        "action item `Gate canary promotion on error rate` is missing \
+                         `{field}`: `{written}` is not read as it"
+                    )
+                )
+                .with_hint(format!("rename `{written}` to `{field}`"))
+            ],
+            "{new}"
+        );
+    }
+    // With the field also given, the other name is an unknown field pointing at it.
+    let r = good_with("**Status:** Open", "**Status:** Open\n**Assignee:** Sam");
+    assert_eq!(
+        check(&r),
+        vec![
+            warning(
+                P,
+                line_of(&r, "**Assignee:**"),
+                1,
+                "unknown action-item field `Assignee`"
+            )
+            .with_hint("did you mean `Owner`?")
+        ]
     );
 }
 
