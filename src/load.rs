@@ -1106,10 +1106,11 @@ pub const OPTIONAL_FIELDS: &[&str] = &[
     "Tracks against incident",
 ];
 
-/// A line that gives an action-item field without bold: `Owner: TBD`, also as a list item
-/// or in single emphasis (`- *Due:* 2024-05-10`), the name in any case. The field's name as
-/// the template spells it, the byte offset of the name in `line`, and the value. The bold
-/// form (`**Owner:**`) is not this.
+/// A line that gives an action-item field in a form that is not read as one: without bold
+/// (`Owner: TBD`), also as a list item, in single emphasis (`- *Due:* 2024-05-10`) or bold
+/// with underscores (`__Owner:__ Sam`), the name in any case. The field's name as the
+/// template spells it, the byte offset of the name in `line`, and the value. The `**` form
+/// (`**Owner:**`) is not this.
 pub fn plain_field(line: &str) -> Option<(&'static str, usize, &str)> {
     if !line.contains(':') {
         return None;
@@ -1119,7 +1120,10 @@ pub fn plain_field(line: &str) -> Option<(&'static str, usize, &str)> {
         .strip_prefix(['-', '+', '*'])
         .filter(|rest| rest.starts_with(' '))
         .map_or(trimmed, str::trim_start);
-    let bare = unlisted.strip_prefix(['*', '_']).unwrap_or(unlisted);
+    let bare = unlisted
+        .strip_prefix("__")
+        .or_else(|| unlisted.strip_prefix(['*', '_']))
+        .unwrap_or(unlisted);
     let name = REQUIRED_FIELDS.iter().chain(OPTIONAL_FIELDS).find(|n| {
         bare.get(..n.len())
             .is_some_and(|h| h.eq_ignore_ascii_case(n))

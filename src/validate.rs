@@ -1234,11 +1234,23 @@ fn check_action(
                             path,
                             plain.line,
                             plain.col,
-                            format!(
-                                "action item `{title}` is missing `{req}`: `{}` is not bold, so \
-                                 it is not read as the field",
-                                plain.written
-                            ),
+                            if plain
+                                .written
+                                .trim_start_matches(['-', '+', '*', ' '])
+                                .starts_with("__")
+                            {
+                                format!(
+                                    "action item `{title}` is missing `{req}`: `{}` is bold with \
+                                     underscores, and fields are read only in the `**` form",
+                                    plain.written
+                                )
+                            } else {
+                                format!(
+                                    "action item `{title}` is missing `{req}`: `{}` is not bold, \
+                                     so it is not read as the field",
+                                    plain.written
+                                )
+                            },
                         )
                         .with_hint(format!("write `**{req}:** {}`", plain.value)),
                     );

@@ -1596,6 +1596,23 @@ fn a_required_field_written_without_bold_is_one_finding_on_its_line() {
             "{line}"
         );
     }
+    // Bold with underscores is bold in Markdown, but not the form fields are read in.
+    let r = good_with("**Owner:** Sarah Chen", "__Owner:__ Sarah Chen");
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "__Owner:__"),
+                3,
+                &format!(
+                    "action item `{title}` is missing `Owner`: `__Owner:__ Sarah Chen` is bold \
+                     with underscores, and fields are read only in the `**` form"
+                )
+            )
+            .with_hint("write `**Owner:** Sarah Chen`")
+        ]
+    );
     // A field given in bold and again without: the plain line is text that is not shown, and
     // does not run on in the value above it.
     let r = good_with("**Type:** Prevent", "**Type:** Prevent\nStatus: Done");
