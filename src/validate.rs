@@ -735,6 +735,36 @@ pub fn parse_date(s: &str, near: Option<NaiveDate>) -> Result<NaiveDate, String>
         return NaiveDate::from_ymd_opt(num(0..4) as i32, num(5..7), num(8..10))
             .ok_or_else(|| format!("`{s}` does not exist in the calendar"));
     }
+    // A date with more after it: a time of day (`2024-05-20T10:00:00Z`, `2024-03-15 14:23`)
+    // or a note (`2024-04-30 (end of sprint)`).
+    if let (Some(head), Some(rest)) = (s.get(..10), s.get(10..))
+        && !rest.is_empty()
+        && head.as_bytes()[4] == b'-'
+        && let Ok(d) = parse_date(head, None)
+    {
+        let rest = rest.trim_start_matches(['T', 't', ' ']);
+        let timed = rest.len() >= 4
+            && rest.as_bytes()[0].is_ascii_digit()
+            && rest[..rest.len().min(3)].contains(':');
+        return Err(if timed {
+            format!(
+                "write `{d}`: a date holds no time of day (an incident's times go in `started`, \
+                 `detected`, `mitigated` and `resolved`)"
+            )
+        } else {
+            format!("write `{d}` alone, with any note in the text")
+        });
+    }
+    // `03/12/2026` is March 12 read month first and December 3 read day first.
+    if let (Ok(us), Ok(eu)) = (
+        NaiveDate::parse_from_str(s, "%m/%d/%Y"),
+        NaiveDate::parse_from_str(s, "%d/%m/%Y"),
+    ) && us != eu
+    {
+        return Err(format!(
+            "`{s}` reads as {us} month first and as {eu} day first: write the one meant"
+        ));
+    }
     // "March 30th, 2024" → "March 30 2024".
     let cleaned = s
         .replace(',', " ")
@@ -1921,6 +1951,23 @@ mod tests {
         assert_eq!(
             parse_date("1st Apr 2024", None).unwrap_err(),
             "write `2024-04-01`"
+        );
+        assert_eq!(
+            parse_date("03/12/2026", None).unwrap_err(),
+            "`03/12/2026` reads as 2026-03-12 month first and as 2026-12-03 day first: write \
+             the one meant"
+        );
+        assert_eq!(
+            parse_date("03/03/2026", None).unwrap_err(),
+            "write `2026-03-03`"
+        );
+        let timed = "write `2024-05-20`: a date holds no time of day (an incident's times go \
+                     in `started`, `detected`, `mitigated` and `resolved`)";
+        assert_eq!(parse_date("2024-05-20T10:00:00Z", None).unwrap_err(), timed);
+        assert_eq!(parse_date("2024-05-20 10:00", None).unwrap_err(), timed);
+        assert_eq!(
+            parse_date("2024-04-30 (end of sprint)", None).unwrap_err(),
+            "write `2024-04-30` alone, with any note in the text"
         );
     }
 
