@@ -1717,23 +1717,43 @@ fn owners<'r>(
                     .as_ref()
                     .map(|s| (s.line, s.col))
                     .unwrap_or((1, 1));
-                ds.push(Diagnostic::error(
-                    &r.path,
-                    id.line,
-                    id.col,
-                    format!(
-                        "duplicate id `{}`: also used by {}:{}",
-                        id.value, first.path, fl
+                // A report copied from another often keeps its id while its file has the
+                // new one: the file name's id is the likely fix.
+                let named = |d: Diagnostic, r: &Report| match crate::load::id_from_name(
+                    std::path::Path::new(&r.path),
+                    &config.id_pattern,
+                )
+                .filter(|named| *named != id.value)
+                {
+                    Some(named) => d.with_hint(format!(
+                        "the file is named after `{named}`: give it `id: {named}`, if that is \
+                             its id"
+                    )),
+                    None => d,
+                };
+                ds.push(named(
+                    Diagnostic::error(
+                        &r.path,
+                        id.line,
+                        id.col,
+                        format!(
+                            "duplicate id `{}`: also used by {}:{}",
+                            id.value, first.path, fl
+                        ),
                     ),
+                    r,
                 ));
-                ds.push(Diagnostic::error(
-                    &first.path,
-                    fl,
-                    fc,
-                    format!(
-                        "duplicate id `{}`: also used by {}:{}",
-                        id.value, r.path, id.line
+                ds.push(named(
+                    Diagnostic::error(
+                        &first.path,
+                        fl,
+                        fc,
+                        format!(
+                            "duplicate id `{}`: also used by {}:{}",
+                            id.value, r.path, id.line
+                        ),
                     ),
+                    first,
                 ));
             }
         }

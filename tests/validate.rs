@@ -253,6 +253,33 @@ fn duplicate_ids_name_both_files() {
 }
 
 #[test]
+fn a_copied_report_that_kept_the_id_gets_its_file_name_as_the_hint() {
+    let copy = "content/incidents/INC-2024-043.md";
+    let site = TestSite::with(&[(P, GOOD), (Q, OTHER), (copy, GOOD)]);
+    assert_eq!(
+        site.check(),
+        vec![
+            error(
+                P,
+                2,
+                5,
+                "duplicate id `INC-2024-042`: also used by content/incidents/INC-2024-043.md:2"
+            ),
+            error(
+                copy,
+                2,
+                5,
+                "duplicate id `INC-2024-042`: also used by content/incidents/INC-2024-042.md:2"
+            )
+            .with_hint(
+                "the file is named after `INC-2024-043`: give it `id: INC-2024-043`, if that is \
+                 its id"
+            ),
+        ]
+    );
+}
+
+#[test]
 fn ids_that_differ_only_in_case_would_share_a_page() {
     let report = |id: &str| {
         format!("---\nid: {id}\ntitle: A\nseverity: SEV4\ndate: 2024-01-01\n---\n## Summary\nx\n")
