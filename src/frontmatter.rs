@@ -148,6 +148,33 @@ pub fn parse(path: &str, text: &str, first_line: usize) -> Result<FrontMatter, D
             let mut out = Vec::with_capacity(items.len());
             for item in items {
                 let s = scalar_owned(item).ok_or_else(not_names)?;
+                if s.is_empty()
+                    && let Some((i, p, comment)) = locate.empty_item(at, after)
+                {
+                    let (line, col) = (
+                        locate.first_line + i,
+                        crate::text::char_col(locate.lines[i], p),
+                    );
+                    if let Some(comment) = comment {
+                        return Err(Diagnostic::error(
+                            path,
+                            line,
+                            col,
+                            format!("empty name in `{key}`: `{comment}` is a YAML comment"),
+                        )
+                        .with_hint(format!(
+                            "`#` after `- ` starts a comment: write the name without `#`, or in \
+                             quotes, `- \"{comment}\"`"
+                        )));
+                    }
+                    after = Some((i, p + 1));
+                    out.push(Spanned {
+                        value: s,
+                        line,
+                        col,
+                    });
+                    continue;
+                }
                 let (line, col) = match locate.find_after(at, after, &s) {
                     Some((place, next)) => {
                         after = Some(next);
@@ -369,6 +396,23 @@ fn yaml_error(path: &str, text: &str, first_line: usize, e: &serde_yaml::Error) 
             .with_hint(format!("first at line {}; keep one", first_line + first));
         }
     }
+    if let Some((i, p)) = comment_in_flow(text) {
+        let written = text.lines().nth(i).unwrap_or("");
+        let word: String = written[p..]
+            .chars()
+            .take_while(|c| !matches!(c, ',' | ']' | ' '))
+            .collect();
+        return Diagnostic::error(
+            path,
+            first_line + i,
+            crate::text::char_col(written, p),
+            format!("front matter is not valid YAML: {problem}"),
+        )
+        .with_hint(format!(
+            "` #` starts a YAML comment, which hides the rest of this line and the `]` with it: \
+             write the name without `#`, or in quotes, `\"{word}\"`"
+        ));
+    }
     // "<problem> at line L column C, while <context> at line L2 column C2"
     let context = full.split_once(", while ").map(|(_, c)| {
         let (what, at) = c.split_once(" at line ").unwrap_or((c, ""));
@@ -423,6 +467,34 @@ fn yaml_error(path: &str, text: &str, first_line: usize, e: &serde_yaml::Error) 
         Some(hint) => d.with_hint(hint),
         None => d,
     }
+}
+
+/// The first `#` that starts a comment inside a `[...]` list left open on its line
+/// (`tags: [cdn, #edge]`): line index and byte offset. Quotes are skipped.
+fn comment_in_flow(text: &str) -> Option<(usize, usize)> {
+    for (i, line) in text.lines().enumerate() {
+        let mut depth = 0usize;
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        for (p, c) in line.char_indices() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') if depth > 0 => quote = Some(c),
+                (None, '[') => depth += 1,
+                (None, ']') => depth = depth.saturating_sub(1),
+                (None, '#') if prev == ' ' || prev == '\t' => {
+                    if depth > 0 {
+                        return Some((i, p));
+                    }
+                    break;
+                }
+                _ => {}
+            }
+            prev = c;
+        }
+    }
+    None
 }
 
 /// A hint for the YAML mistakes reports make most, read from the parser's `problem` and the
@@ -1093,6 +1165,35 @@ impl<'a> Locator<'a> {
         None
     }
 
+    /// The next list item under the key at `at` (searching from `after`) that is empty or only
+    /// a comment (`- ` or `- #INC-2024-003`): its line index, the byte offset of its `-`, and
+    /// the comment.
+    fn empty_item(
+        &self,
+        at: Option<usize>,
+        after: Option<(usize, usize)>,
+    ) -> Option<(usize, usize, Option<&'a str>)> {
+        let start = at?;
+        let first = after.map_or(start + 1, |(i, _)| i + 1);
+        for (i, line) in self.lines.iter().enumerate().skip(first) {
+            if !line.starts_with([' ', '\t', '-']) {
+                break;
+            }
+            let dash = line.len() - line.trim_start().len();
+            let Some(rest) = line[dash..].strip_prefix('-') else {
+                continue;
+            };
+            let rest = rest.trim();
+            if rest.is_empty() {
+                return Some((i, dash, None));
+            }
+            if rest.starts_with('#') && line[dash + 1..].starts_with([' ', '\t']) {
+                return Some((i, dash, Some(rest)));
+            }
+        }
+        None
+    }
+
     /// Where a value not found is reported: just after the key's colon.
     fn fallback(&self, at: Option<usize>) -> (usize, usize) {
         let Some(start) = at else {
@@ -1484,6 +1585,48 @@ mod tests {
             (e.line, e.message.as_str()),
             (4, "front matter gives `id` twice")
         );
+    }
+
+    #[test]
+    fn a_hash_that_starts_a_comment_in_a_list_is_named() {
+        // In a flow list, on the last line or with keys after it: at the `#`.
+        for text in [
+            "id: x\ntags: [cdn, #edge]\n",
+            "id: x\ntags: [cdn, #edge]\ntitle: T\n",
+        ] {
+            let e = parse("a.md", text, 2).unwrap_err();
+            assert_eq!((e.line, e.col), (3, 13), "{text}");
+            assert!(e.message.starts_with("front matter is not valid YAML: "));
+            assert_eq!(
+                e.hint.as_deref(),
+                Some(
+                    "` #` starts a YAML comment, which hides the rest of this line and the `]` \
+                     with it: write the name without `#`, or in quotes, `\"#edge\"`"
+                ),
+                "{text}"
+            );
+        }
+        // A block item that is only a comment: at its dash, after a good item.
+        let fm = parse("a.md", "id: x\nrelated:\n  - INC-1\n  - #INC-2\n", 2).unwrap();
+        let e = &fm.errors[0];
+        assert_eq!((e.line, e.col), (5, 3));
+        assert_eq!(
+            e.message,
+            "empty name in `related`: `#INC-2` is a YAML comment"
+        );
+        assert_eq!(
+            e.hint.as_deref(),
+            Some(
+                "`#` after `- ` starts a comment: write the name without `#`, or in quotes, \
+                 `- \"#INC-2\"`"
+            )
+        );
+        // An empty item is placed at its own line, for validation's "empty name".
+        let fm = parse("a.md", "id: x\ntags:\n  - a\n  -\n  - b\n", 2).unwrap();
+        let places: Vec<_> = fm.tags.iter().map(|t| (t.line, t.col)).collect();
+        assert_eq!(places, vec![(4, 5), (5, 3), (6, 5)]);
+        // A `#` in a quoted name or after a closed list is not this.
+        assert!(parse("a.md", "id: x\ntags: [\"c #1\"]  # note\n", 2).is_ok());
     }
 
     #[test]
