@@ -143,7 +143,7 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
         "date" => fm.date.is_none(),
         _ => false,
     };
-    let mut misspelt: Vec<(&str, &crate::frontmatter::Spanned<String>)> = Vec::new();
+    let mut misspelt: Vec<(&str, &Spanned<String>)> = Vec::new();
     for key in &fm.unknown {
         if let Some(k) = misspelling_of_required(&key.value).filter(|k| absent(k))
             && !misspelt.iter().any(|(m, _)| *m == k)
