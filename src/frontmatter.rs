@@ -1165,8 +1165,8 @@ impl<'a> Locator<'a> {
         None
     }
 
-    /// The next list item under the key at `at` (searching from `after`) that is empty or only
-    /// a comment (`- ` or `- #INC-2024-003`): its line index, the byte offset of its `-`, and
+    /// The next list item under the key at `at` (after `after`), when it is empty or only a
+    /// comment (`- ` or `- #INC-2024-003`): its line index, the byte offset of its `-`, and
     /// the comment.
     fn empty_item(
         &self,
@@ -1184,12 +1184,13 @@ impl<'a> Locator<'a> {
                 continue;
             };
             let rest = rest.trim();
-            if rest.is_empty() {
-                return Some((i, dash, None));
-            }
-            if rest.starts_with('#') && line[dash + 1..].starts_with([' ', '\t']) {
-                return Some((i, dash, Some(rest)));
-            }
+            return if rest.is_empty() {
+                Some((i, dash, None))
+            } else if rest.starts_with('#') && line[dash + 1..].starts_with([' ', '\t']) {
+                Some((i, dash, Some(rest)))
+            } else {
+                None
+            };
         }
         None
     }

@@ -75,7 +75,6 @@ fn status_hint(value: &str) -> &'static str {
         "not started",
         "pending",
         "backlog",
-        "open item",
     ];
     const PROGRESS: &[&str] = &[
         "wip",
@@ -111,12 +110,9 @@ fn field_synonym(name: &str) -> Option<&'static str> {
         | "owned by" | "owners" => "Owner",
         "due date" | "deadline" | "target date" | "due by" | "eta" | "due on" | "date due"
         | "target" => "Due",
-        "dod"
-        | "done when"
-        | "acceptance criteria"
-        | "success criteria"
-        | "definition of done"
-        | "exit criteria" => "Definition of Done",
+        "dod" | "done when" | "acceptance criteria" | "success criteria" | "exit criteria" => {
+            "Definition of Done"
+        }
         "urgency" | "prio" | "importance" => "Priority",
         "category" | "kind" | "action type" => "Type",
         "details" | "summary" | "what" | "desc" => "Description",
