@@ -12,7 +12,7 @@ use crate::load::{ActionBlock, ActionField, Report, TimelineEntry};
 use crate::model::{
     Action, ActionStatus, ActionType, Incident, Priority, ReportStatus, TimelinePoint,
 };
-use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use rayon::prelude::*;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -851,12 +851,54 @@ fn time_field(
     if !well_formed {
         ds.push(
             Diagnostic::error(path, v.line, v.col, format!("`{key}` is not a time: `{s}`"))
-                .with_hint(
-                    "write a clock time on the incident's date, \"14:23\", or \"2024-03-16 00:10\"",
-                ),
+                .with_hint(time_hint(bare)),
         );
     }
     parsed
+}
+
+/// The hint for a front-matter time that does not read: the 24-hour form of a 12-hour time
+/// (`3:05 PM`), the time alone when a zone other than UTC follows it, else the forms.
+fn time_hint(bare: &str) -> String {
+    let (head, last) = bare.rsplit_once(' ').unwrap_or((bare, ""));
+    let (time, meridiem) = match last.to_ascii_lowercase().as_str() {
+        "am" | "a.m." => (head.trim(), Some(false)),
+        "pm" | "p.m." => (head.trim(), Some(true)),
+        _ => match bare.len().checked_sub(2).and_then(|n| bare.get(n..)) {
+            Some(m) if m.eq_ignore_ascii_case("am") => (&bare[..bare.len() - 2], Some(false)),
+            Some(m) if m.eq_ignore_ascii_case("pm") => (&bare[..bare.len() - 2], Some(true)),
+            _ => (bare, None),
+        },
+    };
+    let clock = |t: &str| {
+        let (day, t) = t.rsplit_once([' ', 'T']).map_or(("", t), |(d, t)| (d, t));
+        parse_clock(t.trim()).map(|c| (day.trim().to_string(), c))
+    };
+    if let Some(pm) = meridiem
+        && let Some((day, c)) = clock(time)
+        && (1..=12).contains(&c.hour())
+    {
+        let h = match (pm, c.hour()) {
+            (false, 12) => 0,
+            (false, h) => h,
+            (true, 12) => 12,
+            (true, h) => h + 12,
+        };
+        let day = if day.is_empty() { day } else { day + " " };
+        return format!("times are 24-hour: write \"{day}{h:02}:{:02}\"", c.minute());
+    }
+    if !last.is_empty()
+        && last.chars().all(|c| c.is_ascii_alphabetic())
+        && let Some((day, c)) = clock(head)
+    {
+        let day = if day.is_empty() { day } else { day + " " };
+        return format!(
+            "times are read in the site's `timezone` (site.toml), with no zone of their own: \
+             write \"{day}{}\" in that zone",
+            c.format("%H:%M")
+        );
+    }
+    "write a clock time on the incident's date, \"14:23\", or \"2024-03-16 00:10\"".to_string()
 }
 
 fn check_sections(r: &Report, config: &Config, severity: &str, ds: &mut Vec<Diagnostic>) {

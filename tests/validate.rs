@@ -489,6 +489,43 @@ fn times_that_are_not_times() {
 }
 
 #[test]
+fn a_twelve_hour_time_or_a_zone_name_gets_the_form_that_reads() {
+    for (key, bad, hint) in [
+        ("started", "3:05 PM", "times are 24-hour: write \"15:05\""),
+        (
+            "resolved",
+            "2024-03-16 12:10am",
+            "times are 24-hour: write \"2024-03-16 00:10\"",
+        ),
+        (
+            "mitigated",
+            "14:38 CET",
+            "times are read in the site's `timezone` (site.toml), with no zone of their own: \
+             write \"14:38\" in that zone",
+        ),
+    ] {
+        let old = GOOD
+            .lines()
+            .find(|l| l.starts_with(&format!("{key}:")))
+            .unwrap();
+        let r = good_with(old, &format!("{key}: \"{bad}\""));
+        assert_eq!(
+            check(&r),
+            vec![
+                error(
+                    P,
+                    line_of(&r, &format!("{key}:")),
+                    key.len() + 4,
+                    &format!("`{key}` is not a time: `{bad}`")
+                )
+                .with_hint(hint)
+            ],
+            "{key}"
+        );
+    }
+}
+
+#[test]
 fn times_before_started_need_their_date() {
     let r = good_with("resolved: \"14:45\"", "resolved: \"00:15\"");
     assert_eq!(
