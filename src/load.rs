@@ -1107,15 +1107,32 @@ pub const OPTIONAL_FIELDS: &[&str] = &[
 ];
 
 /// A line that gives an action-item field in a form that is not read as one: without bold
-/// (`Owner: TBD`), also as a list item, in single emphasis (`- *Due:* 2024-05-10`) or bold
-/// with underscores (`__Owner:__ Sam`), the name in any case. The field's name as the
+/// (`Owner: TBD`), also as a list item, in single emphasis (`- *Due:* 2024-05-10`), bold
+/// with underscores (`__Owner:__ Sam`) or as a table row (`| Owner | Sam |`), the name in
+/// any case. The field's name as the
 /// template spells it, the byte offset of the name in `line`, and the value. The `**` form
 /// (`**Owner:**`) is not this.
 pub fn plain_field(line: &str) -> Option<(&'static str, usize, &str)> {
+    let trimmed = line.trim_start();
+    if let Some(row) = trimmed.strip_prefix('|') {
+        // A table row: `| Owner | Mike Ross |`, the name in the first cell (bold or not).
+        let (cell, rest) = row.split_once('|')?;
+        let name = cell
+            .trim()
+            .trim_matches(['*', '_'])
+            .trim_end_matches(':')
+            .trim();
+        let field = REQUIRED_FIELDS
+            .iter()
+            .chain(OPTIONAL_FIELDS)
+            .find(|n| n.eq_ignore_ascii_case(name))?;
+        let at = line.len() - row.len() + cell.find(|c: char| !c.is_whitespace())?;
+        let value = rest.split('|').next().unwrap_or("").trim();
+        return Some((field, at, value));
+    }
     if !line.contains(':') {
         return None;
     }
-    let trimmed = line.trim_start();
     let unlisted = trimmed
         .strip_prefix(['-', '+', '*'])
         .filter(|rest| rest.starts_with(' '))
@@ -1263,10 +1280,11 @@ fn read_fields(
             open = true;
         } else if !in_code && is_thematic_break(line) {
             open = false;
-        } else if !in_code && plain_field(line).is_some() {
+        } else if !in_code && !line.trim_start().starts_with('|') && plain_field(line).is_some() {
             // A field written without bold is not read as one, and does not run on in the
             // value above it either (`Due` would not be a date): it and the text after it
             // belong to no field, which validation reports as the field written without bold.
+            // (A table row naming a field may be a table in a value, `| Status | Count |`.)
             open = false;
             if !was_stray {
                 stray.push(r.file_line(line_at));

@@ -1302,7 +1302,13 @@ fn check_action(
                             path,
                             plain.line,
                             plain.col,
-                            if plain
+                            if plain.written.starts_with('|') {
+                                format!(
+                                    "action item `{title}` is missing `{req}`: `{}` is a table \
+                                     row, and fields are read only as `**{req}:** value` lines",
+                                    plain.written
+                                )
+                            } else if plain
                                 .written
                                 .trim_start_matches(['-', '+', '*', ' '])
                                 .starts_with("__")
@@ -1354,6 +1360,11 @@ fn check_action(
         }
     }
     for &line in a.stray.iter().filter(|l| !plain_lines.contains(l)) {
+        // A table's header and delimiter rows, when its rows give fields.
+        let table = !plain_lines.is_empty()
+            && r.body
+                .get(r.lines.line_start(line + 1 - r.body_line)..)
+                .is_some_and(|t| t.trim_start().starts_with('|'));
         ds.push(
             Diagnostic::warning(
                 path,
@@ -1361,9 +1372,11 @@ fn check_action(
                 1,
                 format!("text in action item `{title}` belongs to no field and is not shown"),
             )
-            .with_hint(
-                "put it under a field such as `**Description:**`, or after the last action item",
-            ),
+            .with_hint(if table {
+                "a table is not read as fields: write each field on its own line, `**Owner:** …`"
+            } else {
+                "put it under a field such as `**Description:**`, or after the last action item"
+            }),
         );
     }
     let value = |k: &str| {

@@ -1974,6 +1974,57 @@ fn unknown_action_item_fields_are_warnings_with_a_hint() {
 }
 
 #[test]
+fn fields_given_in_a_table_are_one_error_per_row_with_the_line_form() {
+    let title = "Gate canary promotion on error rate";
+    let r = good_with(
+        "**Owner:** Sarah Chen\n**Due:** 2024-03-30\n",
+        "| Field | Value |\n| --- | --- |\n| Owner | Sarah Chen |\n| **Due** | 2024-03-30 |\n",
+    );
+    let header = line_of(&r, "| Field | Value |");
+    assert_eq!(
+        check(&r),
+        vec![
+            warning(
+                P,
+                header,
+                1,
+                &format!("text in action item `{title}` belongs to no field and is not shown")
+            )
+            .with_hint(
+                "a table is not read as fields: write each field on its own line, `**Owner:** …`"
+            ),
+            error(
+                P,
+                header + 2,
+                3,
+                &format!(
+                    "action item `{title}` is missing `Owner`: `| Owner | Sarah Chen |` is a \
+                     table row, and fields are read only as `**Owner:** value` lines"
+                )
+            )
+            .with_hint("write `**Owner:** Sarah Chen`"),
+            error(
+                P,
+                header + 3,
+                3,
+                &format!(
+                    "action item `{title}` is missing `Due`: `| **Due** | 2024-03-30 |` is a \
+                     table row, and fields are read only as `**Due:** value` lines"
+                )
+            )
+            .with_hint("write `**Due:** 2024-03-30`"),
+        ]
+    );
+    // A table inside a field's value whose cells name fields is part of the value.
+    let r = good_with(
+        "Canary promotion does not compare error rates with the baseline.\n",
+        "Canary promotion does not compare error rates with the baseline.\n\n\
+         | Status | Count |\n| --- | --- |\n| Open | 3 |\n",
+    );
+    assert_eq!(check(&r), vec![]);
+}
+
+#[test]
 fn a_required_field_under_another_name_is_reported_missing_at_that_name() {
     for (old, new, written, field) in [
         (
