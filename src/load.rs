@@ -1475,7 +1475,7 @@ fn read_timeline(
 
 /// `time` in 24-hour form when written with `a`/`p` (AM/PM) and an hour from 1 to 12; as
 /// written otherwise.
-fn twenty_four_hour(time: &str, meridiem: Option<&str>) -> CompactString {
+pub(crate) fn twenty_four_hour(time: &str, meridiem: Option<&str>) -> CompactString {
     let (Some(m), Some((h, rest))) = (meridiem, time.split_once(':')) else {
         return time.into();
     };

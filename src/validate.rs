@@ -862,11 +862,11 @@ fn time_field(
 fn time_hint(bare: &str) -> String {
     let (head, last) = bare.rsplit_once(' ').unwrap_or((bare, ""));
     let (time, meridiem) = match last.to_ascii_lowercase().as_str() {
-        "am" | "a.m." => (head.trim(), Some(false)),
-        "pm" | "p.m." => (head.trim(), Some(true)),
+        "am" | "a.m." => (head.trim(), Some("a")),
+        "pm" | "p.m." => (head.trim(), Some("p")),
         _ => match bare.len().checked_sub(2).and_then(|n| bare.get(n..)) {
-            Some(m) if m.eq_ignore_ascii_case("am") => (&bare[..bare.len() - 2], Some(false)),
-            Some(m) if m.eq_ignore_ascii_case("pm") => (&bare[..bare.len() - 2], Some(true)),
+            Some(m) if m.eq_ignore_ascii_case("am") => (&bare[..bare.len() - 2], Some("a")),
+            Some(m) if m.eq_ignore_ascii_case("pm") => (&bare[..bare.len() - 2], Some("p")),
             _ => (bare, None),
         },
     };
@@ -874,18 +874,14 @@ fn time_hint(bare: &str) -> String {
         let (day, t) = t.rsplit_once([' ', 'T']).map_or(("", t), |(d, t)| (d, t));
         parse_clock(t.trim()).map(|c| (day.trim().to_string(), c))
     };
-    if let Some(pm) = meridiem
+    if meridiem.is_some()
         && let Some((day, c)) = clock(time)
         && (1..=12).contains(&c.hour())
     {
-        let h = match (pm, c.hour()) {
-            (false, 12) => 0,
-            (false, h) => h,
-            (true, 12) => 12,
-            (true, h) => h + 12,
-        };
+        // The timeline's own reading of AM and PM.
+        let t = crate::load::twenty_four_hour(&c.format("%H:%M").to_string(), meridiem);
         let day = if day.is_empty() { day } else { day + " " };
-        return format!("times are 24-hour: write \"{day}{h:02}:{:02}\"", c.minute());
+        return format!("times are 24-hour: write \"{day}{t}\"");
     }
     if !last.is_empty()
         && last.chars().all(|c| c.is_ascii_alphabetic())
