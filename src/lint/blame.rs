@@ -1027,10 +1027,13 @@ fn verb_blame(toks: &[Token], e: usize, sure: Sure, people: &People) -> Option<S
     }
     let rest = &toks[j + 1..];
     for (k, t) in rest.iter().enumerate() {
-        if matches!(t.word.as_str(), "because" | "but" | "although" | ";") {
+        let prev = if k > 0 { rest[k - 1].word.as_str() } else { "" };
+        // A clause of its own: ", so the change went out unreviewed".
+        if matches!(t.word.as_str(), "because" | "but" | "although" | ";")
+            || (t.word == "so" && prev == ",")
+        {
             break;
         }
-        let prev = if k > 0 { rest[k - 1].word.as_str() } else { "" };
         let careless_without = prev == "without"
             && sure == Sure::Yes
             && (CARE_GERUNDS.contains(&t.word.as_str())
@@ -1276,8 +1279,13 @@ fn judge(sentence: &str, people: &People, extra: &[String]) -> Option<String> {
             i = e;
             continue;
         }
+        // "Unfortunately Bob pushed …", "Apparently Tom skipped …": an adverb opening the
+        // sentence or a clause is no verb taking the person as its object.
+        let opening_adverb =
+            prev.len() > 4 && prev.ends_with("ly") && (i == 1 || toks[i - 2].punct);
         let object = i > 0
             && !toks[i - 1].punct
+            && !opening_adverb
             && !matches!(
                 prev,
                 "and"
@@ -1419,6 +1427,33 @@ mod tests {
             "Diego, who rolled back the faulty release, wrote the timeline.",
             "The page reached Alex, who followed the runbook.",
             "The person who wrote the original script left the company years ago.",
+        ] {
+            assert_eq!(blame(good, &p, &[]), None, "{good}");
+        }
+    }
+
+    #[test]
+    fn an_adverb_opening_the_sentence_is_no_verb() {
+        let p = people();
+        for (bad, why) in [
+            (
+                "Unfortunately Bob pushed the change on a Friday without telling anyone.",
+                "pushed … without",
+            ),
+            ("Apparently Sarah skipped the canary.", "skipped"),
+            (
+                "The rollout stalled; clearly Tom ignored the alert.",
+                "ignored the alert",
+            ),
+        ] {
+            assert_eq!(blame(bad, &p, &[]).as_deref(), Some(why), "{bad}");
+        }
+        for good in [
+            "Unfortunately Sarah was on leave, so the change went out unreviewed.",
+            "Sarah was on leave, so the change went out unreviewed.",
+            "Luckily Priya noticed the error rate and rolled back within minutes.",
+            // An object after a verb is still an object.
+            "The alert paged Sarah at 02:10.",
         ] {
             assert_eq!(blame(good, &p, &[]), None, "{good}");
         }
