@@ -192,8 +192,9 @@ pub fn run(cli: Cli) -> u8 {
                     }
                     t.mark("print");
                     let out = output.unwrap_or_else(|| root.join(&site.config.output_dir));
-                    // Reports left out as drafts are counted, so a new report that is not on
-                    // the site (`pirsite new` writes drafts) is explained.
+                    // The pages come from the reports built; those left out as drafts are
+                    // counted apart, so a new report that is not on the site (`pirsite new`
+                    // writes drafts) is explained.
                     let left_out = match built.unpublished {
                         0 => String::new(),
                         n => format!(
@@ -206,12 +207,13 @@ pub fn run(cli: Cli) -> u8 {
                             if n == 1 { "it" } else { "them" }
                         ),
                     };
+                    let published = built.reports.saturating_sub(built.unpublished);
                     println!(
                         "built {} {} from {} {}{left_out} into {} in {} ms",
                         built.pages,
                         crate::diagnostics::plural(built.pages, "page", "pages"),
-                        built.reports,
-                        crate::diagnostics::plural(built.reports, "report", "reports"),
+                        published,
+                        crate::diagnostics::plural(published, "report", "reports"),
                         out.display(),
                         start.elapsed().as_millis()
                     );
