@@ -438,9 +438,25 @@ fn rename_saves_deletes_and_recreated_folders_are_seen() {
     s.wait("a second rebuild", |s| {
         (s.rebuilds().len() == 2).then_some(())
     });
+
+    // The way `sed -i` saves: a temporary file with no extension in the same folder, renamed
+    // over the report.
+    let sed = content.join("2024/sedAx3kQ9");
+    write(&sed, &text.replace("Almost Expired", "Sed Save"));
+    std::fs::rename(&sed, &file).unwrap();
+    s.wait_page(PAGE_001, 200, "Sed Save");
+    s.wait("a third rebuild", |s| {
+        (s.rebuilds().len() == 3).then_some(())
+    });
     let rebuilds = s.rebuilds();
-    assert_eq!(rebuilds.len(), 2, "one rebuild per save: {rebuilds:#?}");
-    assert!(rebuilds[0].contains("content/2024/INC-2024-001.md"));
+    assert_eq!(rebuilds.len(), 3, "one rebuild per save: {rebuilds:#?}");
+    // The temporary files, gone again, are not counted as changes.
+    for line in &rebuilds {
+        assert!(
+            line.contains("] content/2024/INC-2024-001.md changed: "),
+            "{rebuilds:#?}"
+        );
+    }
 
     // A deleted report's page is gone (the reload script then goes home).
     std::fs::remove_file(content.join("2024/db-failover/INC-2024-003.md")).unwrap();

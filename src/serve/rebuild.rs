@@ -90,8 +90,21 @@ impl Rebuilder {
         crate::load::rel_path(&self.root, p)
     }
 
-    /// "content/a.md changed", "content/a.md and 2 more changed", or "first build".
+    /// "content/a.md changed", "content/a.md and 2 more changed", or "first build". A file
+    /// that is gone again and is not a report (`sed -i`'s or an editor's temporary file, written
+    /// and renamed over the report within the same change) is not counted, unless nothing else
+    /// changed.
     fn what(&self, changed: &[PathBuf]) -> String {
+        let kept: Vec<PathBuf> = changed
+            .iter()
+            .filter(|p| {
+                p.as_os_str().is_empty()
+                    || p.extension().is_some_and(|e| e == "md")
+                    || p.symlink_metadata().is_ok()
+            })
+            .cloned()
+            .collect();
+        let changed = if kept.is_empty() { changed } else { &kept };
         match changed {
             [] => "first build".into(),
             [one] => format!("{} changed", self.rel(one)),
