@@ -435,6 +435,23 @@ impl Config {
                 format!("id_pattern is not a valid regular expression: {reason} {place}"),
             )
         })?;
+        // Ids are found in the reports' text with this pattern: one that takes empty text or a
+        // common word would make every word a reference to a missing report.
+        if let Some(text) = ["", "the", "Summary", "1"]
+            .into_iter()
+            .find(|t| id_pattern.is_match(t))
+        {
+            let what = if text.is_empty() {
+                "empty text".to_string()
+            } else {
+                format!("the word `{text}`")
+            };
+            return Err(bad(
+                "id_pattern",
+                format!("id_pattern `{shown}` matches {what}, so it cannot tell ids from text"),
+            )
+            .with_hint("make every part of the id required, as in `^INC-[0-9]{4}-[0-9]{3,}$`"));
+        }
         let bare = pattern.trim_start_matches('^').trim_end_matches('$');
         let id_finder = Regex::new(&format!(r"(?-u:\b)(?:{bare})(?-u:\b)")).map_err(|e| {
             bad(
@@ -826,6 +843,29 @@ mod tests {
             "id_pattern cannot be used to find ids in text: unclosed group in `INC\\` \
              (`^INC\\$` without its `^` and `$`)"
         );
+        // Patterns that take text that is no id.
+        for (pattern, what) in [
+            ("", "empty text"),
+            ("^.*$", "empty text"),
+            ("^(INC-[0-9]{4}-[0-9]{3,})?$", "empty text"),
+            ("^[A-Za-z]+$", "the word `the`"),
+            ("[0-9]+", "the word `1`"),
+        ] {
+            let e =
+                Config::parse(&format!("title = \"x\"\nid_pattern = '{pattern}'\n")).unwrap_err();
+            assert_eq!(
+                (e.line, e.col, e.message.as_str(), e.hint.as_deref()),
+                (
+                    2,
+                    1,
+                    format!(
+                        "id_pattern `{pattern}` matches {what}, so it cannot tell ids from text"
+                    )
+                    .as_str(),
+                    Some("make every part of the id required, as in `^INC-[0-9]{4}-[0-9]{3,}$`")
+                )
+            );
+        }
         for toml in [
             "id_pattern = \"^INC-[0-9{4}$\"",
             "id_pattern = \"^INC\\n[$\"",
