@@ -436,6 +436,10 @@ pub struct Report {
     pub level_one: Vec<LevelOne>,
     /// `**Field:**` lines in `## Action Items` that belong to no `### Action Item:` block.
     pub loose_fields: Vec<LooseField>,
+    /// File lines of `---` (or `===`) lines written right under `**Field:**` lines, which
+    /// Markdown reads as the underline of a heading made of those lines. The lines are read
+    /// as text, not as a heading, so the fields and sections around them stay as meant.
+    pub underlined_fields: Vec<(usize, String)>,
     /// Incident ids mentioned in the body.
     pub mentions: Vec<Mention>,
     /// Links and images of the body, in order (checked against the built site).
@@ -571,6 +575,7 @@ pub fn parse_hashed(
         actions: Vec::new(),
         misplaced_actions: Vec::new(),
         level_one: Vec::new(),
+        underlined_fields: Vec::new(),
         loose_fields: Vec::new(),
         mentions: Vec::new(),
         links: Vec::new(),
@@ -660,6 +665,8 @@ fn structure(r: &mut Report, id_finder: &Regex) {
     // HTML comments inside a paragraph: left out of field values, as HTML blocks are.
     let mut comments: Vec<Range<usize>> = Vec::new();
     let mut current: Option<Heading> = None;
+    // Offsets of `---` lines under `**Field:**` lines (see `Report::underlined_fields`).
+    let mut underlines: Vec<usize> = Vec::new();
     let mut in_code = 0usize;
     let mut mentions = Vec::new();
     let mut links = Vec::new();
@@ -678,7 +685,14 @@ fn structure(r: &mut Report, id_finder: &Regex) {
                     end: range.end,
                 });
             }
-            Event::End(TagEnd::Heading(_)) => headings.extend(current.take()),
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(h) = current.take() {
+                    match underline_of_fields(&body[h.start..h.end]) {
+                        Some(at) => underlines.push(h.start + at),
+                        None => headings.push(h),
+                    }
+                }
+            }
             Event::Start(Tag::CodeBlock(_)) => {
                 in_code += 1;
                 code.push(range);
@@ -754,6 +768,13 @@ fn structure(r: &mut Report, id_finder: &Regex) {
             _ => {}
         }
     }
+    r.underlined_fields = underlines
+        .into_iter()
+        .map(|at| {
+            let mark = r.body[at..].lines().next().unwrap_or("").trim().to_string();
+            (r.file_line(at), mark)
+        })
+        .collect();
     let mut last = None;
     r.mentions = mentions
         .into_iter()
@@ -877,6 +898,19 @@ fn structure(r: &mut Report, id_finder: &Regex) {
     if let Some(section) = r.section("Timeline").map(|s| s.content.clone()) {
         r.timeline = parse_timeline(r, section, &code);
     }
+}
+
+/// Where the underline starts in the source `src` of a heading, when the heading is text
+/// underlined with `---` or `===` (a setext heading) and that text holds a `**Field:**`
+/// line: an action item's fields with a `---` written right under them, meant to separate
+/// items.
+fn underline_of_fields(src: &str) -> Option<usize> {
+    let src = src.trim_end();
+    let (text, underline) = src.rsplit_once('\n')?;
+    let mark = underline.trim();
+    let underlined =
+        !mark.is_empty() && (mark.bytes().all(|b| b == b'-') || mark.bytes().all(|b| b == b'='));
+    (underlined && text.lines().any(|l| field_match(l).is_some())).then_some(text.len() + 1)
 }
 
 /// Where the scan of raw HTML is at the end of one HTML event, for the next (an HTML block

@@ -461,6 +461,19 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
         };
         ds.push(Diagnostic::error(path, m.line, 1, msg).with_hint(hint));
     }
+    for (line, mark) in &r.underlined_fields {
+        ds.push(
+            Diagnostic::error(
+                path,
+                *line,
+                1,
+                format!(
+                    "`{mark}` right under an action item's field makes the lines above it a heading (Markdown reads it as their underline), so it does not end the item"
+                ),
+            )
+            .with_hint(format!("leave a blank line before `{mark}`: then it separates items")),
+        );
+    }
     for h in &r.level_one {
         ds.push(
             Diagnostic::warning(

@@ -1348,6 +1348,47 @@ fn an_item_after_a_level_two_action_heading_says_which_heading_ended_the_section
 }
 
 #[test]
+fn a_separator_right_under_a_field_is_one_error_not_a_heading() {
+    // Markdown reads `---` right under text as that text's underline (a heading). Without a
+    // finding of its own, the item would lose every field and the next item its section.
+    let second = "\n### Action Item: Page on canary error rate\n**Owner:** Sarah Chen\n**Due:** 2024-03-30\n**Priority:** P2\n**Type:** Detect\n**Description:**\nThe canary's error rate pages nobody.\n**Definition of Done:**\nA canary error rate above 0.5% pages the on-call engineer.\n";
+    for mark in ["---", "===", "  ------"] {
+        let r = good_with(
+            "exceeds 0.5%.\n",
+            &format!("exceeds 0.5%.\n{mark}\n{second}"),
+        );
+        let trimmed = mark.trim();
+        assert_eq!(
+            check(&r),
+            vec![
+                error(
+                    P,
+                    line_of(&r, "exceeds 0.5%.") + 1,
+                    1,
+                    &format!("`{trimmed}` right under an action item's field makes the lines above it a heading (Markdown reads it as their underline), so it does not end the item")
+                )
+                .with_hint(format!("leave a blank line before `{trimmed}`: then it separates items")),
+            ],
+            "{mark}"
+        );
+        // With the blank line, it separates the items.
+        let r = good_with(
+            "exceeds 0.5%.\n",
+            &format!("exceeds 0.5%.\n\n{mark}\n{second}"),
+        );
+        if mark.trim() == "---" {
+            assert_eq!(check(&r), vec![], "{mark}");
+        }
+    }
+    // Text underlined in a section is a heading as Markdown says.
+    let r = good_with(
+        "## What Went Well\n",
+        "## What Went Well\nThe rollback\n---\n",
+    );
+    assert_eq!(check(&r), vec![]);
+}
+
+#[test]
 fn a_level_one_heading_in_the_body_is_reported_and_ends_no_section() {
     // Inside the Timeline section: the entry after it is still one of the timeline's, so a
     // time that goes back is still caught.
