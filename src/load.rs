@@ -1417,6 +1417,19 @@ struct TimelineMatch {
     end: usize,
 }
 
+/// Offsets in `text` (a Timeline section) of the lines that begin a timeline entry.
+pub(crate) fn timeline_entry_lines(text: &str) -> Vec<usize> {
+    let mut at = 0;
+    let mut found = Vec::new();
+    for line in text.split_inclusive('\n') {
+        if timeline_match(line.trim_end_matches(['\n', '\r'])).is_some() {
+            found.push(at);
+        }
+        at += line.len();
+    }
+    found
+}
+
 /// Matches [`timeline_re`] at the start of `line`. The form nearly every entry is written in,
 /// `- HH:MM text` or `- YYYY-MM-DD HH:MM text`, is read by hand (what the regex gives for it
 /// is plain, and the tests hold the two to the same result); anything else goes through the

@@ -23,6 +23,10 @@ pub struct MarkdownContext<'a> {
     pub own_id: &'a str,
     /// Keep raw HTML (sanitised) instead of escaping it.
     pub allow_html: bool,
+    /// Offsets of lines (in the Markdown rendered) that begin a timeline entry: a line break
+    /// before one, inside a paragraph, is kept as a line break, so a timeline written as
+    /// plain lines shows one entry per line. Empty outside a Timeline section.
+    pub entry_lines: &'a [usize],
 }
 
 /// Deepest nesting of block quotes and lists that is kept as HTML; deeper containers are
@@ -36,6 +40,23 @@ pub fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
+}
+
+/// Whether the soft line break at `range` of `markdown` comes right before a line in
+/// `entry_lines` (sorted).
+fn breaks_before_entry(
+    markdown: &str,
+    range: std::ops::Range<usize>,
+    entry_lines: &[usize],
+) -> bool {
+    if entry_lines.is_empty() {
+        return false;
+    }
+    let next_line = markdown
+        .get(range.start..)
+        .and_then(|rest| rest.find('\n'))
+        .map(|p| range.start + p + 1);
+    next_line.is_some_and(|at| entry_lines.binary_search(&at).is_ok())
 }
 
 /// True for URLs a page must never emit: `javascript:`, `vbscript:`, `data:` (whitespace and
@@ -83,7 +104,16 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
     let mut aligns: Vec<Alignment> = Vec::new();
     let mut head_cell: Option<usize> = None;
 
-    for event in drop_comments(Parser::new_ext(markdown, options())) {
+    let parser = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .map(|(event, range)| match event {
+            // The break's range ends where the next line's text starts.
+            Event::SoftBreak if breaks_before_entry(markdown, range, cx.entry_lines) => {
+                Event::HardBreak
+            }
+            event => event,
+        });
+    for event in drop_comments(parser) {
         match &event {
             Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item) => {
                 let keep = kept < MAX_NESTING;
@@ -431,8 +461,34 @@ mod tests {
             link: &link,
             own_id: "INC-2024-042",
             allow_html,
+            entry_lines: &[],
         };
         render(md, &cx, &mut HashSet::new())
+    }
+
+    #[test]
+    fn a_line_that_begins_a_timeline_entry_starts_a_new_line() {
+        let md = "14:23 Deploy begins\n14:25 Page load times rise\nand keep rising\n\n- 14:27 Alert\n  14:30 Rollback\n";
+        let finder = Regex::new(r"INC-[0-9]{4}-[0-9]{3}").unwrap();
+        let link = |_: &str| None;
+        let entry_lines = crate::load::timeline_entry_lines(md);
+        let cx = MarkdownContext {
+            id_finder: &finder,
+            link: &link,
+            own_id: "INC-2024-042",
+            allow_html: false,
+            entry_lines: &entry_lines,
+        };
+        // A wrapped line that begins no entry stays part of the entry above.
+        assert_eq!(
+            render(md, &cx, &mut HashSet::new()),
+            "<p>14:23 Deploy begins<br />\n14:25 Page load times rise\nand keep rising</p>\n<ul>\n<li>14:27 Alert<br />\n14:30 Rollback</li>\n</ul>\n"
+        );
+        let plain = MarkdownContext {
+            entry_lines: &[],
+            ..cx
+        };
+        assert!(!render(md, &plain, &mut HashSet::new()).contains("<br"));
     }
 
     #[test]

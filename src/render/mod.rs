@@ -504,6 +504,7 @@ impl<'a> Renderer<'a> {
             link: &link,
             own_id: &inc.id,
             allow_html: self.config.allow_html,
+            entry_lines: &[],
         };
         let mut anchors: HashSet<String> = [
             "summary-facts",
@@ -548,7 +549,18 @@ impl<'a> Renderer<'a> {
             sections.push(SectionCx {
                 title: s.title.to_string(),
                 anchor,
-                html: markdown::render(&body[s.content.start..before], &mcx, &mut anchors),
+                html: if timeline == Some(s.start) {
+                    // One entry per line, also when the entries are plain lines.
+                    let text = &body[s.content.start..before];
+                    let entry_lines = crate::load::timeline_entry_lines(text);
+                    let tcx = MarkdownContext {
+                        entry_lines: &entry_lines,
+                        ..mcx
+                    };
+                    markdown::render(text, &tcx, &mut anchors)
+                } else {
+                    markdown::render(&body[s.content.start..before], &mcx, &mut anchors)
+                },
                 after: if rest.is_empty() {
                     String::new()
                 } else {
