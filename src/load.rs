@@ -147,6 +147,23 @@ fn walk_each(root: &Path, content: &Path, mut report: impl FnMut(&Path, &str)) -
                 )
                 .with_hint(format!("rename it to `{name}`")),
             );
+        } else if is_report_copy(&path) {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            found.problems.push(
+                Diagnostic::warning(
+                    rel_path(root, &path),
+                    0,
+                    0,
+                    format!(
+                        "`{name}` looks like a copy of a report: not read as a report, nor \
+                         published, since that would publish a report's source"
+                    ),
+                )
+                .with_hint(
+                    "reports are the files ending in `.md`; move the copy out of the content \
+                     folder, or start its name with `_` to keep it there unpublished",
+                ),
+            );
         } else {
             let rel = rel_path(content, &path);
             found.assets.push((path, rel));
@@ -190,7 +207,7 @@ pub fn rewalk(files: &mut ContentFiles, changed: &[PathBuf], root: &Path, conten
                 _ => return false,
             }
         }
-        if is_markdown_lookalike(p) {
+        if is_markdown_lookalike(p) || is_report_copy(p) {
             return false; // its warning comes from the walk
         }
         let is_report = p.extension().is_some_and(|x| x == "md");
@@ -242,6 +259,16 @@ fn is_markdown_lookalike(path: &Path) -> bool {
                 .iter()
                 .any(|m| x.eq_ignore_ascii_case(m))
     })
+}
+
+/// True for a copy of a report left beside it: a name with `.md.` in it (`x.md.orig`,
+/// `x.md.rej`, `x.md.save`, `x.md.old`, `x.md.txt`; `.MD.` too). Like a
+/// [`is_markdown_lookalike`] file it is neither read nor copied, since it would publish a
+/// report's source, but warned about. Editor backups (`x.md.bak`, `x.md.swp`) are
+/// [`is_editor_temp`] files, left out before this is asked.
+fn is_report_copy(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().to_ascii_lowercase().contains(".md."))
 }
 
 /// True for hidden files (`.name`) and for [`is_editor_temp`] files: neither is a report or
@@ -1601,6 +1628,28 @@ mod tests {
         for name in [".a.md.swp", ".#a.md", ".~lock.a.md#", ".DS_Store", "a.css~"] {
             assert!(is_editor_temp(name), "{name}");
         }
+    }
+
+    #[test]
+    fn a_new_copy_of_a_report_needs_the_full_walk_that_warns_about_it() {
+        let t = tempfile::tempdir().unwrap();
+        let content = t.path().join("content");
+        std::fs::create_dir(&content).unwrap();
+        std::fs::write(content.join("a.md"), "x").unwrap();
+        let mut files = walk(t.path(), &content);
+        let copy = content.join("a.md.orig");
+        std::fs::write(&copy, "x").unwrap();
+        assert!(!rewalk(&mut files, &[copy], t.path(), &content));
+        let files = walk(t.path(), &content);
+        assert!(files.assets.is_empty(), "{:?}", files.assets);
+        let messages: Vec<&str> = files.problems.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`a.md.orig` looks like a copy of a report: not read as a report, nor published, \
+              since that would publish a report's source"
+            ]
+        );
     }
 
     #[test]

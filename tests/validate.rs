@@ -394,6 +394,56 @@ fn markdown_files_not_named_as_reports_are_warned_about_and_not_published() {
     assert!(files.assets.is_empty(), "{:?}", files.assets);
 }
 
+#[test]
+fn copies_of_reports_are_warned_about_and_not_published() {
+    let copy = "---\nid: INC-2024-042\ntitle: Draft\nseverity: SEV9\n---\n";
+    let mut files = vec![(P, GOOD), (Q, OTHER)];
+    let names = [
+        "content/incidents/INC-2024-042.md.orig",
+        "content/incidents/INC-2024-042.md.rej",
+        "content/incidents/INC-2024-042.md.save",
+        "content/incidents/INC-2024-042.md.old",
+        "content/incidents/INC-2024-042.md.txt",
+        "content/incidents/INC-2024-042.MD.orig",
+    ];
+    files.extend(names.iter().map(|n| (*n, copy)));
+    // Editor backups are still left out without a word.
+    for skipped in [
+        "content/incidents/INC-2024-042.md.bak",
+        "content/incidents/INC-2024-042.md.swp",
+        "content/incidents/INC-2024-042.md~",
+    ] {
+        files.push((skipped, copy));
+    }
+    let site = TestSite::with(&files);
+    let warn = |path: &str| {
+        let name = path.rsplit('/').next().unwrap();
+        warning(
+            path,
+            0,
+            0,
+            &format!(
+                "`{name}` looks like a copy of a report: not read as a report, nor published, \
+                 since that would publish a report's source"
+            ),
+        )
+        .with_hint(
+            "reports are the files ending in `.md`; move the copy out of the content folder, \
+             or start its name with `_` to keep it there unpublished",
+        )
+    };
+    let mut sorted = names.to_vec();
+    sorted.sort();
+    assert_eq!(
+        site.check(),
+        sorted.iter().map(|n| warn(n)).collect::<Vec<_>>()
+    );
+    // Not copied beside the pages as a file either.
+    let files = pirsite::load::walk(site.root(), &site.path("content"));
+    assert_eq!(files.reports.len(), 2);
+    assert!(files.assets.is_empty(), "{:?}", files.assets);
+}
+
 // --- Front matter: values --------------------------------------------------------------
 
 #[test]
