@@ -70,7 +70,10 @@ pub fn id_form(id_pattern: &regex::Regex, year: i32) -> Option<IdForm> {
 }
 
 /// The next free id of `year`: one more than the highest of that year written anywhere in the
-/// site's reports, in the form [`id_form`] finds.
+/// site's reports or given by a report's file name, in the form [`id_form`] finds. A report
+/// that cannot be read, or has no `id:` line, counts as having the id its file name gives
+/// (docs/format.md, Cross-references), so an empty `INC-2026-016.md` takes 016 as any report
+/// would; a file name's id is never handed out again, whatever the file holds.
 pub fn next_id(site: &Site, year: i32) -> Result<String, String> {
     let Some(form) = id_form(&site.config.id_pattern, year) else {
         return Err(format!(
@@ -79,17 +82,25 @@ pub fn next_id(site: &Site, year: i32) -> Result<String, String> {
         ));
     };
     let prefix = format!("{}{year}-", form.prefix);
+    let number = |id: &str| id.strip_prefix(&prefix).and_then(|n| n.parse::<u64>().ok());
     let mut max = 0u64;
-    for (abs, _) in crate::load::walk(&site.root, &site.content_dir()).reports {
-        let Ok(text) = std::fs::read_to_string(&abs) else {
+    let files = crate::load::walk(&site.root, &site.content_dir());
+    for abs in files
+        .unreadable
+        .iter()
+        .chain(files.reports.iter().map(|(a, _)| a))
+    {
+        if let Some(n) = crate::load::id_from_name(abs, &site.config.id_pattern)
+            .as_deref()
+            .and_then(number)
+        {
+            max = max.max(n);
+        }
+        let Ok(text) = std::fs::read_to_string(abs) else {
             continue;
         };
         for m in site.config.id_finder.find_iter(&text) {
-            if let Some(n) = m
-                .as_str()
-                .strip_prefix(&prefix)
-                .and_then(|n| n.parse::<u64>().ok())
-            {
+            if let Some(n) = number(m.as_str()) {
                 max = max.max(n);
             }
         }

@@ -1015,6 +1015,45 @@ fn new_follows_the_id_form_of_the_site() {
     );
 }
 
+#[test]
+fn new_skips_the_id_of_an_empty_or_id_less_file_named_after_it() {
+    // A report with no `id:` line, or that cannot be read, counts as having the id its file
+    // name gives: that id is taken, so `new` goes on to the next one.
+    let site = TestSite::with(&[
+        (
+            "content/incidents/2026/INC-2026-015.md",
+            "---\nid: INC-2026-015\ntitle: Earlier\nseverity: SEV4\ndate: 2026-03-01\n---\n\n## Summary\nA short outage.\n",
+        ),
+        ("content/incidents/2026/INC-2026-016.md", ""),
+    ]);
+    let new = || {
+        run(site
+            .cmd()
+            .args(["new", "--severity", "SEV4", "--date", "2026-03-02", "x"]))
+    };
+    let o = new();
+    assert_eq!((code(&o), stderr(&o).as_str()), (0, ""));
+    assert!(
+        stdout(&o).ends_with("content/incidents/2026/INC-2026-017.md\n"),
+        "{}",
+        stdout(&o)
+    );
+    site.write(
+        "content/incidents/2026/INC-2026-018.md",
+        "---\ntitle: No id yet\nseverity: SEV4\n---\n",
+    );
+    let o = new();
+    assert_eq!((code(&o), stderr(&o).as_str()), (0, ""));
+    assert!(
+        stdout(&o).ends_with("content/incidents/2026/INC-2026-019.md\n"),
+        "{}",
+        stdout(&o)
+    );
+    let text =
+        std::fs::read_to_string(site.path("content/incidents/2026/INC-2026-019.md")).unwrap();
+    assert!(text.contains("\nid: INC-2026-019\n"), "{text}");
+}
+
 // --- the sample archive ----------------------------------------------------------------
 
 #[test]
