@@ -17,6 +17,24 @@ pub const EXIT_INVALID: u8 = 1;
 /// Exit status: bad usage or an I/O error.
 pub const EXIT_USAGE: u8 = 2;
 
+/// `writeln!` to stdout, returning the `io::Result`: unlike `println!`, it does not panic when
+/// stdout is closed (`pirsite check | head -1`), so the exit status stays 0, 1 or 2.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
+/// `writeln!` to stderr, as [`out!`] to stdout: a message that cannot be written is lost, never
+/// a panic. Callers ignore the result, as there is nowhere left to report it.
+macro_rules! err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stderr().lock(), $($arg)*)
+    }};
+}
+
 /// How long `build` waits, before exiting, for the replaced output to be removed.
 const REMOVAL_GRACE: std::time::Duration = std::time::Duration::from_millis(100);
 
@@ -130,16 +148,16 @@ pub fn main() -> ExitCode {
 /// One line each, as diagnostics are ([`crate::diagnostics::one_line`]).
 fn eprint_usage_error(d: &crate::diagnostics::Diagnostic) {
     use crate::diagnostics::one_line;
-    eprintln!("error: {}: {}", one_line(&d.path), one_line(&d.message));
+    let _ = err!("error: {}: {}", one_line(&d.path), one_line(&d.message));
     if let Some(hint) = &d.hint {
-        eprintln!("    hint: {}", one_line(hint));
+        let _ = err!("    hint: {}", one_line(hint));
     }
 }
 
 fn open(root: &std::path::Path) -> Result<Site, u8> {
     Site::open(root).map_err(|d| {
         if d.path == crate::config::CONFIG_FILE {
-            eprintln!("{}", d.to_human());
+            let _ = err!("{}", d.to_human());
             exit_for_error(&d)
         } else {
             eprint_usage_error(&d);
@@ -208,7 +226,9 @@ pub fn run(cli: Cli) -> u8 {
                         ),
                     };
                     let published = built.reports.saturating_sub(built.unpublished);
-                    println!(
+                    // The site is written: a summary line that cannot be printed changes
+                    // nothing of that.
+                    let _ = out!(
                         "built {} {} from {} {}{left_out} into {} in {} ms",
                         built.pages,
                         crate::diagnostics::plural(built.pages, "page", "pages"),
@@ -235,7 +255,15 @@ pub fn run(cli: Cli) -> u8 {
                     // A broken site.toml is a finding like any other, in the format asked for.
                     let mut ds = Diagnostics::new();
                     ds.push(d);
-                    print!("{}", ds.render(format, 0));
+                    let mut out = std::io::stdout().lock();
+                    if let Err(e) =
+                        std::io::Write::write_all(&mut out, ds.render(format, 0).as_bytes())
+                            .and_then(|()| std::io::Write::flush(&mut out))
+                    {
+                        drop(out);
+                        let _ = err!("error: cannot print the findings: {e}");
+                        return EXIT_USAGE;
+                    }
                     return exit_for(&ds, false);
                 }
                 Err(d) => {
@@ -246,7 +274,7 @@ pub fn run(cli: Cli) -> u8 {
             let today = match site::today(today, &site.config) {
                 Ok(d) => d,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    let _ = err!("error: {e}");
                     return EXIT_USAGE;
                 }
             };
@@ -274,7 +302,7 @@ pub fn run(cli: Cli) -> u8 {
             drop(out);
             t.mark("print");
             if let Err(e) = printed {
-                eprintln!("error: cannot print the findings: {e}");
+                let _ = err!("error: cannot print the findings: {e}");
                 leave_to_exit((site, checked, archive));
                 return EXIT_USAGE;
             }
@@ -282,7 +310,7 @@ pub fn run(cli: Cli) -> u8 {
             let ds = &checked.diagnostics;
             if deny_warnings && !ds.has_errors() && ds.warnings() > 0 {
                 // The summary counts warnings as findings that pass; say why this run fails.
-                eprintln!(
+                let _ = err!(
                     "error: failing on {} {} (--deny-warnings)",
                     ds.warnings(),
                     crate::diagnostics::plural(ds.warnings(), "warning", "warnings")
@@ -323,7 +351,7 @@ pub fn run(cli: Cli) -> u8 {
             {
                 Ok(d) => d,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    let _ = err!("error: {e}");
                     return EXIT_USAGE;
                 }
             };
@@ -336,11 +364,13 @@ pub fn run(cli: Cli) -> u8 {
             };
             match crate::new::create(&site, &new) {
                 Ok(path) => {
-                    println!("{}", path.display());
+                    // The report is written: a path that cannot be printed changes nothing of
+                    // that.
+                    let _ = out!("{}", path.display());
                     EXIT_OK
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    let _ = err!("error: {e}");
                     EXIT_USAGE
                 }
             }
@@ -374,26 +404,30 @@ fn exit_for(ds: &Diagnostics, deny_warnings: bool) -> u8 {
 fn report_build_error(e: BuildError) -> u8 {
     match e {
         BuildError::Invalid(ds, reports) => {
-            eprint!("{}", ds.render(Format::Human, reports));
-            eprintln!("error: the site was not written because of the errors above");
+            let mut e = std::io::stderr().lock();
+            let _ = std::io::Write::write_all(&mut e, ds.render(Format::Human, reports).as_bytes());
+            drop(e);
+            let _ = err!("error: the site was not written because of the errors above");
             exit_for(&ds, false)
         }
         BuildError::Render(d) => {
-            eprintln!("{}", d.to_human());
-            eprintln!("error: the site was not written");
+            let _ = err!("{}", d.to_human());
+            let _ = err!("error: the site was not written");
             exit_for_error(&d)
         }
         BuildError::Write(w) => {
-            eprintln!("error: {w}");
+            let _ = err!("error: {w}");
             // A refusal happens before anything is written; an I/O error before the new site
             // replaces the previous one, which the swap leaves whole.
             match w {
                 crate::write::WriteError::Refused(_) => {
-                    eprintln!("error: the site was not written; nothing was changed")
+                    let _ = err!("error: the site was not written; nothing was changed");
                 }
-                crate::write::WriteError::Io(..) => eprintln!(
-                    "error: the site was not written; the previous output, if any, is unchanged"
-                ),
+                crate::write::WriteError::Io(..) => {
+                    let _ = err!(
+                        "error: the site was not written; the previous output, if any, is unchanged"
+                    );
+                }
             }
             EXIT_USAGE
         }

@@ -159,7 +159,10 @@ impl Stages {
             let cpu = process_cpu_ms();
             let spent = cpu - self.cpu;
             self.cpu = cpu;
-            eprintln!(
+            // Not `eprintln!`, which panics when stderr is closed.
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr().lock(),
                 "[timing] {stage}: {} ms wall, {spent} ms cpu, {} MB peak",
                 (now - self.last).as_millis(),
                 peak_rss_mb()
@@ -641,7 +644,12 @@ impl Site {
             self.render_into(checked, archive, &theme, base_url, &staging, fresh.as_mut())?;
         t.mark("(render total)");
         if std::env::var_os("PIRSITE_TIMINGS").is_some() {
-            eprintln!("[timing] {}", staging.placement_summary());
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "[timing] {}",
+                staging.placement_summary()
+            );
         }
         staging.commit().map_err(BuildError::Write)?;
         t.mark("commit");

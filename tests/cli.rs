@@ -69,6 +69,81 @@ content/incidents/2024/warns.md:6:1: warning: unknown front-matter key `ownr`
     );
 }
 
+/// Runs `cmd` with stdout and stderr one pipe whose read end is closed before the command
+/// writes (as in `pirsite check 2>&1 | head -1` once `head` has gone): every write fails.
+fn run_into_closed_pipe(cmd: &mut std::process::Command) -> i32 {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let status = cmd
+        .stdout(writer.try_clone().expect("pipe"))
+        .stderr(writer)
+        .status()
+        .expect("pirsite runs");
+    // 101 is the status of a panic.
+    status.code().expect("exited normally")
+}
+
+#[test]
+fn a_closed_output_is_no_panic_and_exits_with_a_status_of_the_table() {
+    let site = TestSite::fixture("small");
+    // `check` cannot print its findings: that is exit 2, with or without findings.
+    assert_eq!(
+        run_into_closed_pipe(site.cmd().args(["check", "--today", "2024-05-01"])),
+        2
+    );
+    // The message says why, where stderr is still open.
+    let o = run(site.cmd().args(["check", "--today", "2024-05-01"]).stdout({
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        writer
+    }));
+    assert_eq!(
+        (code(&o), stderr(&o).as_str()),
+        (
+            2,
+            "error: cannot print the findings: Broken pipe (os error 32)\n"
+        )
+    );
+    // A build's summary line is lost, not the build.
+    assert_eq!(
+        run_into_closed_pipe(site.cmd().args(["build", "--today", "2024-05-01"])),
+        0
+    );
+    assert!(site.path("public/index.html").exists());
+    // So is `new`'s path; the report is written.
+    assert_eq!(
+        run_into_closed_pipe(site.cmd().args([
+            "new",
+            "--severity",
+            "SEV4",
+            "--date",
+            "2024-06-03",
+            "x"
+        ])),
+        0
+    );
+    assert!(site.path("content/incidents/2024/INC-2024-004.md").exists());
+    // Errors that cannot be printed keep their status.
+    site.write("content/incidents/2024/broken.md", BROKEN);
+    assert_eq!(
+        run_into_closed_pipe(site.cmd().args(["build", "--today", "2024-05-01"])),
+        1
+    );
+    assert_eq!(
+        run_into_closed_pipe(site.cmd().args(["check", "--today", "2024-05-01"])),
+        2
+    );
+    assert_eq!(
+        run_into_closed_pipe(site.cmd().args(["check", "--today", "2024-13-01"])),
+        2
+    );
+    site.write("site.toml", "nope = 1\n");
+    for args in [&["check"][..], &["build"], &["check", "--format", "json"]] {
+        assert_ne!(run_into_closed_pipe(site.cmd().args(args)), 101, "{args:?}");
+    }
+    assert_eq!(run_into_closed_pipe(site.cmd().args(["check"])), 2);
+}
+
 #[test]
 fn warnings_fail_only_with_deny_warnings() {
     let site = TestSite::fixture("small");
