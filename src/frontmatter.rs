@@ -459,15 +459,27 @@ fn yaml_error(path: &str, text: &str, first_line: usize, e: &serde_yaml::Error) 
         col.max(1),
         format!("front matter is not valid YAML: {problem}"),
     );
-    match yaml_hint(
-        &problem,
-        text.lines().nth(line.saturating_sub(1)).unwrap_or(""),
-        col,
-    ) {
+    let written = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    // A tab before the text of the line is the likeliest cause whatever the parser says; a
+    // tab elsewhere on it, only when no other mistake is recognised.
+    let tab_indent = written
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .any(|c| c == '\t');
+    let hint = if tab_indent {
+        Some(TAB_HINT.to_string())
+    } else {
+        yaml_hint(&problem, written, col)
+            .or_else(|| written.contains('\t').then(|| TAB_HINT.into()))
+    };
+    match hint {
         Some(hint) => d.with_hint(hint),
         None => d,
     }
 }
+
+/// The hint for a YAML error on a line that holds a tab.
+const TAB_HINT: &str = "YAML does not allow tabs for indentation: indent with spaces";
 
 /// The first `#` that starts a comment inside a `[...]` list left open on its line
 /// (`tags: [cdn, #edge]`): line index and byte offset. Quotes are skipped.

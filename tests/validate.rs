@@ -1054,6 +1054,44 @@ fn the_usual_yaml_mistakes_have_a_hint() {
 }
 
 #[test]
+fn a_tab_that_indents_front_matter_is_named_in_the_hint() {
+    let hint = "YAML does not allow tabs for indentation: indent with spaces";
+    let r = good_with(
+        "tags: [deployment, canary-analysis]",
+        "tags:\n\t- deployment\n\t- canary-analysis",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                17,
+                1,
+                "front matter is not valid YAML: found character that cannot start any token"
+            )
+            .with_hint(hint)
+        ]
+    );
+    // Under a key whose value is a map the parser words it otherwise; the hint is the same.
+    let r = good_with(
+        "on_call: Priya Raman",
+        "extra:\n  team: payments\n\towner: Priya Raman",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                14,
+                1,
+                "front matter is not valid YAML: found a tab character that violates indentation"
+            )
+            .with_hint(hint)
+        ]
+    );
+}
+
+#[test]
 fn an_unclosed_quote_is_reported_where_it_opens_not_where_the_parser_stopped() {
     // The title's quote is never closed on its line; the next quote, which opens the value of
     // `started:` four lines below, closes it, and the parser stops just after that.
