@@ -679,22 +679,69 @@ fn find_entry(
 /// Whether `text` says one of `words` in the sense of [`find_entry`].
 fn says(text: &str, words: &[&str]) -> bool {
     let text = text.to_ascii_lowercase();
-    let mut before = "";
-    for word in text
+    let all: Vec<&str> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-    {
+        .collect();
+    for (i, &word) in all.iter().enumerate() {
+        let before = if i > 0 { all[i - 1] } else { "" };
+        let after = all.get(i + 1).copied().unwrap_or("");
         // The text from this word on, for phrases ("back to normal").
         let rest = &text[word.as_ptr() as usize - text.as_ptr() as usize..];
         if words.iter().any(|w| rest.starts_with(w))
             && !matches!(before, "no" | "not" | "never" | "without")
-            && !(word.starts_with("page") && before == "status")
+            && !(matches!(word, "page" | "pages") && web_page(before, after))
         {
             return true;
         }
-        before = word;
     }
     false
+}
+
+/// Whether `page` between the words `before` and `after` is a web page ("checkout page load
+/// times rise", "status page updated") rather than a page to a person ("page sent to the
+/// DBA"). `paged` and `paging` are always pages to a person.
+fn web_page(before: &str, after: &str) -> bool {
+    matches!(
+        before,
+        "status"
+            | "checkout"
+            | "login"
+            | "home"
+            | "landing"
+            | "web"
+            | "error"
+            | "product"
+            | "search"
+            | "cart"
+            | "account"
+            | "settings"
+            | "signup"
+            | "payment"
+            | "payments"
+            | "static"
+            | "blank"
+            | "wiki"
+            | "404"
+            | "500"
+    ) || matches!(
+        after,
+        "load"
+            | "loads"
+            | "loading"
+            | "view"
+            | "views"
+            | "speed"
+            | "size"
+            | "weight"
+            | "render"
+            | "renders"
+            | "rendering"
+            | "title"
+            | "content"
+            | "cache"
+            | "errors"
+    )
 }
 
 /// Checks a `YYYY-MM-DD` value; the hint shows the ISO form of a date written otherwise.
@@ -1932,6 +1979,8 @@ mod tests {
             "PagerDuty alerted the on-call engineer",
             "On-call paged",
             "Page sent to the database team",
+            "On-call acknowledged the page",
+            "Second page to the DBA",
             "Customer reports of failed payments",
             "Anomaly detection flagged the queue depth",
         ] {
@@ -1940,6 +1989,9 @@ mod tests {
         for no in [
             "Status page updated",
             "Posted to the status page",
+            "Checkout page load times rise",
+            "Page views drop by half",
+            "The login page returns 500s",
             "The bad config went undetected",
             "No alert fired for the queue depth",
             "Deploy of v2.4.1 begins",
