@@ -1098,17 +1098,21 @@ pub fn section_key(title: &str) -> CompactString {
 
 /// True when `name` is its own [`section_key`] but for ASCII case ("Contributing Factors",
 /// as the code and site.toml name sections): ASCII words, each followed by one space but
-/// the last, and no `:` or `)` at the end. Such a name is compared with keys as it is.
+/// the last, no `:` or `)` at the end, and no number in front. Such a name is compared with
+/// keys as it is.
 fn is_key_form(name: &str) -> bool {
     name.is_ascii()
         && name
             .split(' ')
             .all(|w| !w.is_empty() && !w.contains(char::is_whitespace))
         && !name.ends_with([':', ')'])
+        && key_words(name).count() == name.split(' ').count()
 }
 
-/// The words of a title that its [`section_key`] is made of, as written.
-fn key_words(title: &str) -> std::str::SplitWhitespace<'_> {
+/// The words of a title that its [`section_key`] is made of, as written: without a number
+/// in front (`2. Action Items`, `3) Timeline`, `4.1 Summary`, as documents exported from
+/// other tools number their headings).
+fn key_words(title: &str) -> std::iter::Skip<std::str::SplitWhitespace<'_>> {
     let mut t = title.trim().trim_end_matches(':').trim_end();
     if t.ends_with(')')
         && let Some(open) = t.rfind('(')
@@ -1116,7 +1120,15 @@ fn key_words(title: &str) -> std::str::SplitWhitespace<'_> {
     {
         t = t[..open].trim_end().trim_end_matches(':');
     }
-    t.split_whitespace()
+    let mut words = t.split_whitespace();
+    let numbered = words.next().is_some_and(|first| {
+        let digits = first.trim_end_matches(['.', ')']);
+        !digits.is_empty()
+            && digits
+                .split('.')
+                .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    }) && words.next().is_some();
+    t.split_whitespace().skip(usize::from(numbered))
 }
 
 /// `Some(title)` when heading text is `Action Item: <title>` (case-insensitive).
@@ -2002,7 +2014,17 @@ mod tests {
             "Timeline\u{b}x",
             "Timeline)",
             "Contributing Factors",
+            "2. Action Items",
+            "3) Timeline",
+            "4.1 Summary",
+            "1.",
+            "2024 in review",
         ];
+        assert_eq!(section_key("2. Action Items"), "action items");
+        assert_eq!(section_key("3) Timeline"), "timeline");
+        assert_eq!(section_key("4.1 Summary:"), "summary");
+        // A number alone is the title.
+        assert_eq!(section_key("1."), "1.");
         for t in titles {
             let plain = key_words(t).collect::<Vec<_>>().join(" ").to_lowercase();
             assert_eq!(section_key(t), plain, "{t:?}");

@@ -1436,6 +1436,27 @@ fn an_item_after_a_level_two_action_heading_says_which_heading_ended_the_section
 }
 
 #[test]
+fn numbered_section_headings_are_the_sections_they_name() {
+    // As documents exported from other tools number them.
+    let r = GOOD
+        .replace("## Summary", "## 1. Summary")
+        .replace("## Timeline", "## 2) Timeline")
+        .replace("## Contributing Factors", "## 3 Contributing Factors")
+        .replace("## What Went Well", "## 4. What Went Well")
+        .replace("## Action Items", "## 5.1 Action Items:");
+    assert_eq!(check(&r), vec![]);
+    // The timeline is still read: an entry out of order is still caught.
+    let r = r.replace("- 14:38 Rollback complete", "- 14:20 Rollback complete");
+    assert_eq!(
+        check(&r)
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect::<Vec<_>>(),
+        ["timeline goes back in time: 14:20 comes after 14:27"]
+    );
+}
+
+#[test]
 fn a_separator_right_under_a_field_is_one_error_not_a_heading() {
     // Markdown reads `---` right under text as that text's underline (a heading). Without a
     // finding of its own, the item would lose every field and the next item its section.
