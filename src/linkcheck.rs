@@ -528,6 +528,25 @@ fn hint(target: &Target, image: bool, files: &FileSet) -> String {
                  reports under review are built only with --drafts)"
             )
         }
+        // `[see](INC-2024-041.md)`: a link to a report's source, which is never published.
+        Target::Local(t) if t.to_ascii_lowercase().ends_with(".md") => {
+            let stem = t.rsplit('/').next().unwrap_or(t);
+            let page = stem[..stem.len() - 3].to_lowercase();
+            if files.contains(&format!("incidents/{page}/index.html")) {
+                format!(
+                    "a report's `.md` file is not published, its page is: link to `../{page}/` \
+                     (from a report's page), or write the id in the text, which links to its \
+                     page by itself",
+                    page = one_line(&page)
+                )
+            } else {
+                format!(
+                    "it resolves to `{}`; `.md` files are reports, published as pages, never \
+                     copied",
+                    one_line(t)
+                )
+            }
+        }
         Target::Local(t) if image || incident(t).is_some() => format!(
             "it resolves to `{}`; put the file beside the report: files there are copied \
              beside its page",

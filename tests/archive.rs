@@ -795,6 +795,29 @@ fn a_broken_markdown_link_fails_the_build_at_its_line() {
         ),
         "{stdout}"
     );
+    // A link to a report's source file, which is never published: its page is.
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace("../INC-2025-001/", "INC-2025-001.md")
+        .replace("../../incidents.json", "notes.md");
+    fs::write(&path, text).unwrap();
+    let stdout = String::from_utf8_lossy(&check().stdout).to_string();
+    assert!(
+        stdout.contains(
+            "error: link target `INC-2025-001.md` does not exist\n    hint: a report's `.md` \
+             file is not published, its page is: link to `../inc-2025-001/` (from a report's \
+             page), or write the id in the text, which links to its page by itself\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "error: link target `notes.md` does not exist\n    hint: it resolves to \
+             `incidents/inc-2025-003/notes.md`; `.md` files are reports, published as pages, \
+             never copied\n"
+        ),
+        "{stdout}"
+    );
 }
 
 #[test]
