@@ -602,11 +602,22 @@ fn toml_error(e: &toml::de::Error, text: &str, index: &LineIndex) -> Diagnostic 
             .into_iter()
             .find(|keys| names(keys))
             .unwrap_or(TOP_KEYS);
+        // The table the key is in: the last `[header]` line above it.
+        let table = text
+            .lines()
+            .take(line)
+            .filter_map(|l| {
+                let l = l.trim();
+                (l.starts_with('[') && !l.starts_with("[[")).then(|| l.split(']').next())?
+            })
+            .last()
+            .map(|h| format!("`[{}]` of ", h.trim_start_matches('[').trim()))
+            .unwrap_or_default();
         let mut d = Diagnostic::error(
             CONFIG_FILE,
             line,
             col,
-            format!("unknown key `{unknown}` in {CONFIG_FILE}"),
+            format!("unknown key `{unknown}` in {table}{CONFIG_FILE}"),
         );
         d = match closest(unknown, known) {
             Some(k) => d.with_hint(format!("did you mean `{k}`?")),
@@ -680,8 +691,19 @@ mod tests {
         let e = Config::parse("[severity.SEV1]\nreview_within_day = 2\n").unwrap_err();
         assert_eq!(e.line, 2);
         assert_eq!(
+            e.message,
+            "unknown key `review_within_day` in `[severity.SEV1]` of site.toml"
+        );
+        assert_eq!(
             e.hint.as_deref(),
             Some("did you mean `review_within_days`?")
+        );
+        let e =
+            Config::parse("title = \"x\"\n[lint]\nlevels = {}\n[ lint.due_days ] # P1\nP4 = 9\n")
+                .unwrap_err();
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (5, "unknown key `P4` in `[lint.due_days]` of site.toml")
         );
     }
 

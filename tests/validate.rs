@@ -2292,7 +2292,7 @@ fn site_toml_unknown_keys_name_the_closest_key() {
                 "site.toml",
                 2,
                 1,
-                "unknown key `review_within` in site.toml"
+                "unknown key `review_within` in `[severity.SEV1]` of site.toml"
             )
             .with_hint("did you mean `review_within_days`?")
         ]
