@@ -332,6 +332,8 @@ pub struct TimelineEntry {
     pub date: Option<CompactString>,
     /// `HH:MM` as written (in 24-hour form when written with AM or PM).
     pub time: CompactString,
+    /// The zone written after the time, `Z`, `UTC` or `GMT`, when there is one.
+    pub zone: Option<CompactString>,
     /// The text after the time.
     pub text: CompactString,
     /// Line in the file.
@@ -1428,7 +1430,7 @@ fn exact_from<T>(
 
 /// A timeline entry: `HH:MM` or `YYYY-MM-DD HH:MM` at the start of a line, list item or
 /// table row, optionally in bold, italics, backticks or brackets and followed by `AM`/`PM`
-/// and `UTC`/`Z`; in a table the date and the time may be two cells. The entry's text is the
+/// and `UTC`/`GMT`/`Z`; in a table the date and the time may be two cells. The entry's text is the
 /// rest of the line after the match.
 fn timeline_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -1436,8 +1438,8 @@ fn timeline_re() -> &'static Regex {
         Regex::new(concat!(
             r"^\s*(?:[-*+]|\d+[.)]|\|)?\s*(?:\[[ xX]\]\s+)?[*_`\[]{0,2}",
             r"(?:(\d{4}-\d{1,2}-\d{1,2})[*_`]{0,2}(?:[ T]|\s*[|,]\s*)[*_`]{0,2})?",
-            r"(\d{1,2}:\d{2})(?::\d{2})?(?:\s*([AaPp])\.?[Mm]\b\.?|Z\b|\b)",
-            r"\s*(?:UTC\b)?[*_`\]]{0,2}\s*(?:UTC\b)?\s*[-–—:|]?\s*"
+            r"(\d{1,2}:\d{2})(?::\d{2})?(?:\s*([AaPp])\.?[Mm]\b\.?|(Z)\b|\b)",
+            r"\s*(?:(UTC|GMT)\b)?[*_`\]]{0,2}\s*(?:(UTC|GMT)\b)?\s*[-–—:|]?\s*"
         ))
         .unwrap()
     })
@@ -1452,6 +1454,8 @@ struct TimelineMatch {
     time: Range<usize>,
     /// The `a` or `p` of `AM`/`PM`, when written.
     meridiem: Option<Range<usize>>,
+    /// `Z`, `UTC` or `GMT`, when written.
+    zone: Option<Range<usize>>,
     /// Where the entry's text starts.
     end: usize,
 }
@@ -1486,13 +1490,14 @@ fn timeline_match(line: &str) -> Option<TimelineMatch> {
         date: c.get(1).map(|m| m.range()),
         time: c.get(2).expect("time group").range(),
         meridiem: c.get(3).map(|m| m.range()),
+        zone: c.get(4).or(c.get(5)).or(c.get(6)).map(|m| m.range()),
         end: c.get(0).map_or(line.len(), |m| m.end()),
     })
 }
 
 /// A list item `- HH:MM text` or `- YYYY-MM-DD HH:MM text` (marker `-`, `*` or `+`, ASCII
 /// digits, single spaces) whose text starts with a letter or digit that cannot continue the
-/// time (`AM`, `PM`, `UTC`): on such a line every part of [`timeline_re`] takes its first
+/// time (`AM`, `PM`, `UTC`, `GMT`): on such a line every part of [`timeline_re`] takes its first
 /// choice and the match ends where the text starts. `None` for any other line.
 fn plain_timeline_entry(line: &str) -> Option<TimelineMatch> {
     let b = line.as_bytes();
@@ -1518,7 +1523,7 @@ fn plain_timeline_entry(line: &str) -> Option<TimelineMatch> {
     let time = at..at + 5;
     let text = at + 6;
     let starts_text =
-        |c: u8| c.is_ascii_alphanumeric() && !matches!(c, b'A' | b'a' | b'P' | b'p' | b'U');
+        |c: u8| c.is_ascii_alphanumeric() && !matches!(c, b'A' | b'a' | b'P' | b'p' | b'U' | b'G');
     if b.get(at + 5) != Some(&b' ') || !b.get(text).copied().is_some_and(starts_text) {
         return None;
     }
@@ -1526,6 +1531,7 @@ fn plain_timeline_entry(line: &str) -> Option<TimelineMatch> {
         date,
         time,
         meridiem: None,
+        zone: None,
         end: text,
     })
 }
@@ -1552,6 +1558,7 @@ fn read_timeline(
         out.push(TimelineEntry {
             date: m.date.map(|d| line[d].into()),
             time: twenty_four_hour(&line[m.time], m.meridiem.map(|p| &line[p])),
+            zone: m.zone.map(|z| line[z].into()),
             text: line[m.end..].trim().trim_end_matches('|').trim().into(),
             line: line_no,
             col,
@@ -1890,7 +1897,7 @@ mod tests {
             &["", " ", "  ", "\t", ":", " -", "Z", "**"],
             &[
                 "", "Deploy", "apple", "Pager", "pm", "UTC x", "5 pods", "x", "Übel", "é", "- x",
-                "| x", "Zed", "utc", "Rollback", "1", "b",
+                "| x", "Zed", "utc", "Rollback", "1", "b", "GMT x", "Go",
             ],
         ]);
         let re = timeline_re();
@@ -1900,6 +1907,7 @@ mod tests {
                 date: c.get(1).map(|m| m.range()),
                 time: c.get(2).unwrap().range(),
                 meridiem: c.get(3).map(|m| m.range()),
+                zone: c.get(4).or(c.get(5)).or(c.get(6)).map(|m| m.range()),
                 end: c.get(0).unwrap().end(),
             });
             assert_eq!(timeline_match(line), want, "{line:?}");
@@ -1925,25 +1933,35 @@ mod tests {
             "- 12:15 a.m. Quiet\n",
             "- 1:05 PM Afternoon\n",
             "- 12:30pm: Lunch\n",
+            "- 12:35 GMT Written in GMT\n",
             "Plain 14:40 in prose is not an entry\n",
         ));
         let got: Vec<_> = r
             .timeline
             .iter()
-            .map(|e| (e.date.as_deref(), e.time.as_str(), e.text.as_str(), e.col))
+            .map(|e| {
+                (
+                    e.date.as_deref(),
+                    e.time.as_str(),
+                    e.zone.as_deref(),
+                    e.text.as_str(),
+                    e.col,
+                )
+            })
             .collect();
         assert_eq!(
             got,
             vec![
-                (None, "14:23", "Deploy begins", 3),
-                (Some("2024-03-15"), "14:25", "Second cell form", 3),
-                (None, "14:27", "Alert fires", 5),
-                (None, "14:28", "Acknowledged", 4),
-                (None, "14:30", "Rollback", 5),
-                (Some("2024-03-16"), "00:10", "Next day", 3),
-                (None, "00:15", "Quiet", 3),
-                (None, "13:05", "Afternoon", 3),
-                (None, "12:30", "Lunch", 3),
+                (None, "14:23", None, "Deploy begins", 3),
+                (Some("2024-03-15"), "14:25", None, "Second cell form", 3),
+                (None, "14:27", Some("UTC"), "Alert fires", 5),
+                (None, "14:28", None, "Acknowledged", 4),
+                (None, "14:30", None, "Rollback", 5),
+                (Some("2024-03-16"), "00:10", Some("Z"), "Next day", 3),
+                (None, "00:15", None, "Quiet", 3),
+                (None, "13:05", None, "Afternoon", 3),
+                (None, "12:30", None, "Lunch", 3),
+                (None, "12:35", Some("GMT"), "Written in GMT", 3),
             ]
         );
     }

@@ -12,7 +12,8 @@ use crate::load::{ActionBlock, ActionField, Report, TimelineEntry};
 use crate::model::{
     Action, ActionStatus, ActionType, Incident, Priority, ReportStatus, TimelinePoint,
 };
-use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike};
+use chrono_tz::Tz;
 use rayon::prelude::*;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -312,7 +313,7 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
         .zip(time_names)
         .map(|(v, key)| {
             v.as_ref()
-                .and_then(|v| time_field(path, key, v, date, &mut ds))
+                .and_then(|v| time_field(path, key, v, date, config.timezone, &mut ds))
         })
         .collect();
     for (list, key) in [
@@ -496,7 +497,7 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
     if status.is_some_and(|s| s != ReportStatus::Draft) {
         check_example_text(r, &mut ds);
     }
-    let timeline = check_timeline(path, &r.timeline, date, &mut ds);
+    let timeline = check_timeline(path, &r.timeline, date, config.timezone, &mut ds);
     // started ≤ detected, mitigated ≤ resolved: a later key earlier than an earlier one is a
     // time after midnight written without its date. Without `started`, the incident starts at
     // the timeline's first entry, as its page says.
@@ -574,7 +575,10 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
     let detected = times[1].or_else(|| find_entry(&timeline, &r.timeline, DETECTION));
     let mitigated = times[2].or_else(|| find_entry(&timeline, &r.timeline, MITIGATION));
     let minutes = |to: Option<NaiveDateTime>| match (started, to) {
-        (Some(s), Some(t)) if t >= s => Some(elapsed_minutes(s, t, config)),
+        // Times that do not exist in the zone are errors (no incident is made), and the
+        // repeated hour is read as its first pass, so a later local time is never an earlier
+        // instant; the filter keeps that true of every path.
+        (Some(s), Some(t)) if t >= s => Some(elapsed_minutes(s, t, config)).filter(|m| *m >= 0),
         _ => None,
     };
     let mut references: BTreeSet<String> = r.mentions.iter().map(|m| m.id.to_string()).collect();
@@ -632,8 +636,9 @@ fn dedup(items: &[Spanned<String>]) -> Vec<String> {
 }
 
 /// Minutes between two local times, read in the site's zone (so a DST change counts right).
+/// A time of the hour that repeats when clocks go back is read as its first pass (chrono's
+/// `earliest`); times the clocks skip are errors before this is reached.
 fn elapsed_minutes(from: NaiveDateTime, to: NaiveDateTime, config: &Config) -> i64 {
-    use chrono::TimeZone;
     let utc = |t: NaiveDateTime| {
         config
             .timezone
@@ -879,21 +884,23 @@ fn parse_clock(s: &str) -> Option<NaiveTime> {
     NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
 }
 
-/// Checks `started`/`detected`/...: `HH:MM` on `date` or `YYYY-MM-DD HH:MM`.
+/// Checks `started`/`detected`/...: `HH:MM` on `date` or `YYYY-MM-DD HH:MM`, a time that
+/// exists in the site's zone `tz`.
 fn time_field(
     path: &str,
     key: &str,
     v: &Spanned<String>,
     date: Option<NaiveDate>,
+    tz: Tz,
     ds: &mut Vec<Diagnostic>,
 ) -> Option<NaiveDateTime> {
     let s = v.value.trim();
-    // A zone marker is allowed when it names UTC (times are read in the site's zone anyway).
-    let bare = s
-        .strip_suffix('Z')
-        .or_else(|| s.strip_suffix(" UTC"))
-        .unwrap_or(s)
-        .trim_end();
+    // A UTC marker is allowed when the site's zone is UTC; in any other zone it is an error
+    // like any zone name, since the time is read in the site's zone.
+    let bare = match utc_marked(s) {
+        Some(b) if is_utc(tz) => b,
+        _ => s,
+    };
     let (parsed, well_formed) = match bare.split_once([' ', 'T']) {
         Some((d, t)) => {
             let dt = parse_date(d, None)
@@ -911,15 +918,106 @@ fn time_field(
     if !well_formed {
         ds.push(
             Diagnostic::error(path, v.line, v.col, format!("`{key}` is not a time: `{s}`"))
-                .with_hint(time_hint(bare)),
+                .with_hint(time_hint(bare, tz, date)),
         );
     }
-    parsed
+    let at = parsed?;
+    if let Some((message, hint)) = skipped_time(at, tz, bare.contains([' ', 'T'])) {
+        ds.push(
+            Diagnostic::error(path, v.line, v.col, format!("`{key}` {message}")).with_hint(hint),
+        );
+        return None;
+    }
+    Some(at)
+}
+
+/// Whether `tz` is UTC under one of its names (a zone with no offset and no daylight-saving
+/// time, where a time marked UTC is a time in the site's zone).
+fn is_utc(tz: Tz) -> bool {
+    matches!(
+        tz.name(),
+        "UTC"
+            | "Etc/UTC"
+            | "Etc/UCT"
+            | "UCT"
+            | "Etc/Universal"
+            | "Universal"
+            | "Etc/Zulu"
+            | "Zulu"
+            | "GMT"
+            | "Etc/GMT"
+            | "Etc/GMT+0"
+            | "Etc/GMT-0"
+            | "Etc/GMT0"
+            | "GMT+0"
+            | "GMT-0"
+            | "GMT0"
+            | "Etc/Greenwich"
+            | "Greenwich"
+    )
+}
+
+/// `s` without a UTC marker after its time (`14:23Z`, `2024-03-15T14:23:00Z`, `14:23 UTC`,
+/// `14:23 GMT`), when it has one.
+fn utc_marked(s: &str) -> Option<&str> {
+    let zulu = s
+        .strip_suffix(['Z', 'z'])
+        .filter(|t| t.ends_with(|c: char| c.is_ascii_digit()));
+    let named = || {
+        let (head, zone) = s.rsplit_once(' ')?;
+        (zone.eq_ignore_ascii_case("UTC") || zone.eq_ignore_ascii_case("GMT")).then_some(head)
+    };
+    zulu.or_else(named).map(str::trim_end)
+}
+
+/// When the clocks of `tz` skip the local time `at` (the hour lost when daylight-saving time
+/// begins), the message after the key or the timeline time (`02:30 does not exist in
+/// Europe/Berlin on 2026-03-29: clocks go from 02:00 to 03:00`) and the hint, whose time has
+/// its date when `dated`.
+fn skipped_time(at: NaiveDateTime, tz: Tz, dated: bool) -> Option<(String, String)> {
+    let exists = |t: NaiveDateTime| tz.from_local_datetime(&t).earliest().is_some();
+    if exists(at) {
+        return None;
+    }
+    // The skipped stretch, a minute at a time (it is an hour or so; two days at the most, when
+    // a zone once skipped a whole day).
+    let minute = chrono::TimeDelta::minutes(1);
+    let (mut from, mut to) = (at, at);
+    for _ in 0..2 * 24 * 60 {
+        if exists(from - minute) {
+            break;
+        }
+        from -= minute;
+    }
+    for _ in 0..2 * 24 * 60 {
+        if exists(to) {
+            break;
+        }
+        to += minute;
+    }
+    let shown = at + (to - from);
+    let shown = if dated || shown.date() != at.date() {
+        crate::text::ymd_hm(shown, ' ')
+    } else {
+        crate::text::hm(shown.time())
+    };
+    Some((
+        format!(
+            "{} does not exist in {} on {}: clocks go from {} to {}",
+            crate::text::hm(at.time()),
+            tz.name(),
+            crate::text::ymd(at.date()),
+            crate::text::hm(from.time()),
+            crate::text::hm(to.time()),
+        ),
+        format!("write the time as the clock showed it, e.g. {shown}"),
+    ))
 }
 
 /// The hint for a front-matter time that does not read: the 24-hour form of a 12-hour time
-/// (`3:05 PM`), the time alone when a zone other than UTC follows it, else the forms.
-fn time_hint(bare: &str) -> String {
+/// (`3:05 PM`), the time in the site's zone `tz` when the time is marked UTC (on `date` when
+/// it has none of its own), the time alone when another zone follows it, else the forms.
+fn time_hint(bare: &str, tz: Tz, date: Option<NaiveDate>) -> String {
     let (head, last) = bare.rsplit_once(' ').unwrap_or((bare, ""));
     let (time, meridiem) = match last.to_ascii_lowercase().as_str() {
         "am" | "a.m." => (head.trim(), Some("a")),
@@ -943,16 +1041,40 @@ fn time_hint(bare: &str) -> String {
         let day = if day.is_empty() { day } else { day + " " };
         return format!("times are 24-hour: write \"{day}{t}\"");
     }
+    let zone = format!(
+        "times are read in the site's `timezone`, {} (site.toml), with no zone of their own",
+        tz.name()
+    );
+    if let Some(utc) = utc_marked(bare)
+        && let Some((day, c)) = clock(utc)
+    {
+        let on = if day.is_empty() {
+            date
+        } else {
+            parse_date(&day, None).ok()
+        };
+        if let Some(on) = on {
+            let local = tz.from_utc_datetime(&on.and_time(c)).naive_local();
+            let (shown, utc_shown) = if day.is_empty() && local.date() == on {
+                (crate::text::hm(local.time()), crate::text::hm(c))
+            } else {
+                (
+                    crate::text::ymd_hm(local, ' '),
+                    crate::text::ymd_hm(on.and_time(c), ' '),
+                )
+            };
+            return format!(
+                "{zone}: write \"{shown}\", which is {utc_shown} UTC in {}",
+                tz.name()
+            );
+        }
+    }
     if !last.is_empty()
         && last.chars().all(|c| c.is_ascii_alphabetic())
         && let Some((day, c)) = clock(head)
     {
         let day = if day.is_empty() { day } else { day + " " };
-        return format!(
-            "times are read in the site's `timezone` (site.toml), with no zone of their own: \
-             write \"{day}{}\" in that zone",
-            c.format("%H:%M")
-        );
+        return format!("{zone}: write \"{day}{}\" in that zone", c.format("%H:%M"));
     }
     "write a clock time on the incident's date, \"14:23\", or \"2024-03-16 00:10\"".to_string()
 }
@@ -1133,6 +1255,7 @@ fn check_timeline(
     path: &str,
     entries: &[TimelineEntry],
     date: Option<NaiveDate>,
+    tz: Tz,
     ds: &mut Vec<Diagnostic>,
 ) -> Vec<TimelinePoint> {
     let mut out: Vec<TimelinePoint> = Vec::new();
@@ -1169,8 +1292,38 @@ fn check_timeline(
                 }
             }
         }
+        // A time marked UTC is read in the site's zone only when that zone is UTC; elsewhere
+        // it is the front matter's error for a zone name, with the time in the site's zone.
+        if let Some(zone) = e.zone.as_deref().filter(|_| !is_utc(tz)) {
+            let written = match zone {
+                "Z" => format!("{}Z", e.time),
+                _ => format!("{} {zone}", e.time),
+            };
+            let hint_on = match &e.date {
+                Some(d) => format!("{d} {written}"),
+                None => written.clone(),
+            };
+            ds.push(
+                Diagnostic::error(
+                    path,
+                    e.line,
+                    e.col,
+                    format!("timeline time `{written}` is not a clock time"),
+                )
+                .with_hint(time_hint(&hint_on, tz, day)),
+            );
+            continue;
+        }
         let Some(on) = day else { continue };
         let at = on.and_time(time);
+        // A time the clocks skip would make an instant before the entries around it.
+        if let Some((message, hint)) = skipped_time(at, tz, e.date.is_some()) {
+            ds.push(
+                Diagnostic::error(path, e.line, e.col, format!("timeline time {message}"))
+                    .with_hint(hint),
+            );
+            continue;
+        }
         if let Some(prev) = out.last()
             && at < prev.at
         {

@@ -526,7 +526,7 @@ fn times_that_are_not_times() {
         (
             "mitigated",
             "14:38 CET",
-            "times are read in the site's `timezone` (site.toml), with no zone of their own: \
+            "times are read in the site's `timezone`, UTC (site.toml), with no zone of their own: \
              write \"14:38\" in that zone",
         ),
     ] {
@@ -549,6 +549,155 @@ fn times_that_are_not_times() {
             "{key}"
         );
     }
+}
+
+/// Path of a report in a site whose `timezone` is Europe/Berlin.
+const B: &str = "content/INC-2026-001.md";
+
+/// A SEV3 report on `date` with more front matter (from line 6) and a timeline, in a site
+/// whose `timezone` is Europe/Berlin.
+fn berlin_report(date: &str, front: &str, timeline: &str) -> String {
+    format!(
+        "---\nid: INC-2026-001\ntitle: T\nseverity: SEV3\ndate: {date}\n{front}---\n\n\
+         ## Summary\nText.\n\n## Timeline\n{timeline}\n## Action Items\nNone.\n"
+    )
+}
+
+fn berlin_site(report: &str) -> TestSite {
+    TestSite::with(&[("site.toml", "timezone = \"Europe/Berlin\"\n"), (B, report)])
+}
+
+#[test]
+fn a_time_the_clocks_skip_is_an_error_where_it_is_written() {
+    // Clocks in Berlin go from 02:00 to 03:00 on 2026-03-29.
+    let r = berlin_report(
+        "2026-03-29",
+        "started: \"02:30\"\ndetected: \"2026-03-29 02:45\"\nresolved: \"03:30\"\n",
+        "- 03:00 Deploy begins\n",
+    );
+    assert_eq!(
+        berlin_site(&r).check(),
+        vec![
+            error(
+                B,
+                6,
+                11,
+                "`started` 02:30 does not exist in Europe/Berlin on 2026-03-29: clocks go from 02:00 to 03:00"
+            )
+            .with_hint("write the time as the clock showed it, e.g. 03:30"),
+            error(
+                B,
+                7,
+                12,
+                "`detected` 02:45 does not exist in Europe/Berlin on 2026-03-29: clocks go from 02:00 to 03:00"
+            )
+            .with_hint("write the time as the clock showed it, e.g. 2026-03-29 03:45"),
+        ]
+    );
+    // The timeline's times are read in the zone too (they give `started` and `resolved`).
+    let r = berlin_report(
+        "2026-03-29",
+        "",
+        "- 01:50 Deploy begins\n- 02:30 Alert fires\n- 2026-03-29 02:59 Rollback\n- 03:30 Resolved\n",
+    );
+    assert_eq!(
+        berlin_site(&r).check(),
+        vec![
+            error(
+                B,
+                line_of(&r, "02:30"),
+                3,
+                "timeline time 02:30 does not exist in Europe/Berlin on 2026-03-29: clocks go from 02:00 to 03:00"
+            )
+            .with_hint("write the time as the clock showed it, e.g. 03:30"),
+            error(
+                B,
+                line_of(&r, "02:59"),
+                3,
+                "timeline time 02:59 does not exist in Europe/Berlin on 2026-03-29: clocks go from 02:00 to 03:00"
+            )
+            .with_hint("write the time as the clock showed it, e.g. 2026-03-29 03:59"),
+        ]
+    );
+    // Written as the clock showed them, the times count the hour that was skipped.
+    let r = berlin_report(
+        "2026-03-29",
+        "started: \"01:50\"\ndetected: \"03:05\"\nresolved: \"03:30\"\n",
+        "- 01:50 Deploy begins\n",
+    );
+    let site = berlin_site(&r);
+    assert_eq!(site.check(), vec![]);
+    let checked = pirsite::site::Site::open(site.root()).unwrap().check();
+    let inc = &checked.incidents[0];
+    assert_eq!(
+        (inc.duration_minutes, inc.time_to_detect_minutes),
+        (Some(40), Some(15))
+    );
+}
+
+#[test]
+fn the_hour_that_repeats_is_read_as_its_first_pass() {
+    // Clocks in Berlin go from 03:00 back to 02:00 on 2026-10-25: 02:20 is read as the
+    // first 02:20 (00:20 UTC), so a later time is never an earlier instant.
+    let r = berlin_report(
+        "2026-10-25",
+        "started: \"02:20\"\ndetected: \"02:50\"\nresolved: \"03:10\"\n",
+        "- 01:50 Deploy begins\n- 02:20 Alert fires\n- 03:10 Resolved\n",
+    );
+    let site = berlin_site(&r);
+    assert_eq!(site.check(), vec![]);
+    let checked = pirsite::site::Site::open(site.root()).unwrap().check();
+    let inc = &checked.incidents[0];
+    assert_eq!(
+        (inc.duration_minutes, inc.time_to_detect_minutes),
+        (Some(110), Some(30))
+    );
+}
+
+#[test]
+fn a_time_marked_utc_is_an_error_unless_the_site_is_in_utc() {
+    let r = berlin_report(
+        "2026-03-29",
+        "started: \"2026-03-28T23:30:00Z\"\nresolved: \"03:30 UTC\"\nmitigated: \"02:10 GMT\"\n",
+        "- 00:30 Deploy begins\n- 02:30 UTC still checking\n- 2026-03-29 03:00Z Resolved\n",
+    );
+    let zone = "times are read in the site's `timezone`, Europe/Berlin (site.toml), with no zone \
+                of their own";
+    assert_eq!(
+        berlin_site(&r).check(),
+        vec![
+            error(B, 6, 11, "`started` is not a time: `2026-03-28T23:30:00Z`").with_hint(format!(
+                "{zone}: write \"2026-03-29 00:30\", which is 2026-03-28 23:30 UTC in Europe/Berlin"
+            )),
+            error(B, 7, 12, "`resolved` is not a time: `03:30 UTC`").with_hint(format!(
+                "{zone}: write \"05:30\", which is 03:30 UTC in Europe/Berlin"
+            )),
+            error(B, 8, 13, "`mitigated` is not a time: `02:10 GMT`").with_hint(format!(
+                "{zone}: write \"04:10\", which is 02:10 UTC in Europe/Berlin"
+            )),
+            error(
+                B,
+                line_of(&r, "02:30 UTC"),
+                3,
+                "timeline time `02:30 UTC` is not a clock time"
+            )
+            .with_hint(format!(
+                "{zone}: write \"04:30\", which is 02:30 UTC in Europe/Berlin"
+            )),
+            error(
+                B,
+                line_of(&r, "03:00Z"),
+                3,
+                "timeline time `03:00Z` is not a clock time"
+            )
+            .with_hint(format!(
+                "{zone}: write \"2026-03-29 05:00\", which is 2026-03-29 03:00 UTC in Europe/Berlin"
+            )),
+        ]
+    );
+    // In a site whose zone is UTC, the markers say what the site says already.
+    let site = TestSite::with(&[("site.toml", "timezone = \"Etc/UTC\"\n"), (B, &r)]);
+    assert_eq!(site.check(), vec![]);
 }
 
 #[test]
