@@ -816,6 +816,18 @@ pub fn parse_date(s: &str, near: Option<NaiveDate>) -> Result<NaiveDate, String>
             format!("write `{d}` alone, with any note in the text")
         });
     }
+    // `~~2026-11-25~~ 2026-12-05`: a rescheduled date with the old one struck through. The
+    // date that is not struck through is the one meant.
+    if s.contains('~') {
+        let kept = struck_out(s);
+        let kept = kept.trim();
+        if let Some(d) = kept.get(..10).and_then(|head| parse_date(head, None).ok()) {
+            return Err(format!(
+                "write `{d}` alone, the date that is not struck through; the date it moved \
+                 from can go in the text"
+            ));
+        }
+    }
     // `03/12/2026` is March 12 read month first and December 3 read day first.
     if let (Ok(us), Ok(eu)) = (
         NaiveDate::parse_from_str(s, "%m/%d/%Y"),
@@ -866,6 +878,15 @@ pub fn parse_date(s: &str, near: Option<NaiveDate>) -> Result<NaiveDate, String>
         }
     }
     Err("write dates as YYYY-MM-DD, e.g. 2024-03-30".to_string())
+}
+
+/// `s` without its struck-through text (`~~old~~` or `~old~`, as Markdown strikes it out).
+fn struck_out(s: &str) -> String {
+    static STRUCK: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    STRUCK
+        .get_or_init(|| regex::Regex::new(r"~~[^~]+~~|~[^~]+~").expect("a valid pattern"))
+        .replace_all(s, " ")
+        .into_owned()
 }
 
 /// Parses `H:MM`, `HH:MM` or `HH:MM:SS` (seconds dropped); nothing else.

@@ -2141,6 +2141,32 @@ fn due_in_words_gets_its_iso_form() {
 }
 
 #[test]
+fn a_struck_through_due_date_gets_the_date_that_is_not() {
+    for (due, kept) in [
+        ("~~2024-03-30~~ 2024-04-05", "2024-04-05"),
+        ("~2024-03-30~ 2024-04-06 (vendor delay)", "2024-04-06"),
+    ] {
+        let r = good_with("**Due:** 2024-03-30", &format!("**Due:** {due}"));
+        assert_eq!(
+            check(&r),
+            vec![
+                error(
+                    P,
+                    line_of(&r, due),
+                    10,
+                    &format!("`Due` is not a date in YYYY-MM-DD form: `{due}`")
+                )
+                .with_hint(format!(
+                    "write `{kept}` alone, the date that is not struck through; the date it \
+                     moved from can go in the text"
+                ))
+            ],
+            "{due}"
+        );
+    }
+}
+
+#[test]
 fn a_bad_completed_date() {
     let r = good_with(
         "**Status:** Open",
