@@ -1108,12 +1108,14 @@ fn is_key_form(name: &str) -> bool {
             .split(' ')
             .all(|w| !w.is_empty() && !w.contains(char::is_whitespace))
         && !name.ends_with([':', ')'])
-        && key_words(name).count() == name.split(' ').count()
+        && (!name.starts_with(|c: char| c.is_ascii_digit())
+            || key_words(name).count() == name.split(' ').count())
 }
 
 /// The words of a title that its [`section_key`] is made of, as written: without a number
 /// in front (`2. Action Items`, `3) Timeline`, `4.1 Summary`, as documents exported from
-/// other tools number their headings).
+/// other tools number their headings; a number with no `.` or `)` is a word of the title, as
+/// in `5 Whys`).
 fn key_words(title: &str) -> std::iter::Skip<std::str::SplitWhitespace<'_>> {
     let mut t = title.trim().trim_end_matches(':').trim_end();
     if t.ends_with(')')
@@ -1124,8 +1126,8 @@ fn key_words(title: &str) -> std::iter::Skip<std::str::SplitWhitespace<'_>> {
     }
     let mut words = t.split_whitespace();
     let numbered = words.next().is_some_and(|first| {
-        let digits = first.trim_end_matches(['.', ')']);
-        !digits.is_empty()
+        let digits = first.strip_suffix(['.', ')']).unwrap_or(first);
+        (digits.len() < first.len() || digits.contains('.'))
             && digits
                 .split('.')
                 .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
@@ -2035,14 +2037,17 @@ mod tests {
             "2. Action Items",
             "3) Timeline",
             "4.1 Summary",
+            "5 Whys",
             "1.",
             "2024 in review",
         ];
         assert_eq!(section_key("2. Action Items"), "action items");
         assert_eq!(section_key("3) Timeline"), "timeline");
         assert_eq!(section_key("4.1 Summary:"), "summary");
-        // A number alone is the title.
+        // A number alone is the title, and so is one with no `.` or `)`.
         assert_eq!(section_key("1."), "1.");
+        assert_eq!(section_key("5 Whys"), "5 whys");
+        assert_eq!(section_key("2.x Summary"), "2.x summary");
         for t in titles {
             let plain = key_words(t).collect::<Vec<_>>().join(" ").to_lowercase();
             assert_eq!(section_key(t), plain, "{t:?}");

@@ -684,21 +684,22 @@ fn find_entry(
 /// Whether `text` says one of `words` in the sense of [`find_entry`].
 fn says(text: &str, words: &[&str]) -> bool {
     let text = text.to_ascii_lowercase();
-    let all: Vec<&str> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    for (i, &word) in all.iter().enumerate() {
-        let before = if i > 0 { all[i - 1] } else { "" };
-        let after = all.get(i + 1).copied().unwrap_or("");
+    fn split(t: &str) -> impl Iterator<Item = &str> {
+        t.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+    }
+    let mut before = "";
+    for word in split(&text) {
         // The text from this word on, for phrases ("back to normal").
         let rest = &text[word.as_ptr() as usize - text.as_ptr() as usize..];
         if words.iter().any(|w| rest.starts_with(w))
             && !matches!(before, "no" | "not" | "never" | "without")
-            && !(matches!(word, "page" | "pages") && web_page(before, after))
+            && !(matches!(word, "page" | "pages")
+                && web_page(before, split(&rest[word.len()..]).next().unwrap_or("")))
         {
             return true;
         }
+        before = word;
     }
     false
 }

@@ -1590,7 +1590,7 @@ fn numbered_section_headings_are_the_sections_they_name() {
     let r = GOOD
         .replace("## Summary", "## 1. Summary")
         .replace("## Timeline", "## 2) Timeline")
-        .replace("## Contributing Factors", "## 3 Contributing Factors")
+        .replace("## Contributing Factors", "## 3. Contributing Factors")
         .replace("## What Went Well", "## 4. What Went Well")
         .replace("## Action Items", "## 5.1 Action Items:");
     assert_eq!(check(&r), vec![]);
