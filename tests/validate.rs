@@ -625,14 +625,17 @@ fn a_time_the_clocks_skip_is_an_error_where_it_is_written() {
         "started: \"01:50\"\ndetected: \"03:05\"\nresolved: \"03:30\"\n",
         "- 01:50 Deploy begins\n",
     );
-    let site = berlin_site(&r);
+    assert_eq!(clean_durations(&r), (Some(40), Some(15)));
+}
+
+/// The duration and time to detect of the one report `r` of a site in Berlin, which checks
+/// clean.
+fn clean_durations(r: &str) -> (Option<i64>, Option<i64>) {
+    let site = berlin_site(r);
     assert_eq!(site.check(), vec![]);
     let checked = pirsite::site::Site::open(site.root()).unwrap().check();
     let inc = &checked.incidents[0];
-    assert_eq!(
-        (inc.duration_minutes, inc.time_to_detect_minutes),
-        (Some(40), Some(15))
-    );
+    (inc.duration_minutes, inc.time_to_detect_minutes)
 }
 
 #[test]
@@ -644,14 +647,7 @@ fn the_hour_that_repeats_is_read_as_its_first_pass() {
         "started: \"02:20\"\ndetected: \"02:50\"\nresolved: \"03:10\"\n",
         "- 01:50 Deploy begins\n- 02:20 Alert fires\n- 03:10 Resolved\n",
     );
-    let site = berlin_site(&r);
-    assert_eq!(site.check(), vec![]);
-    let checked = pirsite::site::Site::open(site.root()).unwrap().check();
-    let inc = &checked.incidents[0];
-    assert_eq!(
-        (inc.duration_minutes, inc.time_to_detect_minutes),
-        (Some(110), Some(30))
-    );
+    assert_eq!(clean_durations(&r), (Some(110), Some(30)));
 }
 
 #[test]
