@@ -465,9 +465,10 @@ pub struct Report {
     pub level_one: Vec<LevelOne>,
     /// `**Field:**` lines in `## Action Items` that belong to no `### Action Item:` block.
     pub loose_fields: Vec<LooseField>,
-    /// File lines of `---` (or `===`) lines written right under `**Field:**` lines, which
-    /// Markdown reads as the underline of a heading made of those lines. The lines are read
-    /// as text, not as a heading, so the fields and sections around them stay as meant.
+    /// `---` (or `===`) lines written right under `**Field:**` lines, which Markdown reads as
+    /// the underline of a heading made of those lines: (file line, the line as written,
+    /// trimmed). The lines above are read as text, not as a heading, so the fields and
+    /// sections around them stay as meant.
     pub underlined_fields: Vec<(usize, String)>,
     /// Incident ids mentioned in the body.
     pub mentions: Vec<Mention>,

@@ -107,7 +107,7 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
     let parser = Parser::new_ext(markdown, options())
         .into_offset_iter()
         .map(|(event, range)| match event {
-            // The break's range ends where the next line's text starts.
+            // A break before a line that begins a timeline entry is kept.
             Event::SoftBreak if breaks_before_entry(markdown, range, cx.entry_lines) => {
                 Event::HardBreak
             }
