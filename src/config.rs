@@ -311,6 +311,7 @@ impl Default for Config {
 /// written (`` "<>\^`{|} ``). Anything else (`sre/incidents`, `javascript:…`) would make the
 /// 404 page's links and the JSON files' URLs point nowhere, or somewhere unsafe.
 pub fn check_base_url(value: &str) -> Result<(), (String, String)> {
+    let value = &*lowercase_scheme(value);
     const EXAMPLES: &str = "write a path on the host such as \"/sre/incidents/\", or a full URL \
                             such as \"https://pages.example.internal/sre/incidents/\"";
     if value.is_empty() {
@@ -369,6 +370,30 @@ pub fn check_base_url(value: &str) -> Result<(), (String, String)> {
             ))
         }
     }
+}
+
+/// `value` with its URL scheme in lowercase (`HTTPS://Host/` → `https://Host/`: schemes are
+/// case-insensitive, and the pages compare them in lowercase).
+fn lowercase_scheme(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.split_once("://") {
+        Some((scheme, rest))
+            if scheme.bytes().any(|b| b.is_ascii_uppercase())
+                && scheme.bytes().all(|b| b.is_ascii_alphabetic()) =>
+        {
+            format!("{}://{rest}", scheme.to_ascii_lowercase()).into()
+        }
+        _ => value.into(),
+    }
+}
+
+/// A `base_url` that [`check_base_url`] accepts, as the pages use it: its scheme in
+/// lowercase, ending in `/`.
+pub fn normalize_base_url(value: &str) -> String {
+    let mut url = lowercase_scheme(value).into_owned();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    url
 }
 
 /// [`check_base_url`] in the words of a finding: ``base_url `x` `` and the reason (the value
@@ -469,19 +494,16 @@ impl Config {
             bad("timezone", format!("unknown timezone `{tz_name}`"))
                 .with_hint("use an IANA zone name such as \"UTC\" or \"Europe/Berlin\"")
         })?;
-        let mut base_url = match raw.base_url {
+        let base_url = match raw.base_url {
             Some(spanned) => {
                 if let Err((message, hint)) = base_url_problem(spanned.get_ref()) {
                     let (line, col) = line_col(spanned.span().start);
                     return Err(Diagnostic::error(CONFIG_FILE, line, col, message).with_hint(hint));
                 }
-                spanned.into_inner()
+                normalize_base_url(spanned.get_ref())
             }
             None => "/".to_string(),
         };
-        if !base_url.ends_with('/') {
-            base_url.push('/');
-        }
         let mut severity = default_severities();
         for (level, user) in raw.severity {
             if level.trim().is_empty() {
@@ -906,6 +928,24 @@ mod tests {
                 .unwrap()
                 .base_url,
             "/sre/incidents/"
+        );
+    }
+
+    #[test]
+    fn a_base_url_scheme_is_read_in_any_case() {
+        let url = |v: &str| Config::parse(&format!("base_url = \"{v}\"")).map(|c| c.base_url);
+        assert_eq!(
+            url("HTTPS://Pages.Example/Sub").unwrap(),
+            "https://Pages.Example/Sub/"
+        );
+        assert_eq!(url("Http://host/").unwrap(), "http://host/");
+        assert_eq!(
+            url("HTTPS:///x/").unwrap_err().message,
+            "base_url `HTTPS:///x/` has no host"
+        );
+        assert_eq!(
+            url("FTP://host/").unwrap_err().message,
+            "base_url `FTP://host/` is neither an http(s) URL nor a path starting with `/`"
         );
     }
 }

@@ -1120,13 +1120,10 @@ pub fn build_with(
         .output
         .clone()
         .unwrap_or_else(|| site.root.join(&site.config.output_dir));
-    let mut base_url = opts
-        .base_url
-        .clone()
-        .unwrap_or_else(|| site.config.base_url.clone());
-    if !base_url.ends_with('/') {
-        base_url.push('/');
-    }
+    let base_url = opts.base_url.as_deref().map_or_else(
+        || site.config.base_url.clone(),
+        crate::config::normalize_base_url,
+    );
     let update = memo.as_deref().is_some_and(Memo::is_ready);
     // A full build prepares its staging folder (listing the spare takes a while) while the
     // reports are read and checked, and builds the archive model while the lints run.

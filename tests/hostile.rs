@@ -620,6 +620,14 @@ fn a_base_url_that_is_no_url_nor_path_is_refused_where_it_is_given() {
         let run = build(&site, &["--base-url", good]);
         assert_eq!(run.code, 0, "{good}: {}", run.stderr);
     }
+    // A scheme is read in any case, and the pages write it in lowercase.
+    let run = build(&site, &["--base-url", "HTTPS://Pages.Example/SRE"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let home = std::fs::read_to_string(site.path("public/index.html")).unwrap();
+    assert!(
+        home.contains("<link rel=\"canonical\" href=\"https://Pages.Example/SRE/\">"),
+        "{home}"
+    );
 }
 
 #[test]
