@@ -303,10 +303,18 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 /// `path` relative to `base`, with `/` separators (or the path itself when not under `base`).
 pub fn rel_path(base: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(base).unwrap_or(path);
-    rel.components()
+    let joined = rel
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::RootDir))
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
-        .join("/")
+        .join("/");
+    // A path outside `base` (a `content_dir` elsewhere on the machine) keeps its one `/`.
+    if rel.has_root() {
+        format!("/{joined}")
+    } else {
+        joined
+    }
 }
 
 /// One `##` section of a report.
@@ -1672,6 +1680,16 @@ mod tests {
               since that would publish a report's source"
             ]
         );
+    }
+
+    #[test]
+    fn paths_are_relative_to_the_base_or_absolute_with_one_slash() {
+        let base = Path::new("/site");
+        assert_eq!(
+            rel_path(base, Path::new("/site/content/a.md")),
+            "content/a.md"
+        );
+        assert_eq!(rel_path(base, Path::new("/etc/x/a.md")), "/etc/x/a.md");
     }
 
     #[test]
