@@ -9,7 +9,7 @@ use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::linkcheck;
 use crate::load::{self, Report};
-use crate::model::{Archive, Incident};
+use crate::model::{Archive, Incident, ReportStatus};
 use crate::render::{PageKind, Renderer, fingerprint, highlight, theme::Theme};
 use crate::validate;
 use crate::write::{self, Staging, WriteError};
@@ -939,7 +939,9 @@ impl Site {
     /// pull request fails where the publish step would:
     ///
     /// - the Markdown links of the reports `build` would publish, against the files the build
-    ///   would write (pages, static files, copied assets);
+    ///   would write (pages, static files, copied assets); and those of the `draft` and
+    ///   `review` reports against the files `build --drafts` would write, so a draft's broken
+    ///   link fails here as it fails in `serve` and `build --drafts`;
     /// - the site's static files that would replace a page (`Site::static_clashes`);
     /// - when the site overrides templates, one page of each kind rendered in memory (the
     ///   first of each: an incident, a severity, a tag, a service, and every index page), and
@@ -964,6 +966,7 @@ impl Site {
         let (checker, mut ds) =
             linkcheck::Checker::new(&files, &reports, &base_path, &label, self.config.allow_html);
         ds.extend(self.static_clashes(&paths, &theme));
+        ds.extend(self.check_unpublished_links(checked, archive, &theme, &base_path, &label));
         if theme.overrides_templates() {
             let mut kinds: Vec<PageKind> = Vec::new();
             // The JSON files use no template.
@@ -992,6 +995,45 @@ impl Site {
 }
 
 impl Site {
+    /// The Markdown links of the `draft` and `review` reports of `checked`, against the files
+    /// `build --drafts` would write. `published` is the archive without them; nothing is
+    /// planned when no such report writes a link.
+    fn check_unpublished_links(
+        &self,
+        checked: &Checked,
+        published: &Archive,
+        theme: &Theme,
+        base_path: &str,
+        label: &str,
+    ) -> Vec<Diagnostic> {
+        let unpublished = |i: &Incident| i.status != ReportStatus::Published;
+        if !checked
+            .incidents
+            .iter()
+            .any(|i| unpublished(i) && !i.report.links.is_empty())
+        {
+            return Vec::new();
+        }
+        let all = Archive::new(
+            checked.incidents.clone(),
+            true,
+            published.today,
+            self.config.due_soon_days,
+            &self.config.levels(),
+        );
+        let renderer = Renderer::new(&self.config, &all, theme, self.config.base_url.as_str());
+        let paths: Vec<String> = renderer.pages().iter().map(|k| k.path(&all)).collect();
+        let copies = asset_copies(&all, &checked.assets);
+        let files = planned_files(&paths, theme, &copies);
+        let reports: Vec<(&Report, String)> = all
+            .incidents
+            .iter()
+            .filter(|inc| unpublished(inc) && !inc.report.links.is_empty())
+            .map(|inc| (&*inc.report, format!("incidents/{}/index.html", inc.slug)))
+            .collect();
+        linkcheck::Checker::new(&files, &reports, base_path, label, self.config.allow_html).1
+    }
+
     /// The site's static files (`<theme_dir>/static/`) that have the path of a page, a data
     /// file or the output's marker: copied after the pages, each would replace what pirsite
     /// wrote there, so each is an error instead.

@@ -1035,3 +1035,80 @@ fn action_titles_keep_text_in_angle_brackets() {
         ]
     );
 }
+
+#[test]
+fn check_finds_the_broken_links_of_drafts_as_build_with_drafts_does() {
+    let site = fixture("archive");
+    let check = || {
+        let out = assert_cmd::Command::cargo_bin("pirsite")
+            .unwrap()
+            .args(["check", "--today", TODAY, "--root"])
+            .arg(site.path())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+        )
+    };
+    let (code, clean) = check();
+    assert_eq!(code, Some(0), "{clean}");
+
+    // A draft's links are checked against the site `build --drafts` writes: a page nobody
+    // builds and a missing image are errors, at their line.
+    let draft = site.path().join("content/2025/INC-2025-004.md");
+    let mut text = fs::read_to_string(&draft).unwrap();
+    let line = text.lines().count() + 2;
+    text.push_str("\nSee [the old one](../inc-2025-999/) and ![graph](missing.svg).\n");
+    fs::write(&draft, &text).unwrap();
+    let (code, stdout) = check();
+    assert_eq!(code, Some(1), "{stdout}");
+    for want in [
+        format!(
+            "content/2025/INC-2025-004.md:{line}:5: error: link target `../inc-2025-999/` does not exist\n"
+        ),
+        format!(
+            "content/2025/INC-2025-004.md:{line}:41: error: link target `missing.svg` does not exist\n"
+        ),
+    ] {
+        assert!(stdout.contains(&want), "{want}\n{stdout}");
+    }
+    let out = build_cmd(site.path(), TODAY, &["--drafts"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "content/2025/INC-2025-004.md:{line}:5: error: link target `../inc-2025-999/` does not exist\n"
+        )),
+        "{stderr}"
+    );
+
+    // A draft may link to a page only the drafts build has: its own, and published pages.
+    fs::write(
+        &draft,
+        text.replace(
+            "See [the old one](../inc-2025-999/) and ![graph](missing.svg).",
+            "See [this one](../inc-2025-004/) and [another](../inc-2025-001/).",
+        ),
+    )
+    .unwrap();
+    let (code, stdout) = check();
+    assert_eq!(code, Some(0), "{stdout}");
+
+    // A published report linking to the draft's page still fails: `build` leaves it out.
+    let published = site.path().join("content/2025/INC-2025-003.md");
+    let mut text = fs::read_to_string(&published).unwrap();
+    let line = text.lines().count() + 2;
+    text.push_str("\nSee [the draft](../inc-2025-004/).\n");
+    fs::write(&published, text).unwrap();
+    let (code, stdout) = check();
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "content/2025/INC-2025-003.md:{line}:5: error: link target `../inc-2025-004/` does not exist\n"
+        )),
+        "{stdout}"
+    );
+}
