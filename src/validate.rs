@@ -17,6 +17,7 @@ use chrono_tz::Tz;
 use rayon::prelude::*;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
 use std::sync::Arc;
 
 pub use crate::load::{OPTIONAL_FIELDS, REQUIRED_FIELDS};
@@ -1816,6 +1817,38 @@ fn ticket_url(v: &str) -> String {
     v.to_string()
 }
 
+/// A warning when the file name of report `r` is itself an id (it matches
+/// `id_pattern`) and not the report's `id`: readers and `pirsite new` take an id-shaped file
+/// name for the report's id (a copy of a report whose id was not changed, a report renamed
+/// without its id). Ids that differ only in case are the same page, and not flagged.
+fn file_name_names_another_id(r: &Report, config: &Config) -> Option<Diagnostic> {
+    let (path, id) = (r.path.as_str(), r.front.id.as_ref()?);
+    if !config.id_pattern.is_match(&id.value) || id_page_problem(&id.value).is_some() {
+        return None;
+    }
+    let named = crate::load::id_from_name(Path::new(path), &config.id_pattern)?;
+    if named.eq_ignore_ascii_case(&id.value) {
+        return None;
+    }
+    let file = Path::new(path).file_name()?.to_string_lossy();
+    Some(
+        Diagnostic::warning(
+            path,
+            id.line,
+            id.col,
+            format!(
+                "id `{}` is not the id the file name `{file}` gives (`{named}`)",
+                id.value
+            ),
+        )
+        .with_hint(format!(
+            "rename the file to `{}.md`, or set `id: {named}` if the file name is right; \
+             readers and `pirsite new` take the file name for the id",
+            id.value
+        )),
+    )
+}
+
 /// Why `id` cannot be the name of an incident's page folder (`incidents/<id in lowercase>/`),
 /// if it cannot: only letters, digits, `-`, `_` and `.` keep the folder inside the output and
 /// the relative links to it plain paths (a `:` would make a link read as a URL scheme, a `/`
@@ -2040,6 +2073,14 @@ fn owners<'r>(
             }
         }
     }
+    // A file named after another id; a duplicate id has that id as its hint already.
+    let duplicated: HashSet<&str> = ds.iter().map(|d| d.path.as_str()).collect();
+    let misnamed: Vec<Diagnostic> = reports
+        .iter()
+        .filter(|r| !duplicated.contains(r.path.as_str()))
+        .filter_map(|r| file_name_names_another_id(r, config))
+        .collect();
+    ds.extend(misnamed);
     (owners, ds)
 }
 

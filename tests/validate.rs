@@ -199,6 +199,43 @@ fn id_not_matching_the_pattern() {
 }
 
 #[test]
+fn an_id_shaped_file_name_that_is_not_the_id_is_a_warning() {
+    // A copy of a report whose id was changed but not its file name, or the reverse.
+    let r = good_with("id: INC-2024-042", "id: INC-2024-043");
+    assert_eq!(
+        check(&r),
+        vec![
+            warning(
+                P,
+                2,
+                5,
+                "id `INC-2024-043` is not the id the file name `INC-2024-042.md` gives \
+                 (`INC-2024-042`)"
+            )
+            .with_hint(
+                "rename the file to `INC-2024-043.md`, or set `id: INC-2024-042` if the file \
+                 name is right; readers and `pirsite new` take the file name for the id"
+            )
+        ]
+    );
+    // A file name that is not an id is free, and so is one in another case (the same page).
+    for name in ["checkout-outage.md", "INC-2024-042.draft.md"] {
+        let path = format!("content/incidents/{name}");
+        let site = TestSite::with(&[(path.as_str(), GOOD), (Q, OTHER)]);
+        assert_eq!(site.check(), vec![], "{name}");
+    }
+    let site = TestSite::with(&[
+        (
+            "site.toml",
+            "id_pattern = \"(?i)^INC-[0-9]{4}-[0-9]{3,}$\"\n",
+        ),
+        ("content/incidents/inc-2024-042.md", GOOD),
+        (Q, OTHER),
+    ]);
+    assert_eq!(site.check(), vec![]);
+}
+
+#[test]
 fn a_custom_id_pattern_is_used_for_ids_and_references() {
     let site = TestSite::with(&[
         ("site.toml", "id_pattern = \"^PIR-[0-9]+$\"\n"),
