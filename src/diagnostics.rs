@@ -148,12 +148,10 @@ impl Diagnostic {
     /// A GitHub Actions workflow command (`::error file=…,line=…,col=…::message`), on one
     /// line: the hint follows the message after an escaped line break (`%0A`), and line
     /// breaks inside the message or the hint are written as escapes ([`one_line`]), as in
-    /// the human form.
+    /// the human form. A lint's rule id is the annotation's title (GitHub shows it above the
+    /// message), not repeated in the message.
     pub fn to_github(&self) -> String {
         let mut message = one_line(&self.message).into_owned();
-        if let Some(rule) = &self.rule {
-            let _ = write!(message, " [{rule}]");
-        }
         if let Some(hint) = &self.hint {
             let _ = write!(message, "\nhint: {}", one_line(hint));
         }
@@ -440,7 +438,7 @@ mod tests {
         );
         assert_eq!(
             d.to_github(),
-            "::error file=content/a%0Ab.md,line=3,col=5,title=r::link target `x\\ny` does not exist\\r\\nerror: not a finding [r]%0Ahint: it resolves to `a\\nb`\\u{2028}\\u{85}\\u{1b}[31m\tend"
+            "::error file=content/a%0Ab.md,line=3,col=5,title=r::link target `x\\ny` does not exist\\r\\nerror: not a finding%0Ahint: it resolves to `a\\nb`\\u{2028}\\u{85}\\u{1b}[31m\tend"
         );
         let mut ds = Diagnostics::new();
         ds.push(d.clone());
