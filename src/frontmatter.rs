@@ -87,8 +87,34 @@ pub struct FrontMatter {
     pub unknown: Vec<Spanned<String>>,
     /// Values of the wrong shape (a list where one value is expected), each at its key's line.
     /// The key is then treated as absent; the rest of the front matter is still read, so every
-    /// problem is reported in one run.
+    /// problem is reported in one run. Also warnings about a value's form that only the
+    /// parsed YAML shows (`tags` written as one text with spaces).
     pub errors: Vec<Diagnostic>,
+}
+
+/// A warning for `tags: database outage`, one text with spaces and no brackets: one tag in
+/// YAML, and several to a writer used to sites that split tags at spaces. A list,
+/// `[database outage]`, is one tag with a space, and not flagged; nor is a text with a
+/// comma, which validation flags on its own.
+fn spaced_tags(path: &str, tag: &Spanned<String>) -> Option<Diagnostic> {
+    let name = tag.value.trim();
+    if !name.contains(char::is_whitespace) || name.contains(',') {
+        return None;
+    }
+    let words: Vec<&str> = name.split_whitespace().collect();
+    Some(
+        Diagnostic::warning(
+            path,
+            tag.line,
+            tag.col,
+            format!("`tags` is one tag, `{name}`: spaces do not separate tags"),
+        )
+        .with_hint(format!(
+            "for several tags, write a list: `tags: [{}]`; for one tag, `tags: [{}]`",
+            words.join(", "),
+            words.join(" ")
+        )),
+    )
 }
 
 /// Parses front-matter `text` that starts on 1-based `first_line` of the file at `path`.
@@ -220,7 +246,13 @@ pub fn parse(path: &str, text: &str, first_line: usize) -> Result<FrontMatter, D
                 "review_date" => fm.review_date = Some(scalar(v)?),
                 "published" => fm.published = Some(scalar(v)?),
                 "services" => fm.services = list(v)?,
-                "tags" => fm.tags = list(v)?,
+                "tags" => {
+                    let one_text = matches!(v, Value::String(_));
+                    fm.tags = list(v)?;
+                    if one_text && let [tag] = fm.tags.as_slice() {
+                        errors.extend(spaced_tags(path, tag));
+                    }
+                }
                 "related" => fm.related = list(v)?,
                 "extra" => fm.extra = serde_json::to_value(&v).unwrap_or(serde_json::Value::Null),
                 _ => fm.unknown.push(here(key.to_string())),

@@ -1006,6 +1006,44 @@ fn a_comma_in_a_tag_or_service_name_is_a_warning() {
 }
 
 #[test]
+fn tags_written_as_one_text_with_spaces_are_a_warning() {
+    // Some site generators split a tag text at spaces; YAML reads it as one tag.
+    for (value, col) in [
+        ("deployment canary-analysis", 7),
+        ("\"deployment canary-analysis\"", 8),
+    ] {
+        let r = good_with(
+            "tags: [deployment, canary-analysis]",
+            &format!("tags: {value}"),
+        );
+        assert_eq!(
+            check(&r),
+            vec![
+                warning(
+                    P,
+                    16,
+                    col,
+                    "`tags` is one tag, `deployment canary-analysis`: spaces do not separate tags"
+                )
+                .with_hint(
+                    "for several tags, write a list: `tags: [deployment, canary-analysis]`; for \
+                     one tag, `tags: [deployment canary-analysis]`"
+                )
+            ],
+            "{value}"
+        );
+    }
+    // A list says what it means; one word is one tag.
+    for value in ["[deployment canary-analysis]", "deployment"] {
+        let r = good_with(
+            "tags: [deployment, canary-analysis]",
+            &format!("tags: {value}"),
+        );
+        assert_eq!(check(&r), vec![], "{value}");
+    }
+}
+
+#[test]
 fn related_must_name_existing_ids() {
     let r = good_with(
         "related: [INC-2023-117]",
