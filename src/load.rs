@@ -340,7 +340,8 @@ pub struct TimelineEntry {
     pub date: Option<CompactString>,
     /// `HH:MM` as written (in 24-hour form when written with AM or PM).
     pub time: CompactString,
-    /// The zone written after the time, `Z`, `UTC` or `GMT`, when there is one.
+    /// The zone written after the time, when there is one: `Z`, `UTC`, `GMT` or an
+    /// abbreviation such as `CET` ([`ZONE_ABBREVIATIONS`]).
     pub zone: Option<CompactString>,
     /// The text after the time.
     pub text: CompactString,
@@ -1566,15 +1567,88 @@ fn read_timeline(
         };
         let line_no = r.file_line(at);
         let col = crate::text::char_col(line, m.date.as_ref().unwrap_or(&m.time).start);
+        let (zone, text) = match m.zone {
+            Some(z) => (Some(&line[z]), &line[m.end..]),
+            None => match zone_named(&line[m.end..]) {
+                Some((zone, rest)) => (Some(zone), rest),
+                None => (None, &line[m.end..]),
+            },
+        };
         out.push(TimelineEntry {
             date: m.date.map(|d| line[d].into()),
             time: twenty_four_hour(&line[m.time], m.meridiem.map(|p| &line[p])),
-            zone: m.zone.map(|z| line[z].into()),
-            text: line[m.end..].trim().trim_end_matches('|').trim().into(),
+            zone: zone.map(Into::into),
+            text: text.trim().trim_end_matches('|').trim().into(),
             line: line_no,
             col,
         });
     }
+}
+
+/// Abbreviations of time zones other than UTC that a timeline may write after its times
+/// (`- 02:40 CET Alert fires`). Ambiguous ones that are also common initialisms in incident
+/// text or words in capitals (`CST`, `IST`, `EAT`, `ART`, `WEST`) are left out: an entry keeps
+/// them as text.
+/// Each has one offset from UTC, in minutes (the daylight-saving form is an abbreviation of
+/// its own: `CET` and `CEST`).
+const ZONE_ABBREVIATIONS: &[(&str, i32)] = &[
+    ("ACDT", 630),
+    ("ACST", 570),
+    ("AEDT", 660),
+    ("AEST", 600),
+    ("AKDT", -480),
+    ("AKST", -540),
+    ("AWST", 480),
+    ("BST", 60),
+    ("CDT", -300),
+    ("CEST", 120),
+    ("CET", 60),
+    ("EDT", -240),
+    ("EEST", 180),
+    ("EET", 120),
+    ("EST", -300),
+    ("HKT", 480),
+    ("HST", -600),
+    ("JST", 540),
+    ("KST", 540),
+    ("MDT", -360),
+    ("MSK", 180),
+    ("MST", -420),
+    ("NZDT", 780),
+    ("NZST", 720),
+    ("PDT", -420),
+    ("PST", -480),
+    ("SGT", 480),
+    ("WET", 0),
+];
+
+/// The offset from UTC, in minutes, of the zone abbreviation `abbr` ([`ZONE_ABBREVIATIONS`],
+/// in capitals).
+pub fn zone_offset(abbr: &str) -> Option<i32> {
+    ZONE_ABBREVIATIONS
+        .iter()
+        .find(|(a, _)| *a == abbr)
+        .map(|&(_, minutes)| minutes)
+}
+
+/// A zone abbreviation ([`ZONE_ABBREVIATIONS`]) at the start of an entry's text, written in
+/// capitals as a word of its own (`CET Alert fires`, `CET: alert`), and the text after it.
+fn zone_named(text: &str) -> Option<(&str, &str)> {
+    if !text.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return None;
+    }
+    let end = text
+        .find(|c: char| !c.is_ascii_uppercase())
+        .unwrap_or(text.len());
+    let (word, rest) = text.split_at(end);
+    if zone_offset(word).is_none()
+        || rest.starts_with(|c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'))
+    {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let rest = rest.strip_prefix([':', '-', '–', '—', '|']).unwrap_or(rest);
+    Some((word, rest))
 }
 
 /// `time` in 24-hour form when written with `a`/`p` (AM/PM) and an hour from 1 to 12; as

@@ -1096,6 +1096,28 @@ fn time_hint(bare: &str, tz: Tz, date: Option<NaiveDate>) -> String {
         && last.chars().all(|c| c.is_ascii_alphabetic())
         && let Some((day, c)) = clock(head)
     {
+        // A zone with one offset (`CET`, `PDT`): the same instant in the site's zone.
+        let on = if day.is_empty() {
+            date
+        } else {
+            parse_date(&day, None).ok()
+        };
+        if let Some(offset) = crate::load::zone_offset(last)
+            && let Some(on) = on
+        {
+            let written = on.and_time(c);
+            let utc = written - chrono::TimeDelta::minutes(i64::from(offset));
+            let local = tz.from_utc_datetime(&utc).naive_local();
+            let (shown, written) = if day.is_empty() && local.date() == on {
+                (crate::text::hm(local.time()), crate::text::hm(c))
+            } else {
+                (
+                    crate::text::ymd_hm(local, ' '),
+                    crate::text::ymd_hm(written, ' '),
+                )
+            };
+            return format!("{zone}: write \"{shown}\", which is {written} {last}");
+        }
         let day = if day.is_empty() { day } else { day + " " };
         return format!("{zone}: write \"{day}{}\" in that zone", c.format("%H:%M"));
     }
@@ -1315,9 +1337,11 @@ fn check_timeline(
                 }
             }
         }
-        // A time marked UTC is read in the site's zone only when that zone is UTC; elsewhere
-        // it is the front matter's error for a zone name, with the time in the site's zone.
-        if let Some(zone) = e.zone.as_deref().filter(|_| !is_utc(tz)) {
+        // A time marked UTC is read in the site's zone only when that zone is UTC; elsewhere,
+        // and for any other zone, it is the front matter's error for a zone name, with the
+        // time in the site's zone.
+        let utc = |z: &str| matches!(z, "Z" | "UTC" | "GMT");
+        if let Some(zone) = e.zone.as_deref().filter(|z| !(utc(z) && is_utc(tz))) {
             let written = match zone {
                 "Z" => format!("{}Z", e.time),
                 _ => format!("{} {zone}", e.time),

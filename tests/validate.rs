@@ -564,6 +564,13 @@ fn times_that_are_not_times() {
             "mitigated",
             "14:38 CET",
             "times are read in the site's `timezone`, UTC (site.toml), with no zone of their own: \
+             write \"13:38\", which is 14:38 CET",
+        ),
+        // A zone whose offset pirsite does not know (AST is more than one).
+        (
+            "mitigated",
+            "14:38 AST",
+            "times are read in the site's `timezone`, UTC (site.toml), with no zone of their own: \
              write \"14:38\" in that zone",
         ),
     ] {
@@ -731,6 +738,49 @@ fn a_time_marked_utc_is_an_error_unless_the_site_is_in_utc() {
     // In a site whose zone is UTC, the markers say what the site says already.
     let site = TestSite::with(&[("site.toml", "timezone = \"Etc/UTC\"\n"), (B, &r)]);
     assert_eq!(site.check(), vec![]);
+}
+
+#[test]
+fn a_timeline_time_with_another_zone_is_an_error_with_the_time_in_the_sites_zone() {
+    // `- 14:27 CET Alert` was read as 14:27 in the site's zone, an hour off, with "CET" as
+    // the first word of the entry.
+    let r = good_with("- 14:27 Alert", "- 15:27 CET Alert").replace(
+        "- 14:38 Rollback complete",
+        "- 2024-03-15 07:38 PDT: Rollback complete",
+    );
+    let zone =
+        "times are read in the site's `timezone`, UTC (site.toml), with no zone of their own";
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "15:27 CET"),
+                3,
+                "timeline time `15:27 CET` is not a clock time"
+            )
+            .with_hint(format!("{zone}: write \"14:27\", which is 15:27 CET")),
+            error(
+                P,
+                line_of(&r, "07:38 PDT"),
+                3,
+                "timeline time `07:38 PDT` is not a clock time"
+            )
+            .with_hint(format!(
+                "{zone}: write \"2024-03-15 14:38\", which is 2024-03-15 07:38 PDT"
+            )),
+        ]
+    );
+    // Capitals that are not a zone, or not a word of their own, are the entry's text.
+    for text in [
+        "CETUS deploy starts",
+        "API latency rises",
+        "EST-1 fails over",
+        "IST paged",
+    ] {
+        let r = good_with("- 14:27 Alert", &format!("- 14:27 {text}, Alert"));
+        assert_eq!(check(&r), vec![], "{text}");
+    }
 }
 
 #[test]
