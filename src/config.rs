@@ -346,8 +346,31 @@ pub fn check_base_url(value: &str) -> Result<(), (String, String)> {
             format!("write \"https://{rest}\""),
         ));
     }
+    // `/sre/../x/`: the canonical links would name a folder the pages are not in. The hint
+    // is the folder it leads to, after `origin` (the scheme and host, for a URL).
+    let dot_segments = |origin: &str, path: &str| {
+        let dot = path.split('/').find(|s| matches!(*s, "." | ".."))?;
+        let mut folder: Vec<&str> = Vec::new();
+        for s in path.split('/') {
+            match s {
+                "" | "." => {}
+                ".." => {
+                    folder.pop();
+                }
+                s => folder.push(s),
+            }
+        }
+        let mut to = format!("{origin}/{}", folder.join("/"));
+        if !folder.is_empty() {
+            to.push('/');
+        }
+        Some((
+            format!("has a `{dot}` segment in its path"),
+            format!("write the folder it leads to, \"{to}\""),
+        ))
+    };
     if value.starts_with('/') {
-        return Ok(());
+        return dot_segments("", value).map_or(Ok(()), Err);
     }
     let after_scheme = value
         .strip_prefix("https://")
@@ -356,7 +379,15 @@ pub fn check_base_url(value: &str) -> Result<(), (String, String)> {
         Some(rest) if rest.split('/').next().unwrap_or_default().is_empty() => {
             Err(("has no host".to_string(), EXAMPLES.to_string()))
         }
-        Some(_) => Ok(()),
+        Some(rest) => {
+            // The host and port as a browser reads them (`url`, the WHATWG rules).
+            if let Err(e) = url::Url::parse(value) {
+                return Err((format!("is not a valid URL: {e}"), EXAMPLES.to_string()));
+            }
+            let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+            let origin = &value[..value.len() - rest.len() + host.len()];
+            dot_segments(origin, path).map_or(Ok(()), Err)
+        }
         None => {
             let hint = if value.contains(':') {
                 EXAMPLES.to_string()
@@ -856,6 +887,40 @@ mod tests {
             message("/x\"><script>/"),
             "base_url `/x\"><script>/` contains `\"`, which a URL cannot hold as written"
         );
+        // A host or port a browser cannot read, and folders that are not where they say.
+        let problem = |v: &str| check_base_url(v).unwrap_err();
+        assert_eq!(
+            message("https://pages.example.internal:99999/sre/"),
+            "base_url `https://pages.example.internal:99999/sre/` is not a valid URL: invalid \
+             port number"
+        );
+        assert_eq!(
+            problem("http://host:80a/").0,
+            "is not a valid URL: invalid port number"
+        );
+        for (v, dot, to) in [
+            ("/sre/../incidents/", "..", "/incidents/"),
+            ("/sre/./incidents", ".", "/sre/incidents/"),
+            ("/..", "..", "/"),
+            (
+                "https://pages.example.internal/sre/../x/",
+                "..",
+                "https://pages.example.internal/x/",
+            ),
+            ("HTTPS://Host:8080/a/./b", ".", "https://Host:8080/a/b/"),
+        ] {
+            assert_eq!(
+                problem(v),
+                (
+                    format!("has a `{dot}` segment in its path"),
+                    format!("write the folder it leads to, \"{to}\"")
+                ),
+                "{v}"
+            );
+        }
+        for ok in ["https://[::1]:8080/", "http://host:8080/a..b/.x/", "/a..b/"] {
+            assert_eq!(check_base_url(ok), Ok(()), "{ok}");
+        }
     }
 
     #[test]
