@@ -48,25 +48,45 @@ pub struct IdForm {
 }
 
 /// The `PREFIX-YYYY-N` form `id_pattern` accepts for `year`: the prefix is the pattern's
-/// literal start (`^PIR-…` gives `PIR-`), the width the first of 3 to 9, then 1 and 2 digits
-/// whose first id the pattern matches (`INC-2026-001` for the default and for `\d+`,
+/// literal start (`^PIR-…` gives `PIR-`; of a group of alternatives, `^(INC|OPS)-…`, the first
+/// that the pattern takes, `INC-`), the width the first of 3 to 9, then 1 and 2 digits whose
+/// first id the pattern matches (`INC-2026-001` for the default and for `\d+`,
 /// `INC-2026-0001` for `[0-9]{4}`). `None` when the pattern takes no id of that form.
 pub fn id_form(id_pattern: &regex::Regex, year: i32) -> Option<IdForm> {
     let source = id_pattern.as_str();
     let source = source.strip_prefix('^').unwrap_or(source);
-    let literal: String = source
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/'))
-        .collect();
-    // The literal start may run into the year (`^INC-2026-…`): keep the part before it.
-    let prefix = match literal.find(|c: char| c.is_ascii_digit()) {
-        Some(p) => literal[..p].to_string(),
-        None => literal,
+    let literal = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/'))
+            .collect()
     };
-    [3, 4, 5, 6, 7, 8, 9, 1, 2]
-        .into_iter()
-        .find(|&width| id_pattern.is_match(&format!("{prefix}{year}-{:0width$}", 1)))
-        .map(|width| IdForm { prefix, width })
+    // `(INC|OPS)-…` or `(?:INC|OPS)-…`: each alternative written out, then what follows.
+    let alternatives = source
+        .strip_prefix("(?:")
+        .or_else(|| source.strip_prefix('('))
+        .and_then(|group| group.split_once(')'))
+        .filter(|(alts, _)| !alts.contains('('))
+        .map(|(alts, rest)| {
+            let after = literal(rest);
+            alts.split('|')
+                .filter(|alt| literal(alt) == *alt)
+                .map(|alt| format!("{alt}{after}"))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let candidates = std::iter::once(literal(source)).chain(alternatives);
+    candidates
+        // The literal start may run into the year (`^INC-2026-…`): keep the part before it.
+        .map(|literal| match literal.find(|c: char| c.is_ascii_digit()) {
+            Some(p) => literal[..p].to_string(),
+            None => literal,
+        })
+        .find_map(|prefix| {
+            [3, 4, 5, 6, 7, 8, 9, 1, 2]
+                .into_iter()
+                .find(|&width| id_pattern.is_match(&format!("{prefix}{year}-{:0width$}", 1)))
+                .map(|width| IdForm { prefix, width })
+        })
 }
 
 /// The next free id of `year`: one more than the highest of that year written anywhere in the
@@ -77,7 +97,10 @@ pub fn id_form(id_pattern: &regex::Regex, year: i32) -> Option<IdForm> {
 pub fn next_id(site: &Site, year: i32) -> Result<String, String> {
     let Some(form) = id_form(&site.config.id_pattern, year) else {
         return Err(format!(
-            "cannot choose an id: the site's id_pattern `{}` takes no id of the form PREFIX-{year}-NNN",
+            "cannot choose an id: pirsite new writes ids of the form PREFIX-{year}-NNN, with the \
+             prefix written out at the start of id_pattern, and `{}` starts with none that it \
+             takes\n    hint: start id_pattern with the prefix (`^INC-[0-9]{{4}}-[0-9]{{3,}}$`, \
+             `^(INC|OPS)-…`), or copy a report and give it an id of your own",
             site.config.id_pattern.as_str()
         ));
     };
@@ -438,6 +461,12 @@ mod tests {
         assert_eq!(form(r"^INC-\d{4}-\d{1,2}$"), f("INC-", 1));
         assert_eq!(form(r"^INC-2026-\d{3}$"), f("INC-", 3));
         assert_eq!(form(r"^[A-Z]+-\d+$"), None);
+        // Of alternatives, the first the pattern takes.
+        assert_eq!(form(r"^(INC|OPS)-[0-9]{4}-[0-9]{3,}$"), f("INC-", 3));
+        assert_eq!(form(r"^(?:OPS|INC)-\d{4}-\d{3}$"), f("OPS-", 3));
+        assert_eq!(form(r"^(INC|[A-Z]+)-\d{4}-\d{3}$"), f("INC-", 3));
+        assert_eq!(form(r"^(?:INC-|PIR-)\d{4}-\d{3}$"), f("INC-", 3));
+        assert_eq!(form(r"^([A-Z]+)-\d{4}-\d{3}$"), None);
     }
 
     #[test]
