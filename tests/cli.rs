@@ -1075,18 +1075,32 @@ fn new_follows_the_id_form_of_the_site() {
         "{}",
         stdout(&o)
     );
-    // A pattern with no PREFIX-YYYY-N form is refused, saying so.
+    // Of a group of alternatives, the first.
+    site.write(
+        "site.toml",
+        "id_pattern = \"^(INC|PIR)-[0-9]{4}-[0-9]{4}$\"\n",
+    );
+    let o = run(site
+        .cmd()
+        .args(["new", "--severity", "SEV4", "--date", "2024-06-03", "Next"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).trim().ends_with("INC-2024-0001.md"),
+        "{}",
+        stdout(&o)
+    );
+    // A pattern with no prefix written out is refused, saying what new needs.
     site.write("site.toml", "id_pattern = \"^[A-Z]+-[0-9]+$\"\n");
     let o = run(site
         .cmd()
         .args(["new", "--severity", "SEV4", "--date", "2024-06-03", "Next"]));
     assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains(
-            "cannot choose an id: the site's id_pattern `^[A-Z]+-[0-9]+$` takes no id of the form PREFIX-2024-NNN"
-        ),
-        "{}",
-        stderr(&o)
+    assert_eq!(
+        stderr(&o),
+        "error: cannot choose an id: pirsite new writes ids of the form PREFIX-2024-NNN, with the \
+         prefix written out at the start of id_pattern, and `^[A-Z]+-[0-9]+$` starts with none \
+         that it takes\n    hint: start id_pattern with the prefix (`^INC-[0-9]{4}-[0-9]{3,}$`, \
+         `^(INC|OPS)-…`), or copy a report and give it an id of your own\n"
     );
 }
 
