@@ -1666,7 +1666,7 @@ fn check_action(
                 ds.push(bad(
                     f,
                     format!("`Priority` must be P1, P2 or P3, not `{}`", f.value),
-                    "P1 is the most urgent",
+                    &priority_hint(&f.value),
                 ));
                 None
             })
@@ -1682,7 +1682,7 @@ fn check_action(
                         "`Type` must be Prevent, Detect or Mitigate, not `{}`",
                         f.value
                     ),
-                    "Prevent stops a recurrence, Detect finds it sooner, Mitigate limits the harm",
+                    &type_hint(&f.value),
                 ));
                 None
             })
@@ -1757,10 +1757,17 @@ fn check_action(
         Some(f) if !f.value.trim().is_empty() => {
             let v = f.value.trim();
             if !config.id_pattern.is_match(v) {
+                // `inc-2024-042`: the id as id_pattern takes it.
+                let upper = v.to_uppercase();
+                let hint = if config.id_pattern.is_match(&upper) {
+                    format!("write the id as id_pattern takes it: `{upper}`")
+                } else {
+                    "name the incident id, e.g. INC-2024-042".to_string()
+                };
                 ds.push(bad(
                     f,
                     format!("`Tracks against incident` is not an incident id: `{v}`"),
-                    "name the incident id, e.g. INC-2024-042",
+                    &hint,
                 ));
                 ok = false;
             }
@@ -1786,6 +1793,37 @@ fn check_action(
         tracks: tracks?,
         line: a.line,
     })
+}
+
+/// The hint for a `Priority` that is not P1-P3: the level a common other word means (`High`,
+/// `urgent`, `1`), then what the levels mean.
+fn priority_hint(value: &str) -> String {
+    const LEVELS: &str = "P1 is the most urgent, P3 the least";
+    let word = value.trim().trim_end_matches('.').to_ascii_lowercase();
+    let level = match word.as_str() {
+        "p0" | "0" | "1" | "critical" | "urgent" | "highest" | "high" | "sev1" | "blocker" => "P1",
+        "2" | "medium" | "normal" | "moderate" | "sev2" => "P2",
+        "3" | "4" | "p4" | "low" | "lowest" | "minor" | "sev3" => "P3",
+        _ => return LEVELS.to_string(),
+    };
+    format!("write `{level}`: {LEVELS}")
+}
+
+/// The hint for a `Type` that is not one of the three: the type a form of its word names
+/// (`Prevention`, `Detection`, `Mitigation`, `Preventive`), then what the types mean.
+fn type_hint(value: &str) -> String {
+    const TYPES: &str =
+        "Prevent stops a recurrence, Detect finds it sooner, Mitigate limits the harm";
+    let word = value.trim().to_ascii_lowercase();
+    let kind = ["prevent", "detect", "mitigat"]
+        .into_iter()
+        .zip(["Prevent", "Detect", "Mitigate"])
+        .find(|(stem, _)| word.starts_with(stem))
+        .map(|(_, kind)| kind);
+    match kind {
+        Some(kind) => format!("write `{kind}`: {TYPES}"),
+        None => TYPES.to_string(),
+    }
 }
 
 /// Every field name of the action-item format, required ones first.

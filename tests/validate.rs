@@ -2167,13 +2167,39 @@ fn bad_priority_type_and_status() {
             "**Priority:** P1",
             "**Priority:** High",
             "`Priority` must be P1, P2 or P3, not `High`",
-            "P1 is the most urgent",
+            "write `P1`: P1 is the most urgent, P3 the least",
+        ),
+        (
+            "**Priority:** P1",
+            "**Priority:** medium",
+            "`Priority` must be P1, P2 or P3, not `medium`",
+            "write `P2`: P1 is the most urgent, P3 the least",
+        ),
+        (
+            "**Priority:** P1",
+            "**Priority:** Soon",
+            "`Priority` must be P1, P2 or P3, not `Soon`",
+            "P1 is the most urgent, P3 the least",
         ),
         (
             "**Type:** Prevent",
             "**Type:** Fix",
             "`Type` must be Prevent, Detect or Mitigate, not `Fix`",
             "Prevent stops a recurrence, Detect finds it sooner, Mitigate limits the harm",
+        ),
+        (
+            "**Type:** Prevent",
+            "**Type:** Prevention",
+            "`Type` must be Prevent, Detect or Mitigate, not `Prevention`",
+            "write `Prevent`: Prevent stops a recurrence, Detect finds it sooner, Mitigate limits \
+             the harm",
+        ),
+        (
+            "**Type:** Prevent",
+            "**Type:** mitigation",
+            "`Type` must be Prevent, Detect or Mitigate, not `mitigation`",
+            "write `Mitigate`: Prevent stops a recurrence, Detect finds it sooner, Mitigate limits \
+             the harm",
         ),
         (
             "**Status:** Open",
@@ -2353,6 +2379,23 @@ fn tracks_against_an_unknown_incident_or_not_an_id() {
                 "`Tracks against incident` is not an incident id: `the checkout outage`"
             )
             .with_hint("name the incident id, e.g. INC-2024-042")
+        ]
+    );
+    // An id in lower case: the form id_pattern takes.
+    let r = good_with(
+        "**Status:** Open",
+        "**Status:** Open\n**Tracks against incident:** inc-2023-117",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "inc-2023-117"),
+                30,
+                "`Tracks against incident` is not an incident id: `inc-2023-117`"
+            )
+            .with_hint("write the id as id_pattern takes it: `INC-2023-117`")
         ]
     );
     // Another report's id, or the report's own, is fine.
