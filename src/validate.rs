@@ -1742,6 +1742,41 @@ fn check_action(
                 None
             }
         });
+    if let (Some(done), Some(f)) = (completed, fields.get("Completed")) {
+        // A finish before the incident is a slip of the year or month, as for the review's
+        // dates; a finish on work still open contradicts the status, and one of the two is
+        // stale (the dashboard goes by the status).
+        if let Some(incident) = date
+            && done < incident
+        {
+            ds.push(bad(
+                f,
+                format!(
+                    "`Completed` {} is before the incident's `date` {}",
+                    crate::text::ymd(done),
+                    crate::text::ymd(incident)
+                ),
+                "the work was finished after the incident: check the year and the month",
+            ));
+        }
+        if let Some(s @ (ActionStatus::Open | ActionStatus::InProgress)) = status {
+            ds.push(
+                Diagnostic::warning(
+                    path,
+                    f.line,
+                    f.col,
+                    format!(
+                        "action item `{title}` has a `Completed` date but is still {}",
+                        s.as_str()
+                    ),
+                )
+                .with_hint(
+                    "set `**Status:** Done` if the work is finished (the dashboard goes by the \
+                     status), or remove `Completed`",
+                ),
+            );
+        }
+    }
     let ticket = value("Ticket").map(|t| ticket_url(&t));
     if let (Some(t), Some(f)) = (&ticket, fields.get("Ticket"))
         && !(t.starts_with("https://") || t.starts_with("http://"))

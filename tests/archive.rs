@@ -292,7 +292,7 @@ fn actions_page_groups_every_item_by_status() {
     assert_eq!(all("in-progress"), ids(&["Ten days late", "Due today"]));
     assert_eq!(all("done"), ids(&["Finished long ago"]));
     assert_eq!(all("wont-do"), ids(&["Decided against"]));
-    assert!(html.contains("completed <time datetime=\"2025-01-02\">"));
+    assert!(html.contains("completed <time datetime=\"2025-01-12\">"));
 }
 
 #[test]

@@ -2334,6 +2334,58 @@ fn a_bad_completed_date() {
 }
 
 #[test]
+fn a_completed_date_before_the_incident_or_on_open_work() {
+    // The incident is on 2024-03-15.
+    let r = good_with(
+        "**Status:** Open",
+        "**Status:** Done\n**Completed:** 2023-03-20",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            error(
+                P,
+                line_of(&r, "2023-03-20"),
+                16,
+                "`Completed` 2023-03-20 is before the incident's `date` 2024-03-15"
+            )
+            .with_hint("the work was finished after the incident: check the year and the month")
+        ]
+    );
+    for status in ["Open", "In Progress"] {
+        let r = good_with(
+            "**Status:** Open",
+            &format!("**Status:** {status}\n**Completed:** 2024-03-20"),
+        );
+        assert_eq!(
+            check(&r),
+            vec![
+                warning(
+                    P,
+                    line_of(&r, "2024-03-20"),
+                    16,
+                    &format!(
+                        "action item `Gate canary promotion on error rate` has a `Completed` \
+                         date but is still {status}"
+                    )
+                )
+                .with_hint(
+                    "set `**Status:** Done` if the work is finished (the dashboard goes by the \
+                     status), or remove `Completed`"
+                )
+            ],
+            "{status}"
+        );
+    }
+    // The day of the incident itself, on finished or dropped work, is fine.
+    let r = good_with(
+        "**Status:** Open",
+        "**Status:** Done\n**Completed:** 2024-03-15",
+    );
+    assert_eq!(check(&r), vec![]);
+}
+
+#[test]
 fn a_ticket_that_is_not_a_url() {
     let r = good_with("**Status:** Open", "**Status:** Open\n**Ticket:** OPS-2210");
     assert_eq!(
