@@ -359,6 +359,7 @@ pub fn run(cli: Cli) -> u8 {
                 severity,
                 title,
                 date: day,
+                today: site::today(None, &site.config).unwrap_or(day),
                 services,
                 tags,
             };

@@ -18,6 +18,10 @@ pub struct NewReport {
     pub title: String,
     /// Day the incident began.
     pub date: NaiveDate,
+    /// Day the report is written ("today"): the example action item is due 30 days after the
+    /// later of this and `date`, so a report written long after its incident does not start
+    /// with an item already overdue.
+    pub today: NaiveDate,
     /// Services affected (`--service`, repeatable).
     pub services: Vec<String>,
     /// Recurring-pattern tags (`--tag`, repeatable).
@@ -362,7 +366,7 @@ pub fn template(id: &str, new: &NewReport, sections: &[String], related: &[Relat
                 let _ = writeln!(s, "{WENT_WELL_EXAMPLE}");
             }
             "action items" => {
-                let due = date + chrono::Days::new(30);
+                let due = date.max(new.today) + chrono::Days::new(30);
                 let _ = write!(
                     s,
                     "{ACTION_EXAMPLE}\n\
@@ -411,9 +415,29 @@ mod tests {
             severity: "SEV2".into(),
             title: "Checkout \"errors\"".into(),
             date: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+            today: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
             services: vec!["checkout-api".into()],
             tags: vec!["deployment".into(), "canary analysis".into()],
         }
+    }
+
+    #[test]
+    fn the_example_item_is_due_a_month_after_the_later_of_the_incident_and_today() {
+        let due = |date: (i32, u32, u32), today: (i32, u32, u32)| {
+            let new = NewReport {
+                date: NaiveDate::from_ymd_opt(date.0, date.1, date.2).unwrap(),
+                today: NaiveDate::from_ymd_opt(today.0, today.1, today.2).unwrap(),
+                ..report()
+            };
+            let t = template("INC-2026-001", &new, &["Action Items".into()], &[]);
+            t.lines()
+                .find_map(|l| l.strip_prefix("**Due:** "))
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(due((2026, 3, 1), (2026, 3, 2)), "2026-04-01");
+        // A report written long after its incident starts with nothing overdue.
+        assert_eq!(due((2025, 3, 1), (2026, 11, 29)), "2026-12-29");
     }
 
     #[test]
