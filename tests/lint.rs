@@ -311,11 +311,11 @@ fn the_dashboard_lists_overdue_writeups_and_counts_findings_per_rule() {
         title.starts_with("Overdue action items") && !title.contains('<'),
         "{title}"
     );
-    assert_eq!(dashboard.matches("id=\"reviews-overdue\"").count(), 1);
+    assert_eq!(dashboard.matches("id=\"writeups-overdue\"").count(), 1);
     let section = dashboard
-        .split("id=\"reviews-overdue\"")
+        .split("id=\"writeups-overdue\"")
         .nth(1)
-        .expect("a Reviews overdue section");
+        .expect("a Write-ups overdue section");
     let section = section.split("</section>").next().unwrap();
     // The draft is not built without --drafts: named, but not linked.
     assert!(section.contains("INC-2024-003"), "{section}");

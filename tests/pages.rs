@@ -340,7 +340,7 @@ fn theme_tables(html: &str) -> Vec<Table> {
 }
 
 /// Every row of the theme's tables starts with its row header, `<th scope="row">`, as a screen
-/// reader announces it when moving along a column; the dashboard's Reviews overdue table too.
+/// reader announces it when moving along a column; the dashboard's Write-ups overdue table too.
 #[test]
 fn every_theme_table_row_starts_with_a_row_header() {
     let mut wrong = Vec::new();
@@ -364,7 +364,7 @@ fn every_theme_table_row_starts_with_a_row_header() {
     }
     assert!(
         reviews_overdue_rows > 0,
-        "no Reviews overdue row was checked"
+        "no Write-ups overdue row was checked"
     );
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

@@ -554,7 +554,7 @@ pub fn findings_by_rule(archive: &Archive, config: &Config) -> Vec<RuleCount> {
         .collect()
 }
 
-/// The write-ups past their publish window, most days late first: the "Reviews overdue" list
+/// The write-ups past their publish window, most days late first: the "Write-ups overdue" list
 /// of the overdue dashboard. Includes drafts that are not built (their `index` is `None`).
 pub fn reviews_overdue(archive: &Archive) -> &[ReviewOverdue] {
     &archive.review.overdue
