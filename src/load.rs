@@ -1591,7 +1591,7 @@ fn read_timeline(
 /// them as text.
 /// Each has one offset from UTC, in minutes (the daylight-saving form is an abbreviation of
 /// its own: `CET` and `CEST`).
-const ZONE_ABBREVIATIONS: &[(&str, i32)] = &[
+pub const ZONE_ABBREVIATIONS: &[(&str, i32)] = &[
     ("ACDT", 630),
     ("ACST", 570),
     ("AEDT", 660),
