@@ -437,11 +437,20 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
         // A `## Action Item:` heading (the level the review guide's template shows) opens a
         // section of its own, so the items after it are outside `## Action Items` too: say
         // which heading ended the section, so one fix clears both findings.
-        let ended_by = (m.level == 3)
+        let enclosing = (m.level == 3)
             .then(|| r.sections.iter().rfind(|s| s.line < m.line))
-            .flatten()
-            .filter(|s| crate::load::action_title(&s.title).is_some());
+            .flatten();
+        let ended_by = enclosing.filter(|s| crate::load::action_title(&s.title).is_some());
+        // `## Follow-up Actions`: the section under another name.
+        let renamed = enclosing.filter(|s| section_meant(&s.key) == Some("Action Items"));
         let (msg, hint) = match (m.level, ended_by) {
+            (3, None) if let Some(s) = renamed => (
+                format!(
+                    "action item `{}` is outside the `## Action Items` section: it is under `## {}`",
+                    m.title, s.title
+                ),
+                format!("rename `## {}` to `## Action Items`", s.title),
+            ),
             (3, Some(s)) => (
                 format!(
                     "action item `{}` is outside the `## Action Items` section: the level-2 heading `## {}` on line {} ended it",
@@ -1124,6 +1133,75 @@ fn time_hint(bare: &str, tz: Tz, date: Option<NaiveDate>) -> String {
     "write a clock time on the incident's date, \"14:23\", or \"2024-03-16 00:10\"".to_string()
 }
 
+/// Section titles teams often give a part of a review that the format names otherwise, by
+/// [`crate::load::section_key`], with the section they stand for (the review guide itself
+/// calls What Went Well "What worked well").
+const SECTION_SYNONYMS: &[(&str, &[&str])] = &[
+    (
+        "Summary",
+        &[
+            "overview",
+            "executive summary",
+            "incident summary",
+            "tl;dr",
+            "tldr",
+        ],
+    ),
+    (
+        "Timeline",
+        &[
+            "incident timeline",
+            "timeline of events",
+            "sequence of events",
+            "chronology",
+        ],
+    ),
+    (
+        "Contributing Factors",
+        &[
+            "root cause",
+            "root causes",
+            "root cause analysis",
+            "causes",
+            "causal factors",
+            "contributing factor",
+        ],
+    ),
+    (
+        "What Went Well",
+        &[
+            "what worked well",
+            "what went right",
+            "went well",
+            "things that went well",
+        ],
+    ),
+    (
+        "Action Items",
+        &[
+            "follow-up actions",
+            "follow up actions",
+            "followup actions",
+            "follow-ups",
+            "actions",
+            "action plan",
+            "corrective actions",
+            "remediation",
+            "remediation items",
+            "next steps",
+        ],
+    ),
+];
+
+/// The section of the format that a section keyed `key` stands for under another name
+/// ([`SECTION_SYNONYMS`]).
+fn section_meant(key: &str) -> Option<&'static str> {
+    SECTION_SYNONYMS
+        .iter()
+        .find(|(_, names)| names.contains(&key))
+        .map(|(name, _)| *name)
+}
+
 fn check_sections(r: &Report, config: &Config, severity: &str, ds: &mut Vec<Diagnostic>) {
     let Some(policy) = config.severity_policy(severity) else {
         return;
@@ -1136,7 +1214,26 @@ fn check_sections(r: &Report, config: &Config, severity: &str, ds: &mut Vec<Diag
         .map(|s| (s.line, s.col))
         .unwrap_or((1, 1));
     for required in &policy.required_sections {
-        if r.section(required).is_none() {
+        let key = crate::load::section_key(required);
+        let renamed = r.section(required).is_none().then(|| {
+            r.sections
+                .iter()
+                .find(|s| section_meant(&s.key).is_some_and(|m| crate::load::section_key(m) == key))
+        });
+        if let Some(Some(s)) = renamed {
+            ds.push(
+                Diagnostic::error(
+                    path,
+                    s.line,
+                    1,
+                    format!(
+                        "missing section `## {required}`, required for {severity}: `## {}` is not read as it",
+                        s.title
+                    ),
+                )
+                .with_hint(format!("rename `## {}` to `## {required}`", s.title)),
+            );
+        } else if r.section(required).is_none() {
             ds.push(
                 Diagnostic::error(
                     path,

@@ -1507,6 +1507,62 @@ fn required_sections_per_severity_with_the_default_policy() {
 }
 
 #[test]
+fn a_required_section_under_a_common_other_name_gets_a_rename_hint() {
+    // The review guide's own "What worked well", and names many teams use.
+    let item = "### Action Item: Gate canary promotion on error rate
+**Owner:** Sarah Chen
+**Due:** 2024-03-30
+**Priority:** P1
+**Type:** Prevent
+**Description:**
+Canary promotion does not compare error rates with the baseline.
+**Definition of Done:**
+Promotion is blocked when the canary's error rate exceeds 0.5%.
+";
+    let r = with_sections(
+        "SEV2",
+        &[
+            "Summary",
+            "Timeline",
+            "Root Cause",
+            "What Worked Well",
+            "Follow-up Actions",
+        ],
+    ) + item;
+    let renamed = |from: &str, to: &str| {
+        error(
+            P,
+            line_of(&r, &format!("## {from}")),
+            1,
+            &format!("missing section `## {to}`, required for SEV2: `## {from}` is not read as it"),
+        )
+        .with_hint(format!("rename `## {from}` to `## {to}`"))
+    };
+    assert_eq!(
+        check_alone(&r),
+        vec![
+            renamed("Root Cause", "Contributing Factors"),
+            renamed("What Worked Well", "What Went Well"),
+            renamed("Follow-up Actions", "Action Items"),
+            error(
+                P,
+                line_of(&r, "### Action Item"),
+                1,
+                "action item `Gate canary promotion on error rate` is outside the `## Action Items` \
+                 section: it is under `## Follow-up Actions`"
+            )
+            .with_hint("rename `## Follow-up Actions` to `## Action Items`"),
+        ]
+    );
+    // Renamed, the report is complete.
+    let fixed = r
+        .replace("## Root Cause", "## Contributing Factors")
+        .replace("## What Worked Well", "## What Went Well")
+        .replace("## Follow-up Actions", "## Action Items");
+    assert_eq!(check_alone(&fixed), vec![]);
+}
+
+#[test]
 fn every_missing_section_is_reported() {
     let ds = check_alone(&with_sections("SEV1", &["Summary"]));
     let messages: Vec<&str> = ds.iter().map(|d| d.message.as_str()).collect();
