@@ -1112,3 +1112,32 @@ fn check_finds_the_broken_links_of_drafts_as_build_with_drafts_does() {
         "{stdout}"
     );
 }
+
+#[test]
+fn the_dashboard_counts_an_owner_once_whatever_the_case_or_a_note_in_brackets() {
+    let site = fixture("archive");
+    let path = site.path().join("content/2025/INC-2025-001.md");
+    let text = fs::read_to_string(&path).unwrap();
+    // Sam Lee owns the first two items; the second now spells the name another way.
+    let at = text.match_indices("**Owner:** Sam Lee").nth(1).unwrap().0;
+    let text = format!(
+        "{}**Owner:** sam lee (SRE, payments){}",
+        &text[..at],
+        &text[at + "**Owner:** Sam Lee".len()..]
+    );
+    fs::write(&path, text).unwrap();
+    let out = build(site.path(), TODAY, &[]);
+    let html = read(&out, "actions/overdue/index.html");
+    let rows = Regex::new(r#"<tr><th scope="row">([^<]+)</th><td class="num">(\d+)</td><td class="num">[^<]*</td><td class="num">(\d+)</td></tr>"#).unwrap();
+    let by_owner: Vec<String> = rows
+        .captures_iter(section(&html, "by-owner"))
+        .map(|c| format!("{} {} {}", &c[1], &c[2], &c[3]))
+        .collect();
+    // The same rows as with one spelling; the name as most of the items write it.
+    assert_eq!(
+        by_owner,
+        vec!["Sam Lee 2 1", "Ana Lima 1 1", "Kim Park 0 1"]
+    );
+    // Each item keeps its owner as written.
+    assert!(html.contains("sam lee (SRE, payments)"), "{html}");
+}

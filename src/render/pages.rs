@@ -286,16 +286,23 @@ impl<'a> Renderer<'a> {
         let mut soon = self.in_state(DueState::DueSoon);
         soon.sort_by_key(|r| key(r));
 
-        let mut owners: BTreeMap<&str, OwnerCountCx> = BTreeMap::new();
+        // One row per person: `Ana Lopez`, `ana lopez` and `Ana Lopez (SRE, payments)` are
+        // one owner, shown by the spelling most of their items use (the first in byte order
+        // of those most used).
+        let mut owners: BTreeMap<String, (OwnerCountCx, BTreeMap<&str, usize>)> = BTreeMap::new();
         for (list, is_overdue) in [(&overdue, true), (&soon, false)] {
             for r in list.iter() {
-                let owner = a.action(r).owner.as_str();
-                let o = owners.entry(owner).or_insert(OwnerCountCx {
-                    owner,
-                    overdue: 0,
-                    due_soon: 0,
-                    most_overdue: 0,
+                let owner = owner_name(a.action(r).owner.as_str());
+                let (o, spellings) = owners.entry(owner.to_lowercase()).or_insert_with(|| {
+                    let row = OwnerCountCx {
+                        owner,
+                        overdue: 0,
+                        due_soon: 0,
+                        most_overdue: 0,
+                    };
+                    (row, BTreeMap::new())
                 });
+                *spellings.entry(owner).or_default() += 1;
                 if is_overdue {
                     o.overdue += 1;
                     o.most_overdue = o.most_overdue.max(-r.days);
@@ -304,7 +311,18 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
-        let mut by_owner: Vec<OwnerCountCx> = owners.into_values().collect();
+        let mut by_owner: Vec<OwnerCountCx> = owners
+            .into_values()
+            .map(|(mut row, spellings)| {
+                let mut most = 0;
+                for (spelling, n) in spellings {
+                    if n > most {
+                        (row.owner, most) = (spelling, n);
+                    }
+                }
+                row
+            })
+            .collect();
         by_owner.sort_by(|x, y| {
             (y.overdue, y.most_overdue, y.due_soon)
                 .cmp(&(x.overdue, x.most_overdue, x.due_soon))
@@ -386,4 +404,15 @@ struct RuleCountCx {
     summary: &'static str,
     count: usize,
     incidents: usize,
+}
+
+/// An action item's owner as the dashboard counts them: without a note in brackets at the end
+/// (`Sarah Chen (SRE, payments)` is Sarah Chen), trimmed. The whole text when it is nothing
+/// but a note.
+fn owner_name(owner: &str) -> &str {
+    let t = owner.trim();
+    match t.strip_suffix(')').and_then(|s| s.rfind('(')) {
+        Some(open) if !t[..open].trim().is_empty() => t[..open].trim_end(),
+        _ => t,
+    }
 }
