@@ -493,6 +493,78 @@ fn a_review_never_recorded_and_items_with_several_owners_or_a_rotation_are_flagg
 }
 
 #[test]
+fn deadlines_count_from_the_day_the_incident_ended() {
+    // A SEV1 that began on 2024-04-01 and was resolved on 2024-04-05: its review is due within
+    // 3 days of the end (by 2024-04-08), not of the start.
+    let (_d, root) = fixture("");
+    let report = |resolved: &str, timeline_end: &str, review: &str| {
+        format!(
+            "---\nid: INC-2024-011\ntitle: A long one\nseverity: SEV1\ndate: 2024-04-01\n{resolved}{review}on_call: Kim Lee\n---\n\n## Summary\nRetries overloaded payments for four days.\n\n## Timeline\n- 09:00 Error rate rises\n- {timeline_end} Incident resolved\n\n## Contributing Factors\n- Retries had no cap.\n- Alerts fired on averages.\n\n## What Went Well\n- The rollback was quick.\n\n## Action Items\n\n### Action Item: Cap client retries\n**Owner:** Kim Lee\n**Due:** 2024-04-20\n**Priority:** P2\n**Type:** Prevent\n**Status:** In Progress\n**Description:**\nCap retries at 3 in the payments client.\n**Definition of Done:**\nThe load test shows at most 3 retries per request.\n"
+        )
+    };
+    let path = root.join("content/INC-2024-011.md");
+    let late = |today: &str| -> Vec<(usize, String, String)> {
+        check(&root, today)
+            .0
+            .into_iter()
+            .filter(|i| i.0 == "INC-2024-011.md" && !i.2.is_empty())
+            .map(|i| (i.1, i.2, i.4))
+            .collect()
+    };
+    // The end from `resolved`, or from the timeline's last dated entry: a review on the
+    // third day after it, and a write-up on the 14th, are on time.
+    for (resolved, end) in [
+        ("resolved: \"2024-04-05 18:00\"\n", "2024-04-05 18:00"),
+        ("", "2024-04-05 18:00"),
+    ] {
+        std::fs::write(
+            &path,
+            report(
+                resolved,
+                end,
+                "review_date: 2024-04-08\npublished: 2024-04-19\n",
+            ),
+        )
+        .unwrap();
+        assert_eq!(late("2024-05-01"), vec![], "{resolved:?}");
+        // A day later is late, counted from the end, which the message names.
+        std::fs::write(
+            &path,
+            report(
+                resolved,
+                end,
+                "review_date: 2024-04-09\npublished: 2024-04-19\n",
+            ),
+        )
+        .unwrap();
+        assert_eq!(
+            late("2024-05-01"),
+            vec![(
+                6 + usize::from(!resolved.is_empty()),
+                "review-late".to_string(),
+                "review held 1 day late: SEV1 reviews are due within 3 days of the incident's \
+                 end (2024-04-05) (by 2024-04-08), this one was held on 2024-04-09"
+                    .to_string()
+            )],
+            "{resolved:?}"
+        );
+    }
+    // No review at all (nor a write-up yet): the deadline is three days after the end too.
+    std::fs::write(&path, report("", "2024-04-05 18:00", "")).unwrap();
+    assert_eq!(late("2024-04-08"), vec![]);
+    assert_eq!(
+        late("2024-04-09"),
+        vec![(
+            4,
+            "review-late".to_string(),
+            "no review recorded 1 day after the review deadline: SEV1 reviews are due within 3 \
+             days of the incident's end (2024-04-05) (by 2024-04-08), and `review_date` is not set"
+                .to_string()
+        )]
+    );
+}
+
+#[test]
 fn dates_after_today_are_flagged_and_never_counted_late() {
     let (_d, root) = fixture("");
     let report = "---\nid: INC-2024-010\ntitle: Dated ahead\nseverity: SEV3\ndate: 2024-06-01\nreview_date: 2024-06-03\npublished: 2024-06-05\n---\n\n## Summary\nRetries overloaded payments.\n\n## Action Items\n\n### Action Item: Cap client retries\n**Owner:** Kim Lee\n**Due:** 2024-06-20\n**Priority:** P2\n**Type:** Prevent\n**Status:** Done\n**Completed:** 2024-06-10\n**Description:**\nCap retries at 3 in the payments client.\n**Definition of Done:**\nThe load test shows at most 3 retries per request.\n";

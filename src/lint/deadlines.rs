@@ -1,4 +1,6 @@
-//! Deadlines of the review policy, counted in whole days from the incident's `date`:
+//! Deadlines of the review policy, counted in whole days from the day the incident ended
+//! ([`end_day`]: the day of `resolved`, else of the timeline's last dated entry, else `date`),
+//! as the review guide lists them after "Incident occurs → Mitigated → Resolved":
 //!
 //! - `review-late`: `review_date` after the severity's `review_within_days`, or no
 //!   `review_date` on "today" after it;
@@ -10,8 +12,8 @@
 //!   after "today": each records something that has happened. A review or publication dated
 //!   after today is reported by this rule only, not as late.
 //!
-//! Days late = (actual day − incident date) − window, in calendar days; a finding needs at
-//! least one day late, so a review held on the last day of its window is on time.
+//! Days late = (actual day − end day) − window, in calendar days; a finding needs at least one
+//! day late, so a review held on the last day of its window is on time.
 
 use super::{
     ACTION_NOT_FOLLOWED_UP, DATE_IN_FUTURE, Facts, Findings, PUBLISH_LATE, REVIEW_LATE,
@@ -21,6 +23,38 @@ use crate::config::Config;
 use crate::load::Report;
 use crate::model::{ActionStatus, ReportStatus};
 use chrono::{Days, NaiveDate};
+
+/// The day an incident that began on `date` ended, from which its deadlines count: the day of
+/// `resolved` (`YYYY-MM-DD HH:MM`; a clock time alone is on `date`), else the latest day a
+/// timeline entry names, when later than `date`; else `date`. Read leniently, whether or not
+/// the report is valid: what does not parse is left out.
+pub fn end_day(r: &Report, date: NaiveDate) -> NaiveDate {
+    let day = |s: &str| crate::validate::parse_date(s.trim(), None).ok();
+    let resolved = r.front.resolved.as_ref().map(|s| {
+        s.value
+            .trim()
+            .split_once([' ', 'T'])
+            .and_then(|(d, _)| day(d))
+            .unwrap_or(date)
+    });
+    let end = resolved.or_else(|| {
+        r.timeline
+            .iter()
+            .filter_map(|e| e.date.as_deref().and_then(day))
+            .max()
+    });
+    end.filter(|&d| d > date).unwrap_or(date)
+}
+
+/// How a message names the start of a window counted from `from` for an incident that began
+/// on `date`: "the incident" when it ended the day it began, else its end with the day.
+fn counted_from(date: NaiveDate, from: NaiveDate) -> String {
+    if from == date {
+        "the incident".to_string()
+    } else {
+        format!("the incident's end ({from})")
+    }
+}
 
 /// Days late of `actual` for a window of `window` days from `date` (≤ 0 is on time).
 pub fn days_late(date: NaiveDate, actual: NaiveDate, window: u32) -> i64 {
@@ -36,8 +70,8 @@ fn deadline(date: NaiveDate, window: u32) -> NaiveDate {
         .unwrap_or(date)
 }
 
-/// When a write-up of an incident on `date` with `status` is overdue on `today`: (last day of
-/// the publish window, days late).
+/// When a write-up of an incident that ended on `date` ([`end_day`]) with `status` is overdue
+/// on `today`: (last day of the publish window, days late).
 pub fn writeup_overdue(
     date: NaiveDate,
     status: ReportStatus,
@@ -60,9 +94,11 @@ pub fn check(
     f: &mut Findings<'_>,
 ) {
     future_dates(r, facts, today, f);
-    let Some(date) = facts.date else {
+    let Some(began) = facts.date else {
         return;
     };
+    let date = end_day(r, began);
+    let of = counted_from(began, date);
     let fm = &r.front;
     let at = |s: &Option<crate::frontmatter::Spanned<String>>| {
         s.as_ref().map(|s| (s.line, s.col)).unwrap_or((1, 1))
@@ -84,7 +120,7 @@ pub fn check(
                 line,
                 col,
                 format!(
-                    "no review recorded {late} {} after the review deadline: {} reviews are due within {w} days of the incident (by {}), and `review_date` is not set",
+                    "no review recorded {late} {} after the review deadline: {} reviews are due within {w} days of {of} (by {}), and `review_date` is not set",
                     plural(late),
                     facts.severity.unwrap_or_default(),
                     deadline(date, w)
@@ -102,7 +138,7 @@ pub fn check(
                 line,
                 col,
                 format!(
-                    "review held {late} {} late: {} reviews are due within {w} days of the incident (by {}), this one was held on {held}",
+                    "review held {late} {} late: {} reviews are due within {w} days of {of} (by {}), this one was held on {held}",
                     plural(late),
                     facts.severity.unwrap_or_default(),
                     deadline(date, w)
@@ -121,7 +157,7 @@ pub fn check(
                 line,
                 col,
                 format!(
-                    "write-up published {late} {} late: due within {pw} days of the incident (by {}), published on {published}",
+                    "write-up published {late} {} late: due within {pw} days of {of} (by {}), published on {published}",
                     plural(late),
                     deadline(date, pw)
                 ),
@@ -136,7 +172,7 @@ pub fn check(
             line,
             col,
             format!(
-                "write-up {late} {} overdue: status is still `{}`; write-ups are published within {pw} days of the incident (by {due})",
+                "write-up {late} {} overdue: status is still `{}`; write-ups are published within {pw} days of {of} (by {due})",
                 plural(late),
                 facts.status.as_str()
             ),
@@ -167,7 +203,7 @@ pub fn check(
                 block.line,
                 1,
                 format!(
-                    "action item `{}` not followed up: still Open with no ticket {late} {} after its follow-up deadline (by {}, {aw} days after the incident)",
+                    "action item `{}` not followed up: still Open with no ticket {late} {} after its follow-up deadline (by {}, {aw} days after {of})",
                     block.title,
                     plural(late),
                     deadline(date, aw)

@@ -479,8 +479,9 @@ pub fn attach(
     let mut overdue: Vec<ReviewOverdue> = all
         .iter()
         .filter_map(|inc| {
+            let ended = deadlines::end_day(&inc.report, inc.date);
             let (due, days_late) =
-                deadlines::writeup_overdue(inc.date, inc.status, config, archive.today)?;
+                deadlines::writeup_overdue(ended, inc.status, config, archive.today)?;
             Some(ReviewOverdue {
                 id: inc.id.clone(),
                 title: inc.title.clone(),
