@@ -1008,7 +1008,8 @@ fn utc_marked(s: &str) -> Option<&str> {
 /// its date when `dated`.
 fn skipped_time(at: NaiveDateTime, tz: Tz, dated: bool) -> Option<(String, String)> {
     let exists = |t: NaiveDateTime| tz.from_local_datetime(&t).earliest().is_some();
-    if exists(at) {
+    // UTC skips no time: no lookup in the zone's table for each of the archive's times.
+    if is_utc(tz) || exists(at) {
         return None;
     }
     // The skipped stretch, a minute at a time (it is an hour or so; two days at the most, when
