@@ -1215,13 +1215,15 @@ fn check_sections(r: &Report, config: &Config, severity: &str, ds: &mut Vec<Diag
         .map(|s| (s.line, s.col))
         .unwrap_or((1, 1));
     for required in &policy.required_sections {
+        if r.section(required).is_some() {
+            continue;
+        }
         let key = crate::load::section_key(required);
-        let renamed = r.section(required).is_none().then(|| {
-            r.sections
-                .iter()
-                .find(|s| section_meant(&s.key).is_some_and(|m| crate::load::section_key(m) == key))
-        });
-        if let Some(Some(s)) = renamed {
+        let renamed = r
+            .sections
+            .iter()
+            .find(|s| section_meant(&s.key).is_some_and(|m| crate::load::section_key(m) == key));
+        if let Some(s) = renamed {
             ds.push(
                 Diagnostic::error(
                     path,
@@ -1234,7 +1236,7 @@ fn check_sections(r: &Report, config: &Config, severity: &str, ds: &mut Vec<Diag
                 )
                 .with_hint(format!("rename `## {}` to `## {required}`", s.title)),
             );
-        } else if r.section(required).is_none() {
+        } else {
             ds.push(
                 Diagnostic::error(
                     path,

@@ -23,6 +23,7 @@ use crate::config::Config;
 use crate::load::Report;
 use crate::model::{ActionStatus, ReportStatus};
 use chrono::{Days, NaiveDate};
+use std::borrow::Cow;
 
 /// The day an incident that began on `date` ended, from which its deadlines count: the day of
 /// `resolved` (`YYYY-MM-DD HH:MM`; a clock time alone is on `date`), else the latest day a
@@ -48,11 +49,11 @@ pub fn end_day(r: &Report, date: NaiveDate) -> NaiveDate {
 
 /// How a message names the start of a window counted from `from` for an incident that began
 /// on `date`: "the incident" when it ended the day it began, else its end with the day.
-fn counted_from(date: NaiveDate, from: NaiveDate) -> String {
+fn counted_from(date: NaiveDate, from: NaiveDate) -> Cow<'static, str> {
     if from == date {
-        "the incident".to_string()
+        Cow::Borrowed("the incident")
     } else {
-        format!("the incident's end ({from})")
+        Cow::Owned(format!("the incident's end ({from})"))
     }
 }
 
