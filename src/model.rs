@@ -391,6 +391,9 @@ pub struct Archive {
     pub severities: Arc<Vec<(String, Vec<usize>)>>,
     /// Every action item of every incident, in incident order.
     pub actions: Vec<ActionRef>,
+    /// For each incident, the action items of other incidents that track against it
+    /// (`**Tracks against incident:**`), as indices into [`Archive::actions`], in that order.
+    pub tracked: Vec<Vec<usize>>,
     /// "Today" for due states.
     pub today: NaiveDate,
     /// Review-quality findings per incident and overdue write-ups (filled by
@@ -497,7 +500,7 @@ impl Archive {
             }
             _ => Self::compute_shape(&incidents, severity_order),
         };
-        let actions = incidents
+        let actions: Vec<ActionRef> = incidents
             .iter()
             .enumerate()
             .flat_map(|(ii, inc)| {
@@ -512,6 +515,16 @@ impl Archive {
                 })
             })
             .collect();
+        let mut tracked = vec![Vec::new(); incidents.len()];
+        for (n, r) in actions.iter().enumerate() {
+            let inc = &incidents[r.incident];
+            let tracks = &inc.actions[r.action].tracks;
+            if *tracks != inc.id
+                && let Some(&t) = shape.by_id.get(tracks)
+            {
+                tracked[t].push(n);
+            }
+        }
         Archive {
             incidents,
             by_id: shape.by_id,
@@ -523,6 +536,7 @@ impl Archive {
             related: shape.related,
             severities: shape.severities,
             actions,
+            tracked,
             today,
             review: Default::default(),
             shape_of: shape.of,

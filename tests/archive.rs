@@ -421,6 +421,7 @@ fn incidents_json_has_every_field_and_backlinks() {
         "references",
         "referenced_by",
         "actions",
+        "tracked_actions",
     ];
     for i in list {
         for f in fields {
@@ -450,6 +451,19 @@ fn incidents_json_has_every_field_and_backlinks() {
         ),
         (&5.into(), &3.into(), &1.into(), &2.into())
     );
+    // INC-2025-005's "Ten days late" (In Progress) tracks against INC-2025-001.
+    let tracked = &one["tracked_actions"];
+    assert_eq!(
+        (
+            &tracked["total"],
+            &tracked["outstanding"],
+            &tracked["overdue"],
+            &tracked["due_soon"]
+        ),
+        (&1.into(), &1.into(), &1.into(), &0.into())
+    );
+    assert_eq!(list[0]["id"], "INC-2025-005");
+    assert_eq!(list[0]["tracked_actions"]["total"], 0);
 }
 
 #[test]
@@ -526,6 +540,16 @@ fn cross_references_and_backlinks() {
         "tracks against <a class=\"id\" href=\"../../incidents/inc-2025-001/\">INC-2025-001</a>"
     ));
     assert!(!five.contains("id=\"related\""), "005 shares one tag only");
+    // ... and the incident it tracks against lists it, with its own incident and due state.
+    let tracked = section(&one, "tracked-here");
+    assert!(tracked.contains("Action items of other reviews tracked against INC-2025-001"));
+    assert!(
+        tracked.contains("<a href=\"../../incidents/inc-2025-005/#action-1\">Ten days late</a>")
+    );
+    assert!(tracked.contains("<span class=\"badge overdue\">10 days overdue</span>"));
+    assert_eq!(tracked.matches("<tr class=").count(), 1, "{tracked}");
+    // Items tracked against their own incident are not listed again.
+    assert!(!five.contains("id=\"tracked-here\""));
     // A report with no references has no backlink section.
     assert!(!page("inc-2024-010").contains("id=\"referenced-by\""));
 }

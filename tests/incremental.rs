@@ -144,6 +144,21 @@ fn edits(drafts: bool) {
             "**Status:** Open\n",
         )
     });
+    // Shown on the page of the incident it tracks against, INC-2024-088, and counted there
+    // in incidents.json.
+    live.edit(
+        "an action item tracked against another incident reopened",
+        true,
+        &[R131],
+        |r| {
+            replace(
+                r,
+                R131,
+                "**Status:** Done\n**Completed:** 2024-10-17\n",
+                "**Status:** In Progress\n",
+            )
+        },
+    );
     live.edit("an action item due later", true, &[R023], |r| {
         replace(r, R023, "**Due:** 2026-05-08", "**Due:** 2026-12-01")
     });

@@ -65,6 +65,7 @@ struct IncidentJson<'a> {
     references: &'a [String],
     referenced_by: Vec<&'a str>,
     actions: ActionCounts,
+    tracked_actions: ActionCounts,
 }
 
 #[derive(Serialize)]
@@ -192,6 +193,21 @@ pub fn incidents_json(archive: &Archive, config: &Config, base_url: &str) -> Str
                     outstanding: inc.actions.len() - count(DueState::Closed),
                     overdue: count(DueState::Overdue),
                     due_soon: count(DueState::DueSoon),
+                },
+                tracked_actions: {
+                    let tracked = &archive.tracked[i];
+                    let count = |s: DueState| {
+                        tracked
+                            .iter()
+                            .filter(|&&n| archive.actions[n].state == s)
+                            .count()
+                    };
+                    ActionCounts {
+                        total: tracked.len(),
+                        outstanding: tracked.len() - count(DueState::Closed),
+                        overdue: count(DueState::Overdue),
+                        due_soon: count(DueState::DueSoon),
+                    }
                 },
             }
         })

@@ -12,8 +12,8 @@
 //! report is unchanged): what an index row shows (`summary`), what the action pages and
 //! `actions.json` show of its action items (`actions`), and what `incidents.json` shows
 //! (`json`). An incident page hashes its report's bytes (everything the incident is made of),
-//! the rows of the incidents it lists, its findings, and whether each id it asked about has a
-//! page ([`super::Page::asked`]).
+//! the rows of the incidents it lists, the action items of other incidents tracked against it,
+//! its findings, and whether each id it asked about has a page ([`super::Page::asked`]).
 
 use super::{PageKind, Renderer};
 use crate::diagnostics::Diagnostic;
@@ -213,6 +213,7 @@ pub fn page(
         PageKind::Incident(i) => {
             hashes[i].source.hash(&mut h);
             summaries(&a.referenced_by[i], hashes, &mut h);
+            tracked(a, i, hashes, &mut h);
             a.related[i].len().hash(&mut h);
             for r in &a.related[i] {
                 (hashes[r.incident].summary, r.explicit).hash(&mut h);
@@ -264,16 +265,28 @@ pub fn page(
         }
         PageKind::IncidentsJson => {
             hashes.len().hash(&mut h);
-            for (x, by) in hashes.iter().zip(a.referenced_by.iter()) {
+            for (i, (x, by)) in hashes.iter().zip(a.referenced_by.iter()).enumerate() {
                 (x.json, by.len()).hash(&mut h);
                 for &j in by {
                     a.incidents[j].id.hash(&mut h);
                 }
+                tracked(a, i, hashes, &mut h);
             }
         }
         PageKind::NotFound => {}
     }
     h.finish()
+}
+
+/// The action items tracked against incident `i` from other incidents: which they are, and
+/// what their incidents' action pages show of them (state and days are a function of these
+/// and "today", which [`global`] hashes).
+fn tracked(a: &Archive, i: usize, hashes: &[IncidentHashes], h: &mut DefaultHasher) {
+    a.tracked[i].len().hash(h);
+    for &n in &a.tracked[i] {
+        let r = &a.actions[n];
+        (r.incident, r.action, hashes[r.incident].actions).hash(h);
+    }
 }
 
 fn finding(d: &Diagnostic, h: &mut DefaultHasher) {

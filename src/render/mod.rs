@@ -511,6 +511,7 @@ impl<'a> Renderer<'a> {
             "action-items-table",
             "related",
             "referenced-by",
+            "tracked-here",
             "review-quality",
         ]
         .iter()
@@ -664,6 +665,7 @@ impl<'a> Renderer<'a> {
             self.summary_values(&self.archive.referenced_by[index], root),
         );
         cx.insert_value("related", Value::from(related));
+        cx.insert_value("tracked", Value::from(self.tracked_rows(index, root)));
         let review_quality: Vec<FindingCx> = if self.config.lint.show_on_site {
             crate::lint::findings(self.archive, index)
                 .iter()

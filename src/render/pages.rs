@@ -152,6 +152,16 @@ impl<'a> Renderer<'a> {
         rows.map(|row| Value::from_serializable(&row)).collect()
     }
 
+    /// The rows of the action items of other incidents that track against incident `index`,
+    /// in archive order (newest incident first).
+    pub(super) fn tracked_rows(&self, index: usize, root: &str) -> Vec<Value> {
+        self.action_rows(
+            self.archive.tracked[index]
+                .iter()
+                .map(|&n| self.action_row(&self.archive.actions[n], root)),
+        )
+    }
+
     /// Action items in `state`, each once.
     fn in_state(&self, state: DueState) -> Vec<&'a ActionRef> {
         self.archive
