@@ -159,6 +159,10 @@ fn edits(drafts: bool) {
             )
         },
     );
+    // A review never held: listed on the dashboard under Reviews not held.
+    live.edit("a review day removed", true, &[R042], |r| {
+        replace(r, R042, "review_date: 2024-03-18\n", "")
+    });
     live.edit("an action item due later", true, &[R023], |r| {
         replace(r, R023, "**Due:** 2026-05-08", "**Due:** 2026-12-01")
     });

@@ -345,6 +345,128 @@ fn the_dashboard_lists_overdue_writeups_and_counts_findings_per_rule() {
     assert!(with_drafts.contains("href=\"../../incidents/inc-2024-003/\""));
 }
 
+/// A copy of the fixture's SEV1 report INC-2024-002 as `id`, with `front` (front-matter
+/// lines) in place of its date, review and publication days.
+fn sev1_copy(root: &Path, id: &str, front: &str) {
+    let text = std::fs::read_to_string(root.join("content/INC-2024-002.md"))
+        .unwrap()
+        .replacen("id: INC-2024-002", &format!("id: {id}"), 1)
+        .replacen(
+            "date: 2024-03-10\non_call: Priya Raman\nreview_date: 2024-03-13\npublished: 2024-03-24\n",
+            &format!("{front}on_call: Priya Raman\n"),
+            1,
+        );
+    assert!(text.contains(front), "{text}");
+    std::fs::write(root.join(format!("content/{id}.md")), text).unwrap();
+}
+
+#[test]
+fn the_dashboard_lists_the_reviews_not_held_past_their_window() {
+    let (_d, root) = fixture("\n[lint]\ndue-before-incident = \"warning\"\n");
+    // Ended two days after it began: the SEV1 window (3 days) runs to 2024-04-25.
+    sev1_copy(
+        &root,
+        "INC-2024-004",
+        "date: 2024-04-20\nresolved: \"2024-04-22 10:00\"\npublished: 2024-04-30\n",
+    );
+    // A draft SEV2 (7 days): due 2024-04-17.
+    sev1_copy(&root, "INC-2024-005", "date: 2024-04-10\nstatus: draft\n");
+    let five = root.join("content/INC-2024-005.md");
+    let text = std::fs::read_to_string(&five).unwrap();
+    std::fs::write(&five, text.replacen("severity: SEV1", "severity: SEV2", 1)).unwrap();
+    // Still inside its window on 2024-05-01.
+    sev1_copy(&root, "INC-2024-006", "date: 2024-04-29\n");
+    let mut site = Site::open(&root).unwrap();
+    let today = "2024-05-01".parse().unwrap();
+    let checked = site.check_at(today);
+    let archive = site.archive(&checked, false, today);
+    let rows: Vec<(&str, i64, String, Option<usize>)> = pirsite::lint::reviews_not_held(&archive)
+        .iter()
+        .map(|r| (r.id.as_str(), r.days_late, r.due.to_string(), r.index))
+        .collect();
+    // The same as the review-late findings; the draft, not built, is named too. SEV3
+    // (INC-2024-003) has no review window; INC-2024-001 and -002 have a review_date.
+    assert_eq!(
+        rows,
+        [
+            ("INC-2024-005", 14, "2024-04-17".to_string(), None),
+            (
+                "INC-2024-004",
+                6,
+                "2024-04-25".to_string(),
+                archive.by_id.get("INC-2024-004").copied()
+            ),
+        ]
+    );
+    let (findings, _) = check(&root, "2024-05-01");
+    let late: Vec<(&str, &str)> = findings
+        .iter()
+        .filter(|f| f.2 == "review-late" && f.4.starts_with("no review recorded"))
+        .map(|f| (f.0.as_str(), f.4.as_str()))
+        .collect();
+    assert_eq!(
+        late,
+        [
+            (
+                "INC-2024-004.md",
+                "no review recorded 6 days after the review deadline: SEV1 reviews are due within 3 days of the incident's end (2024-04-22) (by 2024-04-25), and `review_date` is not set"
+            ),
+            (
+                "INC-2024-005.md",
+                "no review recorded 14 days after the review deadline: SEV2 reviews are due within 7 days of the incident (by 2024-04-17), and `review_date` is not set"
+            ),
+        ]
+    );
+
+    // On the page: a row each, linked when built.
+    let build = |args: &[&str]| {
+        let _ = std::fs::remove_dir_all(root.join("public"));
+        pirsite()
+            .args(["build", "--today", "2024-05-01", "--root"])
+            .arg(&root)
+            .args(args)
+            .assert()
+            .code(0);
+        std::fs::read_to_string(root.join("public/actions/overdue/index.html")).unwrap()
+    };
+    let dashboard = build(&[]);
+    let section = dashboard
+        .split("id=\"reviews-not-held\"")
+        .nth(1)
+        .expect("a Reviews not held section")
+        .split("</section>")
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(section.starts_with(">Reviews not held <span class=\"count-label\">(2)</span>"));
+    let rows: Vec<&str> = section
+        .split("<tr class=\"state-overdue\">")
+        .skip(1)
+        .collect();
+    assert_eq!(rows.len(), 2, "{section}");
+    assert!(
+        rows[0].contains("<span class=\"id\">INC-2024-005</span>"),
+        "{}",
+        rows[0]
+    );
+    assert!(rows[0].contains("14 days late") && rows[0].contains("datetime=\"2024-04-17\""));
+    assert!(rows[1].contains("href=\"../../incidents/inc-2024-004/\">INC-2024-004</a>"));
+    assert!(rows[1].contains("6 days late") && rows[1].contains("datetime=\"2024-04-25\""));
+    assert!(!section.contains("INC-2024-006") && !section.contains("INC-2024-003"));
+    assert!(
+        build(&["--drafts"]).contains("href=\"../../incidents/inc-2024-005/\">INC-2024-005</a>")
+    );
+
+    // The list follows the review-late rule: off, it is empty.
+    let toml = root.join("site.toml");
+    let mut text = std::fs::read_to_string(&toml).unwrap();
+    text.push_str("review-late = \"off\"\n");
+    std::fs::write(&toml, text).unwrap();
+    let off = build(&[]);
+    assert!(off.contains(">Reviews not held <span class=\"count-label\">(0)</span>"));
+    assert!(off.contains("Every incident whose level asks for a review has one recorded"));
+}
+
 #[test]
 fn new_reports_carry_guidance_that_never_reaches_the_page() {
     let (_d, root) = fixture("\n[lint]\ndue-before-incident = \"off\"\n");

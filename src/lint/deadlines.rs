@@ -86,6 +86,19 @@ pub fn writeup_overdue(
     (late > 0).then(|| (deadline(date, config.publish_within_days), late))
 }
 
+/// When the review of an incident that ended on `date` ([`end_day`]), at a level with a
+/// review window of `window` days and no `review_date`, is not held on `today`: (last day of
+/// the review window, days late).
+pub fn review_not_held(
+    date: NaiveDate,
+    window: Option<u32>,
+    today: NaiveDate,
+) -> Option<(NaiveDate, i64)> {
+    let w = window?;
+    let late = days_late(date, today, w);
+    (late > 0).then(|| (deadline(date, w), late))
+}
+
 /// Runs the deadline rules on one report.
 pub fn check(
     r: &Report,
@@ -112,23 +125,20 @@ pub fn check(
     // which validation reports).
     if let Some(w) = window
         && fm.review_date.is_none()
+        && let Some((by, late)) = review_not_held(date, window, today)
     {
-        let late = days_late(date, today, w);
-        if late > 0 {
-            let (line, col) = at(&fm.severity);
-            f.push(
-                REVIEW_LATE,
-                line,
-                col,
-                format!(
-                    "no review recorded {late} {} after the review deadline: {} reviews are due within {w} days of {of} (by {}), and `review_date` is not set",
-                    plural(late),
-                    facts.severity.unwrap_or_default(),
-                    deadline(date, w)
-                ),
-                "hold the review and record its day as `review_date`; the review is where the action items are agreed",
-            );
-        }
+        let (line, col) = at(&fm.severity);
+        f.push(
+            REVIEW_LATE,
+            line,
+            col,
+            format!(
+                "no review recorded {late} {} after the review deadline: {} reviews are due within {w} days of {of} (by {by}), and `review_date` is not set",
+                plural(late),
+                facts.severity.unwrap_or_default(),
+            ),
+            "hold the review and record its day as `review_date`; the review is where the action items are agreed",
+        );
     }
     if let (Some(w), Some(held)) = (window, facts.review_date.filter(|d| *d <= today)) {
         let late = days_late(date, held, w);

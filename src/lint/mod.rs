@@ -10,7 +10,8 @@
 //! Findings are ordinary [`Diagnostic`]s carrying their rule id, so `check`, `build` and
 //! `serve` print them like any other; [`attach`] hands them to the site, which shows each
 //! incident's findings in a "Review quality" box and counts them per rule
-//! ([`findings_by_rule`]); [`reviews_overdue`] lists write-ups past their publish window.
+//! ([`findings_by_rule`]); [`reviews_overdue`] lists write-ups past their publish window, and
+//! [`reviews_not_held`] reviews past their review window.
 //!
 //! The families live in their own files: [`actions`] (vague items, placeholder owners, due
 //! dates), [`blame`] (blameless language), [`deadlines`] (review, publication and follow-up
@@ -420,7 +421,9 @@ fn check_factors(r: &Report, facts: &Facts<'_>, config: &Config, f: &mut Finding
     }
 }
 
-/// A write-up still draft or in review past its publish window.
+/// An incident past a deadline of the review policy: a write-up still draft or in review past
+/// its publish window ([`reviews_overdue`]), or a review not held past its review window
+/// ([`reviews_not_held`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewOverdue {
     /// Incident id.
@@ -433,9 +436,10 @@ pub struct ReviewOverdue {
     pub date: NaiveDate,
     /// `draft` or `review`.
     pub status: ReportStatus,
-    /// Last day of the publish window: date + `publish_within_days`.
+    /// Last day of the window: the day the incident ended + `publish_within_days` (or the
+    /// level's `review_within_days`).
     pub due: NaiveDate,
-    /// Days late on "today": (today − date) − `publish_within_days`, at least 1.
+    /// Days late on "today": (today − the day the incident ended) − the window, at least 1.
     pub days_late: i64,
     /// Index into [`Archive::incidents`] when the report is built (drafts are built only with
     /// `--drafts` and in `serve`), else `None`.
@@ -450,6 +454,8 @@ pub struct ReviewQuality {
     pub findings: Vec<Arc<Vec<Diagnostic>>>,
     /// Write-ups past their publish window, most days late first, then by id.
     pub overdue: Vec<ReviewOverdue>,
+    /// Reviews not held past their review window, most days late first, then by id.
+    pub not_held: Vec<ReviewOverdue>,
 }
 
 /// Fills `archive.review` from the findings of each report (`found`, as [`report`] gives
@@ -476,29 +482,47 @@ pub fn attach(
             )
         })
         .collect();
-    let mut overdue: Vec<ReviewOverdue> = all
-        .iter()
-        .filter_map(|inc| {
-            let ended = deadlines::end_day(&inc.report, inc.date);
-            let (due, days_late) =
-                deadlines::writeup_overdue(ended, inc.status, config, archive.today)?;
-            Some(ReviewOverdue {
-                id: inc.id.clone(),
-                title: inc.title.clone(),
-                severity: inc.severity.clone(),
-                date: inc.date,
-                status: inc.status,
-                due,
-                days_late,
-                index: archive.by_id.get(&inc.id).copied(),
-            })
-        })
-        .collect();
-    if level(config, WRITEUP_OVERDUE).is_none() {
-        overdue.clear();
+    let row = |inc: &Incident, (due, days_late): (NaiveDate, i64)| ReviewOverdue {
+        id: inc.id.clone(),
+        title: inc.title.clone(),
+        severity: inc.severity.clone(),
+        date: inc.date,
+        status: inc.status,
+        due,
+        days_late,
+        index: archive.by_id.get(&inc.id).copied(),
+    };
+    let today = archive.today;
+    let mut overdue = Vec::new();
+    let mut not_held = Vec::new();
+    for inc in all {
+        let ended = deadlines::end_day(&inc.report, inc.date);
+        if let Some(late) = deadlines::writeup_overdue(ended, inc.status, config, today) {
+            overdue.push(row(inc, late));
+        }
+        let window = config
+            .severity_policy(&inc.severity)
+            .and_then(|p| p.review_within_days);
+        if inc.review_date.is_none()
+            && let Some(late) = deadlines::review_not_held(ended, window, today)
+        {
+            not_held.push(row(inc, late));
+        }
     }
-    overdue.sort_by(|a, b| b.days_late.cmp(&a.days_late).then_with(|| a.id.cmp(&b.id)));
-    archive.review = ReviewQuality { findings, overdue };
+    for (list, rule) in [
+        (&mut overdue, WRITEUP_OVERDUE),
+        (&mut not_held, REVIEW_LATE),
+    ] {
+        if level(config, rule).is_none() {
+            list.clear();
+        }
+        list.sort_by(|a, b| b.days_late.cmp(&a.days_late).then_with(|| a.id.cmp(&b.id)));
+    }
+    archive.review = ReviewQuality {
+        findings,
+        overdue,
+        not_held,
+    };
 }
 
 /// The findings of the built incident at `index` (empty when none or not attached).
@@ -559,6 +583,13 @@ pub fn findings_by_rule(archive: &Archive, config: &Config) -> Vec<RuleCount> {
 /// of the overdue dashboard. Includes drafts that are not built (their `index` is `None`).
 pub fn reviews_overdue(archive: &Archive) -> &[ReviewOverdue] {
     &archive.review.overdue
+}
+
+/// The reviews not held past their review window (no `review_date`), most days late first:
+/// the "Reviews not held" list of the overdue dashboard. Includes drafts that are not built
+/// (their `index` is `None`).
+pub fn reviews_not_held(archive: &Archive) -> &[ReviewOverdue] {
+    &archive.review.not_held
 }
 
 #[cfg(test)]

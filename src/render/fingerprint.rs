@@ -253,10 +253,17 @@ pub fn page(
                 x.actions.hash(&mut h);
             }
             if kind == PageKind::Overdue {
-                // The dashboard also shows the overdue write-ups and the findings per rule.
-                for r in crate::lint::reviews_overdue(a) {
-                    let row = (&r.id, &r.title, &r.severity, r.date, r.due, r.days_late);
-                    (row, r.status.as_str(), r.index).hash(&mut h);
+                // The dashboard also shows the reviews not held, the overdue write-ups and the
+                // findings per rule.
+                for list in [
+                    crate::lint::reviews_not_held(a),
+                    crate::lint::reviews_overdue(a),
+                ] {
+                    list.len().hash(&mut h);
+                    for r in list {
+                        let row = (&r.id, &r.title, &r.severity, r.date, r.due, r.days_late);
+                        (row, r.status.as_str(), r.index).hash(&mut h);
+                    }
                 }
                 for r in crate::lint::findings_by_rule(a, renderer.config) {
                     (r.rule, r.count, r.incidents).hash(&mut h);

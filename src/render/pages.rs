@@ -354,22 +354,24 @@ impl<'a> Renderer<'a> {
         cx.insert("due_soon_days", &self.config.due_soon_days);
         cx.insert("by_owner", &by_owner);
         cx.insert("by_priority", &by_priority);
-        let reviews: Vec<ReviewOverdueCx> = crate::lint::reviews_overdue(a)
-            .iter()
-            .map(|r| ReviewOverdueCx {
-                id: &r.id,
-                title: &r.title,
-                url: r
-                    .index
-                    .map(|i| format!("{root}incidents/{}/", a.incidents[i].slug)),
-                severity: self.sev(&r.severity, root),
-                date: ymd(r.date),
-                status: r.status.as_str(),
-                due: ymd(r.due),
-                days_late: r.days_late,
-            })
-            .collect();
-        cx.insert("reviews_overdue", &reviews);
+        let late = |list: &'a [crate::lint::ReviewOverdue]| -> Vec<ReviewOverdueCx<'a>> {
+            list.iter()
+                .map(|r| ReviewOverdueCx {
+                    id: &r.id,
+                    title: &r.title,
+                    url: r
+                        .index
+                        .map(|i| format!("{root}incidents/{}/", a.incidents[i].slug)),
+                    severity: self.sev(&r.severity, root),
+                    date: ymd(r.date),
+                    status: r.status.as_str(),
+                    due: ymd(r.due),
+                    days_late: r.days_late,
+                })
+                .collect()
+        };
+        cx.insert("reviews_not_held", &late(crate::lint::reviews_not_held(a)));
+        cx.insert("reviews_overdue", &late(crate::lint::reviews_overdue(a)));
         // Rules with findings only: a table of zeros on a clean archive is noise.
         let rules: Vec<RuleCountCx> = crate::lint::findings_by_rule(a, self.config)
             .into_iter()
@@ -393,7 +395,8 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// A write-up still draft or in review past its publish window, for the dashboard.
+/// A write-up still draft or in review past its publish window, or a review not held past its
+/// review window, for the dashboard.
 #[derive(Serialize)]
 struct ReviewOverdueCx<'a> {
     id: &'a str,
