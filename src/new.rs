@@ -387,6 +387,8 @@ const TIMELINE_EXAMPLE: &str = "- 00:00 First sign of the problem";
 const FACTOR_EXAMPLES: &str = "1. A condition that made the failure possible\n2. Another condition";
 const WENT_WELL_EXAMPLE: &str = "- Something that kept the impact small";
 const ACTION_EXAMPLE: &str = "### Action Item: Name the change, its scope and its threshold";
+/// The title of the example action item `new` writes (its `### Action Item:` heading's text).
+pub const EXAMPLE_ACTION_TITLE: &str = "Name the change, its scope and its threshold";
 const DESCRIPTION_EXAMPLE: &str = "What specifically needs to change, and why.";
 const DONE_EXAMPLE: &str = "An observable outcome that shows the change works.";
 
@@ -409,6 +411,14 @@ pub fn example_lines() -> impl Iterator<Item = &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_example_item_has_the_example_title() {
+        assert_eq!(
+            ACTION_EXAMPLE.strip_prefix("### Action Item: "),
+            Some(EXAMPLE_ACTION_TITLE)
+        );
+    }
 
     fn report() -> NewReport {
         NewReport {

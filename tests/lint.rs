@@ -530,6 +530,88 @@ fn new_reports_carry_guidance_that_never_reaches_the_page() {
     );
 }
 
+/// A draft fresh from `pirsite new` passes `check --deny-warnings`: its example item's `TBD`
+/// owner is part of the example. A real item with that owner is flagged, and so is the
+/// example's once the report goes to review.
+#[test]
+fn a_fresh_draft_passes_and_its_example_owner_is_flagged_only_once_under_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join("content")).unwrap();
+    let out = pirsite()
+        .args([
+            "new",
+            "--severity",
+            "SEV2",
+            "--date",
+            "2026-11-20",
+            "Checkout latency",
+        ])
+        .arg("--root")
+        .arg(root)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let path = std::path::PathBuf::from(String::from_utf8(out.stdout).unwrap().trim());
+    let strict = || {
+        pirsite()
+            .args([
+                "check",
+                "--deny-warnings",
+                "--today",
+                "2026-11-21",
+                "--root",
+            ])
+            .arg(root)
+            .output()
+            .unwrap()
+    };
+    let fresh = strict();
+    assert_eq!(fresh.status.code(), Some(0), "{fresh:?}");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let owner_line = text
+        .lines()
+        .position(|l| l == "**Owner:** TBD")
+        .expect("the example owner")
+        + 1;
+    let owners = |today: &str| -> Vec<(usize, String)> {
+        check(root, today)
+            .0
+            .into_iter()
+            .filter(|f| f.2 == "owner-placeholder")
+            .map(|f| (f.1, f.4))
+            .collect()
+    };
+    // A real item, still with the example's owner.
+    std::fs::write(
+        &path,
+        text.replacen(
+            "### Action Item: Name the change, its scope and its threshold",
+            "### Action Item: Alert on checkout p99 latency",
+            1,
+        ),
+    )
+    .unwrap();
+    assert_eq!(
+        owners("2026-11-21"),
+        [(
+            owner_line,
+            "action item `Alert on checkout p99 latency` has no real owner: `TBD`".to_string()
+        )]
+    );
+    assert_eq!(strict().status.code(), Some(1));
+    // The example item under review.
+    std::fs::write(&path, text.replacen("status: draft", "status: review", 1)).unwrap();
+    assert_eq!(
+        owners("2026-11-21"),
+        [(
+            owner_line,
+            "action item `Name the change, its scope and its threshold` has no real owner: `TBD`"
+                .to_string()
+        )]
+    );
+}
+
 #[test]
 fn reports_with_format_errors_are_linted_too() {
     let (_d, root) = fixture("");

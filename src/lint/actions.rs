@@ -21,7 +21,7 @@ use super::text::{Token, tokenize};
 use super::{DUE_BEFORE_INCIDENT, DUE_TOO_FAR, Facts, Findings, OWNER_PLACEHOLDER, VAGUE_ACTION};
 use crate::config::Config;
 use crate::load::{ActionBlock, ActionField, Report};
-use crate::model::Priority;
+use crate::model::{Priority, ReportStatus};
 use crate::text::FastBuild;
 use regex::Regex;
 use std::collections::HashMap;
@@ -821,6 +821,12 @@ fn vague_remembered(
 /// vague words), with the verdicts kept with `people`.
 pub fn check_text(r: &Report, people: &People, config: &Config, f: &mut Findings<'_>) {
     let lint = &config.lint;
+    let draft = r
+        .front
+        .status
+        .as_ref()
+        .and_then(|s| ReportStatus::parse(&s.value))
+        == Some(ReportStatus::Draft);
     for block in &r.actions {
         let value = |name: &str| field(block, name).map(|x| x.value.as_str()).unwrap_or("");
         let title = block.title.as_str();
@@ -840,6 +846,12 @@ pub fn check_text(r: &Report, people: &People, config: &Config, f: &mut Findings
                 format!("action item `{title}` is vague ({why}) and its Definition of Done names nothing observable"),
                 "name the mechanism, its scope, a threshold and the outcome: \"Implement automated canary analysis that blocks promotion if error rate > 0.5%\"",
             );
+        }
+        // The example item of a report `pirsite new` started, still a draft: its `TBD` is part
+        // of the example. Once the report goes to review, the item is reported as example
+        // text left in, and its owner here.
+        if draft && title == crate::new::EXAMPLE_ACTION_TITLE {
+            continue;
         }
         // An empty Owner is validation's error ("has an empty `Owner`"), not a second finding.
         if let Some(owner) = field(block, "Owner")
