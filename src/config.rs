@@ -696,7 +696,7 @@ pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, k)| k)
 }
 
-fn find_key_line(text: &str, key: &str) -> usize {
+pub(crate) fn find_key_line(text: &str, key: &str) -> usize {
     text.lines()
         .position(|l| {
             let t = l.trim_start();

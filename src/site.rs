@@ -373,6 +373,10 @@ impl Site {
             };
             return (checked, beside);
         }
+        diagnostics.extend(crate::render::theme::folder_problems(
+            &self.root,
+            &self.config.theme_dir,
+        ));
         let mut t = Stages::start();
         let changes = self.changes.take();
         // The walk before, updated with the files the caller says changed; or none, and the

@@ -615,6 +615,51 @@ fn a_theme_override_replaces_the_embedded_file() {
     assert!(site.path("public/extra.txt").is_file());
 }
 
+/// Overrides that would do nothing without a word: a `theme_dir` that does not exist, and
+/// theme files one folder too high. A README or a licence there is the theme's own.
+#[test]
+fn theme_files_that_would_not_be_used_are_reported() {
+    let site = TestSite::fixture("small");
+    site.write("theme/incident.html", "{% extends \"base.html\" %}\n");
+    site.write("theme/style.css", "body { color: rebeccapurple; }\n");
+    site.write("theme/partials/incident_item.html", "<li>x</li>\n");
+    site.write("theme/README.md", "# Our theme\n");
+    site.write("theme/templates/tag.html", "{% extends \"base.html\" %}\n");
+    let o = run(site.cmd().args(["check", "--today", "2024-05-01"]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "theme/incident.html:1:1: warning: not used: templates are read from `theme/templates/`\n    hint: move it to `theme/templates/incident.html`\n\
+         theme/partials/:1:1: warning: not used: templates are read from `theme/templates/`\n    hint: move it to `theme/templates/partials/`\n\
+         theme/style.css:1:1: warning: not used: static files are read from `theme/static/`\n    hint: move it to `theme/static/style.css`\n\
+         0 errors, 3 warnings in 3 other files\n"
+    );
+    assert_eq!(
+        code(&run(site.cmd().args(["build", "--today", "2024-05-01"]))),
+        0
+    );
+    let toml = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    site.write("site.toml", format!("theme_dir = \"themes/ours\"\n{toml}"));
+    let line = 1;
+    let before = tree(&site.path("public"));
+    for command in ["check", "build"] {
+        let o = run(site.cmd().args([command, "--today", "2024-05-01"]));
+        assert_eq!(code(&o), 1, "{}", stderr(&o));
+        let out = if command == "check" {
+            stdout(&o)
+        } else {
+            stderr(&o)
+        };
+        assert!(
+            out.starts_with(&format!(
+                "site.toml:{line}:1: error: theme folder `themes/ours` does not exist\n    hint: create it with the files to override (`themes/ours/templates/`, `themes/ours/static/`), or remove `theme_dir` to use the built-in theme\n"
+            )),
+            "{out}"
+        );
+    }
+    assert_eq!(tree(&site.path("public")), before);
+}
+
 #[test]
 fn an_output_folder_not_made_by_pirsite_is_refused_and_untouched() {
     let site = TestSite::fixture("small");

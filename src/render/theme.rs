@@ -72,6 +72,73 @@ fn collect(
     Ok(())
 }
 
+/// Problems of the site's theme folder that would make its overrides do nothing, without a
+/// word otherwise: a `theme_dir` set in site.toml that does not exist (an error), and files
+/// at the top of the folder named as a template (`incident.html`, the `partials/` folder) or a
+/// static file (`style.css`) of the theme, which are read only under `templates/` and
+/// `static/` (a warning each). Other files there (a README, a licence) are left alone.
+pub fn folder_problems(root: &Path, theme_dir: &Path) -> Vec<Diagnostic> {
+    let dir = root.join(theme_dir);
+    let shown = theme_dir.display().to_string();
+    if !dir.is_dir() {
+        if theme_dir == Path::new("theme") {
+            return Vec::new();
+        }
+        let line = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE))
+            .map_or(0, |text| crate::config::find_key_line(&text, "theme_dir"));
+        return vec![
+            Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                line,
+                1,
+                format!("theme folder `{shown}` does not exist"),
+            )
+            .with_hint(format!(
+                "create it with the files to override (`{shown}/templates/`, `{shown}/static/`), or remove `theme_dir` to use the built-in theme"
+            )),
+        ];
+    }
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<(String, bool)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| Some((e.file_name().into_string().ok()?, e.path().is_dir())))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .filter_map(|(name, is_dir)| {
+            let kind = if is_dir {
+                EMBEDDED
+                    .get_dir(format!("templates/{name}"))
+                    .map(|_| "templates")
+            } else if EMBEDDED.get_file(format!("templates/{name}")).is_some() {
+                Some("templates")
+            } else {
+                EMBEDDED
+                    .get_file(format!("static/{name}"))
+                    .map(|_| "static")
+            }?;
+            let slash = if is_dir { "/" } else { "" };
+            let what = if kind == "templates" {
+                "templates"
+            } else {
+                "static files"
+            };
+            Some(
+                Diagnostic::warning(
+                    rel_path(root, &dir.join(&name)) + slash,
+                    0,
+                    0,
+                    format!("not used: {what} are read from `{shown}/{kind}/`"),
+                )
+                .with_hint(format!("move it to `{shown}/{kind}/{name}{slash}`")),
+            )
+        })
+        .collect()
+}
+
 fn embedded(sub: &str) -> BTreeMap<String, (Vec<u8>, Origin)> {
     let mut out = BTreeMap::new();
     fn walk(dir: &Dir<'static>, prefix: &str, out: &mut BTreeMap<String, (Vec<u8>, Origin)>) {
