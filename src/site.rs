@@ -672,6 +672,32 @@ impl Site {
         stage(output, &self.root, &self.content_dir(), &self.theme_dir())
     }
 
+    /// An `output_dir` of site.toml that `build` would refuse wherever it is run, as it is the
+    /// site root or above it, or overlaps the content or theme folder (a folder holding files
+    /// of its own is refused too, but that depends on the machine, not on the site).
+    fn output_dir_problem(&self) -> Option<Diagnostic> {
+        let output = self.root.join(&self.config.output_dir);
+        let sources = [self.content_dir(), self.theme_dir()];
+        let sources: Vec<&Path> = sources.iter().map(PathBuf::as_path).collect();
+        let (_, why) = write::output_place(&output, &self.root, &sources).err()?;
+        let line = std::fs::read_to_string(self.root.join(CONFIG_FILE))
+            .map_or(0, |text| crate::config::find_key_line(&text, "output_dir"));
+        Some(
+            Diagnostic::error(
+                CONFIG_FILE,
+                line,
+                1,
+                format!(
+                    "`build` would refuse output_dir `{}`: {why}",
+                    self.config.output_dir.display()
+                ),
+            )
+            .with_hint(
+                "set output_dir to a folder of its own beside the content, such as `public`",
+            ),
+        )
+    }
+
     /// How findings name the output folder `output`: relative to the site root when inside it
     /// (`public`), else as it is.
     fn output_label(&self, output: &Path) -> String {
@@ -970,6 +996,7 @@ impl Site {
         let (checker, mut ds) =
             linkcheck::Checker::new(&files, &reports, &base_path, &label, self.config.allow_html);
         ds.extend(self.static_clashes(&paths, &theme));
+        ds.extend(self.output_dir_problem());
         ds.extend(self.check_unpublished_links(checked, archive, &theme, &base_path, &label));
         if theme.overrides_templates() {
             let mut kinds: Vec<PageKind> = Vec::new();

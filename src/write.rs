@@ -75,6 +75,35 @@ fn normalise(p: &Path) -> PathBuf {
     out
 }
 
+/// The part of [`check_output`] that depends only on where `output` is, not on what it holds
+/// (which `check` reports as a mistake of site.toml): `output` resolved, or it resolved and
+/// why it may not be built into.
+pub fn output_place(
+    output: &Path,
+    site_root: &Path,
+    sources: &[&Path],
+) -> Result<PathBuf, (PathBuf, String)> {
+    let out = normalise(output);
+    if out.parent().is_none() {
+        return Err((out, "it is the file system root".into()));
+    }
+    if std::env::var_os("HOME").is_some_and(|home| normalise(Path::new(&home)) == out) {
+        return Err((out, "it is your home folder".into()));
+    }
+    let root = normalise(site_root);
+    if root.starts_with(&out) {
+        let why = format!("it contains the site itself ({})", root.display());
+        return Err((out, why));
+    }
+    for src in sources.iter().map(|p| normalise(p)) {
+        if src.starts_with(&out) || out.starts_with(&src) {
+            let why = format!("it overlaps {}, which the site is made from", src.display());
+            return Err((out, why));
+        }
+    }
+    Ok(out)
+}
+
 /// Checks that `output` may be (re)built: not the file system root or the home folder, not the
 /// site root or an ancestor of it, not inside the folders the site is made from (`sources`:
 /// content and theme), and either absent, empty, dot-files only, or marked as pirsite's own.
@@ -83,31 +112,9 @@ pub fn check_output(
     site_root: &Path,
     sources: &[&Path],
 ) -> Result<PathBuf, WriteError> {
-    let out = normalise(output);
-    let refuse = |why: String| {
-        Err(WriteError::Refused(format!(
-            "refusing to build into {}: {why}",
-            out.display()
-        )))
-    };
-    if out.parent().is_none() {
-        return refuse("it is the file system root".into());
-    }
-    if std::env::var_os("HOME").is_some_and(|home| normalise(Path::new(&home)) == out) {
-        return refuse("it is your home folder".into());
-    }
-    let root = normalise(site_root);
-    if root.starts_with(&out) {
-        return refuse(format!("it contains the site itself ({})", root.display()));
-    }
-    for src in sources.iter().map(|p| normalise(p)) {
-        if src.starts_with(&out) || out.starts_with(&src) {
-            return refuse(format!(
-                "it overlaps {}, which the site is made from",
-                src.display()
-            ));
-        }
-    }
+    let out = output_place(output, site_root, sources).map_err(|(out, why)| {
+        WriteError::Refused(format!("refusing to build into {}: {why}", out.display()))
+    })?;
     match fs::symlink_metadata(&out) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
         Err(e) => return Err(WriteError::Io(out, e)),

@@ -660,6 +660,48 @@ fn theme_files_that_would_not_be_used_are_reported() {
     assert_eq!(tree(&site.path("public")), before);
 }
 
+/// An `output_dir` that `build` refuses wherever it runs fails `check` too, at its line of
+/// site.toml, so the pull request that sets it does not pass and then fail to publish.
+#[test]
+fn check_reports_an_output_dir_build_would_refuse() {
+    let site = TestSite::fixture("small");
+    let toml = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    let root = std::fs::canonicalize(site.path("")).unwrap();
+    let root = root.display();
+    for (dir, why) in [
+        (
+            "content",
+            format!("it overlaps {root}/content, which the site is made from"),
+        ),
+        (
+            "content/site",
+            format!("it overlaps {root}/content, which the site is made from"),
+        ),
+        (".", format!("it contains the site itself ({root})")),
+    ] {
+        site.write("site.toml", format!("output_dir = \"{dir}\"\n{toml}"));
+        let o = run(site.cmd().args(["check", "--today", "2024-05-01"]));
+        assert_eq!(code(&o), 1, "{dir}: {}", stdout(&o));
+        assert_eq!(
+            stdout(&o),
+            format!(
+                "site.toml:1:1: error: `build` would refuse output_dir `{dir}`: {why}\n    hint: set output_dir to a folder of its own beside the content, such as `public`\n1 error, 0 warnings in site.toml\n"
+            )
+        );
+        let o = run(site.cmd().args(["build", "--today", "2024-05-01"]));
+        assert_eq!(code(&o), 2, "{dir}: {}", stderr(&o));
+    }
+    // A folder elsewhere is fine.
+    site.write(
+        "site.toml",
+        format!("output_dir = \"../elsewhere\"\n{toml}"),
+    );
+    assert_eq!(
+        code(&run(site.cmd().args(["check", "--today", "2024-05-01"]))),
+        0
+    );
+}
+
 #[test]
 fn an_output_folder_not_made_by_pirsite_is_refused_and_untouched() {
     let site = TestSite::fixture("small");
