@@ -57,6 +57,17 @@ pub struct IdForm {
 /// first id the pattern matches (`INC-2026-001` for the default and for `\d+`,
 /// `INC-2026-0001` for `[0-9]{4}`). `None` when the pattern takes no id of that form.
 pub fn id_form(id_pattern: &regex::Regex, year: i32) -> Option<IdForm> {
+    prefixes(id_pattern).into_iter().find_map(|prefix| {
+        [3, 4, 5, 6, 7, 8, 9, 1, 2]
+            .into_iter()
+            .find(|&width| id_pattern.is_match(&format!("{prefix}{year}-{:0width$}", 1)))
+            .map(|width| IdForm { prefix, width })
+    })
+}
+
+/// The prefixes written out at the start of `id_pattern` ([`id_form`]), the literal start's
+/// first, cut before a digit.
+fn prefixes(id_pattern: &regex::Regex) -> Vec<String> {
     let source = id_pattern.as_str();
     let source = source.strip_prefix('^').unwrap_or(source);
     let literal = |s: &str| -> String {
@@ -85,12 +96,7 @@ pub fn id_form(id_pattern: &regex::Regex, year: i32) -> Option<IdForm> {
             Some(p) => literal[..p].to_string(),
             None => literal,
         })
-        .find_map(|prefix| {
-            [3, 4, 5, 6, 7, 8, 9, 1, 2]
-                .into_iter()
-                .find(|&width| id_pattern.is_match(&format!("{prefix}{year}-{:0width$}", 1)))
-                .map(|width| IdForm { prefix, width })
-        })
+        .collect()
 }
 
 /// The next free id of `year`: one more than the highest of that year written anywhere in the
@@ -100,6 +106,16 @@ pub fn id_form(id_pattern: &regex::Regex, year: i32) -> Option<IdForm> {
 /// would; a file name's id is never handed out again, whatever the file holds.
 pub fn next_id(site: &Site, year: i32) -> Result<String, String> {
     let Some(form) = id_form(&site.config.id_pattern, year) else {
+        if let Some(prefix) = prefixes(&site.config.id_pattern)
+            .into_iter()
+            .find(|p| !p.is_empty())
+        {
+            return Err(format!(
+                "cannot choose an id: pirsite new writes ids of the form {prefix}{year}-NNN (a year, a dash and a number of 1 to 9 digits after the prefix), and id_pattern `{}` takes none of them\n    \
+                 hint: write id_pattern for ids of that form (`^{prefix}[0-9]{{4}}-[0-9]{{3,}}$`), or copy a report and give it an id of your own",
+                site.config.id_pattern.as_str()
+            ));
+        }
         return Err(format!(
             "cannot choose an id: pirsite new writes ids of the form PREFIX-{year}-NNN, with the \
              prefix written out at the start of id_pattern, and `{}` starts with none that it \

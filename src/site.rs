@@ -239,7 +239,11 @@ impl Site {
                 root.display().to_string(),
                 0,
                 0,
-                "site folder does not exist",
+                if root.exists() {
+                    "not a folder: --root names the site's folder"
+                } else {
+                    "site folder does not exist"
+                },
             ));
         }
         let config = Config::load(root)?;
@@ -255,7 +259,10 @@ impl Site {
                     config.content_dir.display()
                 ),
             )
-            .with_hint("run pirsite in the site's folder, or pass it with --root"));
+            .with_hint(format!(
+                "run pirsite in the site's folder, or pass it with --root; to start a site here, create a `{}` folder (site.toml is optional)",
+                config.content_dir.display()
+            )));
         }
         Ok(Site {
             root: root.to_path_buf(),

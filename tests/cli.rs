@@ -191,6 +191,21 @@ fn usage_errors_exit_2() {
         stderr(&o),
         "error: does/not/exist: site folder does not exist\n"
     );
+    // A file is not a site folder; nothing is printed on stdout, even with --format json.
+    let file = site.path("site.toml");
+    let o = run(site
+        .cmd()
+        .args(["check", "--format", "json", "--root"])
+        .arg(&file));
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {}: not a folder: --root names the site's folder\n",
+            file.display()
+        )
+    );
+    assert_eq!(stdout(&o), "");
     // A folder with neither site.toml nor content/ is not a site: a mistyped --root.
     let empty = tempfile::tempdir().unwrap();
     for cmd in ["check", "build"] {
@@ -200,7 +215,7 @@ fn usage_errors_exit_2() {
             stderr(&o),
             format!(
                 "error: {}: not a pirsite site: no site.toml and no `content` folder here\n    \
-                 hint: run pirsite in the site's folder, or pass it with --root\n",
+                 hint: run pirsite in the site's folder, or pass it with --root; to start a site here, create a `content` folder (site.toml is optional)\n",
                 empty.path().display()
             )
         );
@@ -1188,6 +1203,19 @@ fn new_follows_the_id_form_of_the_site() {
          prefix written out at the start of id_pattern, and `^[A-Z]+-[0-9]+$` starts with none \
          that it takes\n    hint: start id_pattern with the prefix (`^INC-[0-9]{4}-[0-9]{3,}$`, \
          `^(INC|OPS)-…`), or copy a report and give it an id of your own\n"
+    );
+    // One with a prefix but not the year and number after it is told so.
+    site.write("site.toml", "id_pattern = '^INC-[0-9]{8}-[0-9]{2}$'\n");
+    let o = run(site
+        .cmd()
+        .args(["new", "--severity", "SEV4", "--date", "2024-06-03", "Next"]));
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o),
+        "error: cannot choose an id: pirsite new writes ids of the form INC-2024-NNN (a year, a \
+         dash and a number of 1 to 9 digits after the prefix), and id_pattern \
+         `^INC-[0-9]{8}-[0-9]{2}$` takes none of them\n    hint: write id_pattern for ids of \
+         that form (`^INC-[0-9]{4}-[0-9]{3,}$`), or copy a report and give it an id of your own\n"
     );
 }
 
