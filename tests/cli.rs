@@ -630,6 +630,36 @@ fn a_theme_override_replaces_the_embedded_file() {
     assert!(site.path("public/extra.txt").is_file());
 }
 
+/// A site's `base.html` that lost a block the built-in pages fill is the finding, at that
+/// file, not the first built-in template Tera met.
+#[test]
+fn a_block_removed_from_an_overridden_base_names_that_file() {
+    let site = TestSite::fixture("small");
+    let base = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("theme/templates/base.html"),
+    )
+    .unwrap();
+    let cut = base.replacen("{% block content %}{% endblock %}", "", 1);
+    assert_ne!(cut, base);
+    site.write("theme/templates/base.html", cut);
+    for command in ["check", "build"] {
+        let o = run(site.cmd().args([command, "--today", "2024-05-01"]));
+        assert_eq!(code(&o), 1, "{}", stderr(&o));
+        let out = if command == "check" {
+            stdout(&o)
+        } else {
+            stderr(&o)
+        };
+        assert!(
+            out.starts_with(
+                "theme/templates/base.html:1:1: error: template error: `base.html` defines no block `content`, which `404.html` and 9 more templates extending it fill\n    \
+                 hint: put `{% block content %}{% endblock %}` back in theme/templates/base.html, where the page's content goes\n"
+            ),
+            "{out}"
+        );
+    }
+}
+
 /// Overrides that would do nothing without a word: a `theme_dir` that does not exist, and
 /// theme files one folder too high. A README or a licence there is the theme's own.
 #[test]

@@ -203,10 +203,15 @@ impl Theme {
             origins.insert(name.clone(), origin);
             sources.push((name, text));
         }
-        let theme_errors =
-            |e: tera::Error, origins: &BTreeMap<String, Origin>| template_error(&e, origins);
-        tera.add_raw_templates(sources)
-            .map_err(|e| theme_errors(e, &origins))?;
+        // What each template extends, to name the parent a block went missing from.
+        let parents: BTreeMap<String, String> = sources
+            .iter()
+            .filter_map(|(name, text)| Some((name.clone(), extended(text)?)))
+            .collect();
+        tera.add_raw_templates(sources).map_err(|e| {
+            let d = template_error(&e, &origins);
+            missing_block(d, &e, &parents, &origins)
+        })?;
         Ok(Theme {
             tera,
             statics: statics.into_iter().map(|(k, (v, _))| (k, v)).collect(),
@@ -292,6 +297,69 @@ fn template_error(e: &tera::Error, origins: &BTreeMap<String, Origin>) -> Diagno
         }
         other => Diagnostic::error("(theme)", 0, 0, format!("template error: {other}")),
     }
+}
+
+/// The template `text` extends (`{% extends "base.html" %}` at its start), if any.
+fn extended(text: &str) -> Option<String> {
+    static EXTENDS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = EXTENDS.get_or_init(|| {
+        regex::Regex::new(r#"^\s*(?:\{#[\s\S]*?#\}\s*)*\{%-?\s*extends\s+"([^"]+)"\s*-?%\}"#)
+            .expect("a valid pattern")
+    });
+    re.captures(text).map(|c| c[1].to_string())
+}
+
+/// Tera reports a block that no parent defines at the template that fills it: when the
+/// parent that lost it is the site's own (an override of `base.html` without its
+/// `{% block content %}`), the finding is that file's, which the author changed; the
+/// templates that fill it, the embedded ones most often, are only where it shows.
+fn missing_block(
+    d: Diagnostic,
+    e: &tera::Error,
+    parents: &BTreeMap<String, String>,
+    origins: &BTreeMap<String, Origin>,
+) -> Diagnostic {
+    let tera::ErrorKind::Msg(m) = e.kind() else {
+        return d;
+    };
+    let Some((child, _, _, message, more)) = first_report(m) else {
+        return d;
+    };
+    let Some(block) = message
+        .strip_prefix("Block `")
+        .and_then(|rest| rest.strip_suffix("` is not defined in any parent template"))
+    else {
+        return d;
+    };
+    // The nearest ancestor the site overrides.
+    let mut at = child;
+    let mut seen = 0;
+    while let Some(parent) = parents.get(at) {
+        seen += 1;
+        if seen > parents.len() {
+            break;
+        }
+        if let Some(Origin::Site(path)) = origins.get(parent.as_str()) {
+            let others = match more {
+                0 => String::new(),
+                1 => " and 1 more template".to_string(),
+                n => format!(" and {n} more templates"),
+            };
+            return Diagnostic::error(
+                path.clone(),
+                0,
+                0,
+                format!(
+                    "template error: `{parent}` defines no block `{block}`, which `{child}`{others} extending it fill"
+                ),
+            )
+            .with_hint(format!(
+                "put `{{% block {block} %}}{{% endblock %}}` back in {path}, where the page's content goes"
+            ));
+        }
+        at = parent;
+    }
+    d
 }
 
 /// The template name, line, column and message of the first of the reports in a Tera message
