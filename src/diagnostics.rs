@@ -54,6 +54,12 @@ pub struct Diagnostic {
     /// printed: the message says what happened.
     #[serde(skip)]
     pub io: bool,
+    /// The finding is about a path in the content folder that the walk skipped rather than
+    /// read as a report, whatever its name ends in (a symbolic link that leads out of the
+    /// folder, a name that is not UTF-8): the summary counts it among the other files, never
+    /// among the reports. Not printed.
+    #[serde(skip)]
+    pub other_file: bool,
 }
 
 impl Diagnostic {
@@ -73,6 +79,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             io: false,
+            other_file: false,
         }
     }
 
@@ -105,6 +112,13 @@ impl Diagnostic {
         let link_loop = cause.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error());
         self.io =
             !(link_loop || matches!(cause.kind(), ErrorKind::NotFound | ErrorKind::InvalidData));
+        self
+    }
+
+    /// Marks a finding about a path the walk skipped ([`Diagnostic::other_file`]), which the
+    /// summary never counts as a report.
+    pub fn in_other_file(mut self) -> Self {
+        self.other_file = true;
         self
     }
 
@@ -286,18 +300,31 @@ impl Diagnostics {
 
     /// "3 errors, 1 warning in 2 of 40 reports". Findings in files that are not reports
     /// (site.toml, a template, a link in the content folder) are named or counted apart:
-    /// "1 error, 0 warnings in site.toml".
+    /// "1 error, 0 warnings in site.toml". A report is a path ending in `.md` whose findings
+    /// are not about a path the walk skipped ([`Diagnostic::other_file`]: a link leading out
+    /// of the content folder, `x.md`, is an other file), so that with `reports` the number of
+    /// reports walked, "N of M" never has N above M.
     pub fn summary(&self, reports: usize) -> String {
-        let mut files: Vec<&str> = self.items.iter().map(|d| d.path.as_str()).collect();
+        // (path, whether it is an other file), one per path: `false` sorts first, so a path
+        // with any finding about it as a report is a report.
+        let mut files: Vec<(&str, bool)> = self
+            .items
+            .iter()
+            .map(|d| (d.path.as_str(), d.other_file || !d.path.ends_with(".md")))
+            .collect();
         files.sort_unstable();
-        files.dedup();
-        let (in_reports, others): (Vec<&str>, Vec<&str>) =
-            files.iter().partition(|p| p.ends_with(".md"));
+        files.dedup_by_key(|(p, _)| *p);
+        let in_reports = files.iter().filter(|(_, other)| !other).count();
+        let others: Vec<&str> = files
+            .iter()
+            .filter(|(_, other)| *other)
+            .map(|(p, _)| *p)
+            .collect();
         let mut place = Vec::new();
-        if !in_reports.is_empty() || others.is_empty() {
+        if in_reports > 0 || others.is_empty() {
             place.push(format!(
                 "{} of {} {}",
-                in_reports.len(),
+                in_reports,
                 reports,
                 plural(reports, "report", "reports")
             ));
@@ -473,6 +500,15 @@ mod tests {
             ds.summary(2),
             "3 errors, 2 warnings in 2 of 2 reports and 2 other files"
         );
+        // A link skipped by the walk is an other file, whatever its name ends in.
+        ds.push(Diagnostic::warning("content/out.md", 0, 0, "x").in_other_file());
+        assert_eq!(
+            ds.summary(2),
+            "3 errors, 3 warnings in 2 of 2 reports and 3 other files"
+        );
+        let mut skipped = Diagnostics::new();
+        skipped.push(Diagnostic::warning("content/out.md", 0, 0, "x").in_other_file());
+        assert_eq!(skipped.summary(2), "0 errors, 1 warning in content/out.md");
         let mut only = Diagnostics::new();
         only.push(Diagnostic::error("site.toml", 2, 1, "x"));
         assert_eq!(only.summary(0), "1 error, 0 warnings in site.toml");

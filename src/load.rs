@@ -92,7 +92,8 @@ fn walk_each(root: &Path, content: &Path, mut report: impl FnMut(&Path, &str)) -
                         0,
                         format!("symbolic link leads out of the content folder (to {to}); skipped"),
                     )
-                    .with_hint("copy the file into the report's folder instead of linking to it"),
+                    .with_hint("copy the file into the report's folder instead of linking to it")
+                    .in_other_file(),
                 );
                 if e.file_type().is_dir() {
                     walker.skip_current_dir();
@@ -110,6 +111,7 @@ fn walk_each(root: &Path, content: &Path, mut report: impl FnMut(&Path, &str)) -
                 let problem = if e.loop_ancestor().is_some() {
                     Diagnostic::warning(at, 0, 0, "symbolic link loop skipped")
                         .with_hint("this link points at a folder that contains it; remove the link")
+                        .in_other_file()
                 } else {
                     if let Some(p) = e
                         .path()

@@ -69,6 +69,41 @@ content/incidents/2024/warns.md:6:1: warning: unknown front-matter key `ownr`
     );
 }
 
+/// A symbolic link the walk skips is an other file in the summary, even when it is named like
+/// a report: "N of M reports" counts only reports, and N is never above M.
+#[cfg(unix)]
+#[test]
+fn a_skipped_link_is_counted_as_an_other_file_not_a_report() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("INC-2024-011.md"), WARNS).unwrap();
+    let site = TestSite::fixture("small");
+    let link = "content/incidents/INC-2024-011.md";
+    symlink(outside.path().join("INC-2024-011.md"), site.path(link)).unwrap();
+    let o = run(site.cmd().args(["check", "--today", "2024-05-01"]));
+    assert_eq!(code(&o), 0);
+    let out = stdout(&o);
+    assert!(
+        out.starts_with(&format!(
+            "{link}:1:1: warning: symbolic link leads out of the content folder (to "
+        )),
+        "{out}"
+    );
+    assert!(
+        out.ends_with(&format!("\n0 errors, 1 warning in {link}\n")),
+        "{out}"
+    );
+    // Beside a report with a finding, and a link loop named like a report.
+    site.write("content/incidents/2024/warns.md", WARNS);
+    symlink(site.path("content"), site.path("content/incidents/loop.md")).unwrap();
+    let o = run(site.cmd().args(["check", "--today", "2024-05-01"]));
+    assert!(
+        stdout(&o).ends_with("\n0 errors, 3 warnings in 1 of 5 reports and 2 other files\n"),
+        "{}",
+        stdout(&o)
+    );
+}
+
 /// Runs `cmd` with stdout and stderr one pipe whose read end is closed before the command
 /// writes (as in `pirsite check 2>&1 | head -1` once `head` has gone): every write fails.
 fn run_into_closed_pipe(cmd: &mut std::process::Command) -> i32 {
