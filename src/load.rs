@@ -1,6 +1,7 @@
 //! Load: from files on disk to [`Report`]s, the structure of each report as written.
 //!
-//! This module owns walking `content_dir` (walkdir, no symlink loops, `.`/`_` names skipped),
+//! This module owns walking `content_dir` (walkdir, no symlink loops, `.`/`_` names skipped,
+//! names that are not UTF-8 reported),
 //! reading each file (UTF-8, front matter present), and splitting the Markdown into `##`
 //! sections, timeline entries, `### Action Item:` blocks and incident-id mentions, each with
 //! its line in the file. It judges nothing about meaning; `validate` does.
@@ -12,6 +13,7 @@ use compact_str::CompactString;
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
 use regex::Regex;
 use std::cell::RefCell;
+use std::fmt::Write as _;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -24,7 +26,7 @@ pub struct ContentFiles {
     pub reports: Vec<(PathBuf, String)>,
     /// Every other file: (absolute path, path relative to the content folder).
     pub assets: Vec<(PathBuf, String)>,
-    /// Problems met while walking (unreadable folders, symlink loops).
+    /// Problems met while walking (unreadable folders, symlink loops, names not UTF-8).
     pub problems: Vec<Diagnostic>,
     /// Reports the walk could not read (a link to nothing): each is an error in `problems`,
     /// and its file name may still give its id ([`id_from_name`]).
@@ -87,7 +89,7 @@ fn walk_each(root: &Path, content: &Path, mut report: impl FnMut(&Path, &str)) -
                     .unwrap_or_else(|_| "nowhere".into());
                 found.problems.push(
                     Diagnostic::warning(
-                        rel_path(root, e.path()),
+                        shown_rel_path(root, e.path()),
                         0,
                         0,
                         format!("symbolic link leads out of the content folder (to {to}); skipped"),
@@ -106,7 +108,7 @@ fn walk_each(root: &Path, content: &Path, mut report: impl FnMut(&Path, &str)) -
             Err(e) => {
                 let at = e
                     .path()
-                    .map(|p| rel_path(root, p))
+                    .map(|p| shown_rel_path(root, p))
                     .unwrap_or_else(|| rel_path(root, content));
                 let problem = if e.loop_ancestor().is_some() {
                     Diagnostic::warning(at, 0, 0, "symbolic link loop skipped")
@@ -129,6 +131,22 @@ fn walk_each(root: &Path, content: &Path, mut report: impl FnMut(&Path, &str)) -
                 continue;
             }
         };
+        if entry.depth() > 0 && entry.file_name().to_str().is_none() {
+            // Every name under the content folder is UTF-8: a report's path names it in
+            // findings and its assets' names are written into the site.
+            let folder = entry.file_type().is_dir();
+            if folder {
+                walker.skip_current_dir();
+            } else if !entry.file_type().is_file()
+                || is_editor_file(&entry.file_name().to_string_lossy())
+            {
+                continue;
+            }
+            found
+                .problems
+                .push(name_not_utf8(root, entry.path(), folder));
+            continue;
+        }
         if !entry.file_type().is_file() || is_editor_file(&entry.file_name().to_string_lossy()) {
             continue;
         }
@@ -174,6 +192,75 @@ fn walk_each(root: &Path, content: &Path, mut report: impl FnMut(&Path, &str)) -
     found
 }
 
+/// The finding for a file or folder under the content folder whose name is not UTF-8 (saved
+/// in Latin-1 or another older encoding), which the walk leaves out: a report is not read (an
+/// error), another file not published (a warning), and a folder is left out whole, an error
+/// when a report is in it. Counted as an other file in the summary, never as a report.
+fn name_not_utf8(root: &Path, path: &Path, folder: bool) -> Diagnostic {
+    const SHOWN: &str = "bytes of the name that are not UTF-8 are shown as `\\xNN`";
+    let at = shown_rel_path(root, path);
+    let found = if folder {
+        let message = "folder name is not valid UTF-8: nothing in it is read or published";
+        let reports = WalkDir::new(path)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()))
+            .filter_map(Result::ok)
+            .filter(|e| !e.file_type().is_dir() && e.path().extension().is_some_and(|x| x == "md"))
+            .count();
+        if reports > 0 {
+            Diagnostic::error(at, 0, 0, message).with_hint(format!(
+                "rename it in UTF-8: the {reports} {} in it {} left out of the site until then \
+                 ({SHOWN})",
+                crate::diagnostics::plural(reports, "report", "reports"),
+                crate::diagnostics::plural(reports, "is", "are"),
+            ))
+        } else {
+            Diagnostic::warning(at, 0, 0, message)
+                .with_hint(format!("rename it in UTF-8 ({SHOWN})"))
+        }
+    } else if path.extension().is_some_and(|x| x == "md") {
+        Diagnostic::error(
+            at,
+            0,
+            0,
+            "file name is not valid UTF-8: the report is not read",
+        )
+        .with_hint(format!("rename it in UTF-8 ({SHOWN})"))
+    } else {
+        Diagnostic::warning(
+            at,
+            0,
+            0,
+            "file name is not valid UTF-8: the file is not published",
+        )
+        .with_hint(format!("rename it in UTF-8, and the links to it ({SHOWN})"))
+    };
+    found.in_other_file()
+}
+
+/// [`rel_path`] for a finding: the bytes of the file's own name that are not UTF-8 written
+/// `\xNN` (`content/caf\xe9.md`), so that two such names are never shown alike. The folders
+/// on the way are UTF-8, since the walk goes into no other.
+pub fn shown_rel_path(base: &Path, path: &Path) -> String {
+    let (Some(folder), Some(name)) = (path.parent(), path.file_name()) else {
+        return rel_path(base, path);
+    };
+    if name.to_str().is_some() {
+        return rel_path(base, path);
+    }
+    let mut shown = rel_path(base, folder);
+    if !shown.is_empty() && !shown.ends_with('/') {
+        shown.push('/');
+    }
+    for chunk in name.as_encoded_bytes().utf8_chunks() {
+        shown.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            let _ = write!(shown, "\\x{b:02x}");
+        }
+    }
+    shown
+}
+
 /// The walk of `content` after the files `changed` (absolute paths) were written, created or
 /// deleted, from the walk before (`files`, updated in place): what [`walk`] would list now,
 /// without reading every folder again. Returns `false`, leaving `files` as it may be, when a
@@ -198,6 +285,9 @@ pub fn rewalk(files: &mut ContentFiles, changed: &[PathBuf], root: &Path, conten
         };
         if names.iter().any(|n| is_hidden(n)) {
             continue; // the walk never looks there
+        }
+        if names.iter().any(|n| n.to_str().is_none()) {
+            return false; // a name that is not UTF-8: the walk reports it
         }
         // Every folder on the way must be a plain folder (the walk follows links).
         let mut dir = content.to_path_buf();
@@ -297,9 +387,10 @@ pub fn is_editor_temp(name: &str) -> bool {
             .any(|ext| name.ends_with(ext))
 }
 
+/// True for a name starting with `.` or `_`, which the walk skips; a name that is not UTF-8
+/// is not hidden, but reported ([`name_not_utf8`]).
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_str()
-        .is_none_or(|n| n.starts_with('.') || n.starts_with('_'))
+    matches!(name.as_encoded_bytes().first(), Some(b'.' | b'_'))
 }
 
 /// `path` relative to `base`, with `/` separators (or the path itself when not under `base`).

@@ -1181,6 +1181,101 @@ fn non_utf8_empty_and_front_matter_less_files() {
     );
 }
 
+/// `root/rel`, with `name` (bytes that need not be UTF-8) as its last part.
+#[cfg(unix)]
+fn named(site: &TestSite, rel: &str, name: &[u8]) -> std::path::PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    site.path(rel).join(std::ffi::OsStr::from_bytes(name))
+}
+
+#[cfg(unix)]
+#[test]
+fn names_that_are_not_utf8_are_reported_not_skipped() {
+    // Names saved in Latin-1: a report, an asset, a folder of reports and one of images.
+    let site = TestSite::with(&[(P, GOOD), (Q, OTHER)]);
+    let report = OTHER.replace("INC-2023-117", "INC-2023-118");
+    std::fs::write(named(&site, "content", b"caf\xe9.md"), &report).unwrap();
+    std::fs::write(
+        named(&site, "content/incidents", b"r\xe9sum\xe9.png"),
+        "png",
+    )
+    .unwrap();
+    let folder = named(&site, "content", b"2026-\xe9t\xe9");
+    std::fs::create_dir_all(folder.join("deep")).unwrap();
+    std::fs::write(folder.join("INC-2026-997.md"), report.replace("118", "997")).unwrap();
+    std::fs::write(
+        folder.join("deep/INC-2026-998.md"),
+        report.replace("118", "998"),
+    )
+    .unwrap();
+    let images = named(&site, "content", b"gr\xe4phs");
+    std::fs::create_dir(&images).unwrap();
+    std::fs::write(images.join("a.png"), "png").unwrap();
+    // Editor backups and hidden files are left out without a word, as any other.
+    std::fs::write(named(&site, "content", b"caf\xe9.md~"), &report).unwrap();
+    std::fs::write(named(&site, "content", b".caf\xe9.md.swp"), &report).unwrap();
+    let shown = "bytes of the name that are not UTF-8 are shown as `\\xNN`";
+    assert_eq!(
+        site.check(),
+        vec![
+            error(
+                "content/2026-\\xe9t\\xe9",
+                0,
+                0,
+                "folder name is not valid UTF-8: nothing in it is read or published"
+            )
+            .in_other_file()
+            .with_hint(format!(
+                "rename it in UTF-8: the 2 reports in it are left out of the site until then \
+                 ({shown})"
+            )),
+            error(
+                "content/caf\\xe9.md",
+                0,
+                0,
+                "file name is not valid UTF-8: the report is not read"
+            )
+            .in_other_file()
+            .with_hint(format!("rename it in UTF-8 ({shown})")),
+            warning(
+                "content/gr\\xe4phs",
+                0,
+                0,
+                "folder name is not valid UTF-8: nothing in it is read or published"
+            )
+            .in_other_file()
+            .with_hint(format!("rename it in UTF-8 ({shown})")),
+            warning(
+                "content/incidents/r\\xe9sum\\xe9.png",
+                0,
+                0,
+                "file name is not valid UTF-8: the file is not published"
+            )
+            .in_other_file()
+            .with_hint(format!("rename it in UTF-8, and the links to it ({shown})")),
+        ]
+    );
+    // Each is an other file in the summary, not one of the two reports read (whose one
+    // finding, of two lints, is P's); `check` fails.
+    let out = site
+        .cmd()
+        .args(["check", "--today", "2024-05-01"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with(
+            "content/2026-\\xe9t\\xe9:1:1: error: folder name is not valid UTF-8: nothing in it is read or published\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("\n2 errors, 4 warnings in 1 of 2 reports and 4 other files\n"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn a_report_that_cannot_be_read_still_has_its_id_for_the_others() {
     // The report GOOD refers to (in `related` and in its Summary) without its opening `---`,
