@@ -175,7 +175,9 @@ pub fn parse(path: &str, text: &str, first_line: usize) -> Result<FrontMatter, D
             for item in items {
                 let s = scalar_owned(item).ok_or_else(not_names)?;
                 if s.is_empty()
-                    && let Some((i, p, comment)) = locate.empty_item(at, after)
+                    && let Some((i, p, comment)) = locate
+                        .empty_item(at, after)
+                        .or_else(|| locate.quoted_empty(at, after))
                 {
                     let (line, col) = (
                         locate.first_line + i,
@@ -1209,9 +1211,11 @@ impl<'a> Locator<'a> {
         None
     }
 
-    /// The next list item under the key at `at` (after `after`), when it is empty or only a
-    /// comment (`- ` or `- #INC-2024-003`): its line index, the byte offset of its `-`, and
-    /// the comment.
+    /// The next block list item under the key at `at` (after `after`), when it is empty: its
+    /// line index, the byte offset of the item, and the comment when it is only a comment.
+    /// An item with nothing after its dash (`- `) or only a comment (`- #INC-2024-003`) is
+    /// at its `-`; one written as an empty value (`- ""`, `- ''`, `- ~`, `- null`) at that
+    /// value.
     fn empty_item(
         &self,
         at: Option<usize>,
@@ -1224,17 +1228,59 @@ impl<'a> Locator<'a> {
                 break;
             }
             let dash = line.len() - line.trim_start().len();
-            let Some(rest) = line[dash..].strip_prefix('-') else {
+            let Some(after_dash) = line[dash..].strip_prefix('-') else {
                 continue;
             };
-            let rest = rest.trim();
+            let rest = after_dash.trim();
+            let value = dash + 1 + (after_dash.len() - after_dash.trim_start().len());
+            let spaced = after_dash.starts_with([' ', '\t']);
             return if rest.is_empty() {
                 Some((i, dash, None))
-            } else if rest.starts_with('#') && line[dash + 1..].starts_with([' ', '\t']) {
+            } else if rest.starts_with('#') && spaced {
                 Some((i, dash, Some(rest)))
+            } else if spaced
+                && matches!(
+                    rest.find(" #")
+                        .or_else(|| rest.find("\t#"))
+                        .map_or(rest, |p| rest[..p].trim_end()),
+                    "\"\"" | "''" | "~" | "null" | "Null" | "NULL"
+                )
+            {
+                Some((i, value, None))
             } else {
                 None
             };
+        }
+        None
+    }
+
+    /// The next empty quoted value (`""` or `''`) under the key at `at`, searching from
+    /// `after` as [`Locator::find_after`] does: an empty item of a flow list
+    /// (`services: ["", api]`), or one [`Locator::empty_item`] did not find. Its line index
+    /// and byte offset.
+    fn quoted_empty(
+        &self,
+        at: Option<usize>,
+        after: Option<(usize, usize)>,
+    ) -> Option<(usize, usize, Option<&'a str>)> {
+        let start = at?;
+        let first = after.map_or(start, |(i, _)| i);
+        for (i, line) in self.lines.iter().enumerate().skip(first) {
+            if i > start && !line.starts_with([' ', '\t', '-']) {
+                break;
+            }
+            let from = match after {
+                Some((j, p)) if j == i => p,
+                _ if i == start => line.find(':').map(|p| p + 1).unwrap_or(0),
+                _ => 0,
+            };
+            let found = [find_from(line, from, "\"\""), find_from(line, from, "''")]
+                .into_iter()
+                .flatten()
+                .min();
+            if let Some(p) = found {
+                return Some((i, p, None));
+            }
         }
         None
     }

@@ -1131,7 +1131,24 @@ fn empty_names_in_lists() {
     );
     assert_eq!(
         check(&r),
-        vec![error(P, 15, 11, "empty name in `services`")]
+        vec![error(P, 15, 26, "empty name in `services`")]
+    );
+    // Each empty item at its own place: a quoted empty name at its quote, one with nothing
+    // after its dash at the dash, `~` at the `~`; in a flow list, at its quotes.
+    let r = good_with(
+        "tags: [deployment, canary-analysis]\nrelated: [INC-2023-117]",
+        "tags:\n  - deployment\n  - \"\"\n  - \n  -   ''  # none\n  - ~\nrelated: ['', INC-2023-117, \"\"]",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            error(P, 18, 5, "empty name in `tags`"),
+            error(P, 19, 3, "empty name in `tags`"),
+            error(P, 20, 7, "empty name in `tags`"),
+            error(P, 21, 5, "empty name in `tags`"),
+            error(P, 22, 11, "empty name in `related`"),
+            error(P, 22, 29, "empty name in `related`"),
+        ]
     );
     // A name of symbols alone has no page address; one in another script has.
     let r = good_with(
