@@ -679,12 +679,16 @@ pub fn parse_hashed(
     let (fm_text, body, body_line) = match split_front_matter(text) {
         FrontMatterSplit::Found(yaml, body, line) => (yaml, body, line),
         FrontMatterSplit::Missing => {
-            return Err(Diagnostic::error(rel, 1, 1, "report has no front matter")
-                .with_hint("start the file with a `---` line, the keys (id, title, severity, date), and another `---` line"));
+            return Err(cr_only_lines(rel, text).unwrap_or_else(|| {
+                Diagnostic::error(rel, 1, 1, "report has no front matter")
+                    .with_hint("start the file with a `---` line, the keys (id, title, severity, date), and another `---` line")
+            }));
         }
         FrontMatterSplit::Unclosed => {
-            return Err(Diagnostic::error(rel, 1, 1, "front matter is not closed")
-                .with_hint("end the front matter with a `---` line before the Markdown"));
+            return Err(cr_only_lines(rel, text).unwrap_or_else(|| {
+                Diagnostic::error(rel, 1, 1, "front matter is not closed")
+                    .with_hint("end the front matter with a `---` line before the Markdown")
+            }));
         }
     };
     let front = frontmatter::parse(rel, fm_text, 2)?;
@@ -752,6 +756,30 @@ enum FrontMatterSplit<'a> {
     Missing,
     /// The opening `---` has no closing line.
     Unclosed,
+}
+
+/// The finding for a file whose lines end in CR alone (old Mac line endings), where its
+/// front matter is found only when a CR alone counts as a line end: the file reads as one line
+/// (or a few), so its front matter is missing or not closed. At the first CR alone.
+fn cr_only_lines(rel: &str, text: &str) -> Option<Diagnostic> {
+    let at = text
+        .match_indices('\r')
+        .map(|(i, _)| i)
+        .find(|&i| text.as_bytes().get(i + 1) != Some(&b'\n'))?;
+    let lf = text.replace("\r\n", "\n").replace('\r', "\n");
+    if !matches!(split_front_matter(&lf), FrontMatterSplit::Found(..)) {
+        return None;
+    }
+    let (line, col) = LineIndex::new(text).char_line_col(text, at);
+    Some(
+        Diagnostic::error(
+            rel,
+            line,
+            col,
+            "lines end in CR only (old Mac line endings)",
+        )
+        .with_hint("save the file with LF or CRLF line endings"),
+    )
 }
 
 /// Splits `---\n<yaml>\n---\n<body>`.
@@ -1940,6 +1968,35 @@ mod tests {
         assert_eq!(e.message, "file is empty");
         let e = parse_report(b"---\nid: x\n", "a.md", "", &finder()).unwrap_err();
         assert_eq!(e.message, "front matter is not closed");
+    }
+
+    #[test]
+    fn lines_ending_in_cr_alone_are_named_as_the_cause() {
+        let cr = "---\rid: x\rtitle: t\r---\r\r## Summary\rx\r";
+        let e = parse_report(cr.as_bytes(), "a.md", "", &finder()).unwrap_err();
+        assert_eq!(
+            (e.line, e.col, e.message.as_str(), e.hint.as_deref()),
+            (
+                1,
+                4,
+                "lines end in CR only (old Mac line endings)",
+                Some("save the file with LF or CRLF line endings")
+            )
+        );
+        // Lines that end in LF up to where CR alone starts: the front matter is not closed.
+        let mixed = "\u{feff}---\nid: x\r\ntitle: t\r---\r";
+        let e = parse_report(mixed.as_bytes(), "a.md", "", &finder()).unwrap_err();
+        assert_eq!(
+            (e.line, e.col, e.message.as_str()),
+            (3, 9, "lines end in CR only (old Mac line endings)")
+        );
+        // A file with no front matter however its lines end says so.
+        let e = parse_report(b"# Notes\rx\r", "a.md", "", &finder()).unwrap_err();
+        assert_eq!(e.message, "report has no front matter");
+        // CRLF and a byte-order mark are read as they always were.
+        let crlf = cr.replace('\r', "\r\n");
+        assert!(parse_report(crlf.as_bytes(), "a.md", "", &finder()).is_ok());
+        assert!(parse_report(format!("\u{feff}{crlf}").as_bytes(), "a.md", "", &finder()).is_ok());
     }
 
     #[test]

@@ -3069,6 +3069,28 @@ fn references_to_a_report_that_cannot_be_read_are_not_reported_again() {
 }
 
 #[test]
+fn lines_ending_in_cr_alone_are_named_as_the_cause() {
+    // Old Mac line endings: the file reads as one line, so its front matter seemed missing.
+    assert_eq!(
+        check(&GOOD.replace('\n', "\r")),
+        vec![
+            error(P, 1, 4, "lines end in CR only (old Mac line endings)")
+                .with_hint("save the file with LF or CRLF line endings")
+        ]
+    );
+    // With a byte-order mark, and a file that turns to CR alone after its first lines.
+    let (head, tail) = GOOD.split_at(GOOD.find("title:").unwrap());
+    let mixed = head.replace('\n', "\r\n") + &tail.replace('\n', "\r");
+    assert_eq!(
+        check(&format!("\u{feff}{mixed}")),
+        vec![
+            error(P, 3, 31, "lines end in CR only (old Mac line endings)")
+                .with_hint("save the file with LF or CRLF line endings")
+        ]
+    );
+}
+
+#[test]
 fn windows_line_endings_change_nothing() {
     assert_eq!(check(&GOOD.replace('\n', "\r\n")), vec![]);
     let r = good_with("severity: SEV2", "severity: SEV9").replace('\n', "\r\n");
