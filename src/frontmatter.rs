@@ -1187,28 +1187,44 @@ impl<'a> Locator<'a> {
         after: Option<(usize, usize)>,
         value: &str,
     ) -> Option<((usize, usize), (usize, usize))> {
-        let start = at?;
         if value.is_empty() {
             return None;
         }
-        let first = after.map_or(start, |(i, _)| i);
-        for (i, line) in self.lines.iter().enumerate().skip(first) {
-            if i > start && !line.starts_with([' ', '\t', '-']) {
-                break;
-            }
-            let from = match after {
-                Some((j, p)) if j == i => p,
-                _ if i == start => line.find(':').map(|p| p + 1).unwrap_or(0),
-                _ => 0,
-            };
-            if let Some(p) = find_from(line, from, value) {
-                return Some((
-                    (self.first_line + i, crate::text::char_col(line, p)),
-                    (i, p + value.len()),
-                ));
-            }
-        }
-        None
+        self.value_lines(at, after).find_map(|(i, line, from)| {
+            let p = find_from(line, from, value)?;
+            Some((
+                (self.first_line + i, crate::text::char_col(line, p)),
+                (i, p + value.len()),
+            ))
+        })
+    }
+
+    /// The lines a value under the key at line index `at` may be written on, from `after` (a
+    /// line index and byte offset) when given: (line index, line, byte offset to search from),
+    /// the key's line after its colon, then the lines of its block, which start with a space,
+    /// a tab or a dash.
+    fn value_lines<'s>(
+        &'s self,
+        at: Option<usize>,
+        after: Option<(usize, usize)>,
+    ) -> impl Iterator<Item = (usize, &'a str, usize)> + 's {
+        let lines = &self.lines;
+        // No key, no lines.
+        let start = at.unwrap_or(usize::MAX);
+        let first = at.map_or(usize::MAX, |start| after.map_or(start, |(i, _)| i));
+        lines
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take_while(move |(i, line)| *i == start || line.starts_with([' ', '\t', '-']))
+            .map(move |(i, line)| {
+                let from = match after {
+                    Some((j, p)) if j == i => p,
+                    _ if i == start => line.find(':').map(|p| p + 1).unwrap_or(0),
+                    _ => 0,
+                };
+                (i, *line, from)
+            })
     }
 
     /// The next block list item under the key at `at` (after `after`), when it is empty: its
@@ -1263,26 +1279,13 @@ impl<'a> Locator<'a> {
         at: Option<usize>,
         after: Option<(usize, usize)>,
     ) -> Option<(usize, usize, Option<&'a str>)> {
-        let start = at?;
-        let first = after.map_or(start, |(i, _)| i);
-        for (i, line) in self.lines.iter().enumerate().skip(first) {
-            if i > start && !line.starts_with([' ', '\t', '-']) {
-                break;
-            }
-            let from = match after {
-                Some((j, p)) if j == i => p,
-                _ if i == start => line.find(':').map(|p| p + 1).unwrap_or(0),
-                _ => 0,
-            };
+        self.value_lines(at, after).find_map(|(i, line, from)| {
             let found = [find_from(line, from, "\"\""), find_from(line, from, "''")]
                 .into_iter()
                 .flatten()
-                .min();
-            if let Some(p) = found {
-                return Some((i, p, None));
-            }
-        }
-        None
+                .min()?;
+            Some((i, found, None))
+        })
     }
 
     /// Where a value not found is reported: just after the key's colon.
