@@ -434,7 +434,8 @@ pub struct ReviewOverdue {
     pub severity: String,
     /// Day of the incident.
     pub date: NaiveDate,
-    /// `draft` or `review`.
+    /// The report's status: `draft` or `review` for a write-up overdue, any for a review not
+    /// held.
     pub status: ReportStatus,
     /// Last day of the window: the day the incident ended + `publish_within_days` (or the
     /// level's `review_within_days`).
