@@ -126,8 +126,10 @@ pub fn char_col(line: &str, at: usize) -> usize {
     line[..end].chars().count() + 1
 }
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values, leaving out the code points a
+/// page may not hold ([`without_forbidden`]).
 pub fn escape_html(s: &str) -> String {
+    let s = without_forbidden(s);
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
@@ -140,6 +142,182 @@ pub fn escape_html(s: &str) -> String {
         }
     }
     out
+}
+
+/// Whether `c` is a code point an HTML page may not hold: a control character other than
+/// tab, line feed, form feed and carriage return (U+0000–U+001F, U+007F–U+009F), or a
+/// noncharacter (U+FDD0–U+FDEF, and the last two code points of every plane, U+FFFE, U+FFFF,
+/// U+1FFFE, …).
+pub fn is_forbidden(c: char) -> bool {
+    let u = c as u32;
+    matches!(u, 0..=0x08 | 0x0b | 0x0e..=0x1f | 0x7f..=0x9f)
+        || (0xfdd0..=0xfdef).contains(&u)
+        || u & 0xfffe == 0xfffe
+}
+
+/// Whether the byte at `at` of `s` (valid UTF-8) starts a forbidden code point
+/// ([`is_forbidden`]), read from its bytes without decoding.
+#[inline]
+fn forbidden_at(s: &[u8], at: usize) -> bool {
+    let byte = |i: usize| s.get(at + i).copied().unwrap_or(0);
+    match s[at] {
+        b'\t' | b'\n' | 0x0c | b'\r' => false,
+        0..=0x1f | 0x7f => true,
+        // U+0080–U+009F.
+        0xc2 => (0x80..=0x9f).contains(&byte(1)),
+        // U+FDD0–U+FDEF, U+FFFE, U+FFFF.
+        0xef => {
+            (byte(1) == 0xb7 && (0x90..=0xaf).contains(&byte(2)))
+                || (byte(1) == 0xbf && byte(2) >= 0xbe)
+        }
+        // U+1FFFE, U+1FFFF, … U+10FFFF.
+        0xf0..=0xf4 => byte(1) & 0x0f == 0x0f && byte(2) == 0xbf && byte(3) >= 0xbe,
+        _ => false,
+    }
+}
+
+/// Byte offset of the first forbidden code point ([`is_forbidden`]) of `s` at or after byte
+/// `from`. Pages and reports hold such characters almost never, and this runs over all the
+/// text of a build (every value a template shows), so the text is read eight bytes at a time:
+/// only a byte below `0x20`, `0x7f`, or the first byte of a non-ASCII character is looked at
+/// on its own.
+pub fn find_forbidden(s: &str, from: usize) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let start = from.min(bytes.len());
+    let mut at = start;
+    while at + 8 <= bytes.len() {
+        let w = u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+        if let Some(i) = first_in_word(bytes, at, w) {
+            return Some(i);
+        }
+        at += 8;
+    }
+    if at == bytes.len() {
+        return None;
+    }
+    if at - start >= 8 {
+        // The last eight bytes, the first of them read before and clean.
+        let last = bytes.len() - 8;
+        let w = u64::from_le_bytes(bytes[last..].try_into().expect("8 bytes"));
+        return first_in_word(bytes, last, w);
+    }
+    // The last bytes as one word, padded with spaces, assembled in registers.
+    let w = bytes[at..].iter().enumerate().fold(SPACES, |w, (i, &b)| {
+        w & !(0xff << (8 * i)) | u64::from(b) << (8 * i)
+    });
+    first_in_word(bytes, at, w)
+}
+
+const SPACES: u64 = 0x2020_2020_2020_2020;
+
+/// The first forbidden code point among the eight bytes `w` of `bytes` at `at` (fewer at its
+/// end, padded with spaces).
+#[inline(always)]
+fn first_in_word(bytes: &[u8], at: usize, w: u64) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low = w & LOW7;
+    // The high bit of each byte below 0x20, of each 0x7f, and of each byte from 0xc0 up (a
+    // non-ASCII character's first byte); no carry crosses a byte, as each sum stays below
+    // 0x100.
+    let control = !((low + ONES * 0x60) | w) & HIGH;
+    let delete = (low + ONES) & !w & HIGH;
+    let lead = w & (w << 1) & HIGH;
+    let mut look = control | delete | lead;
+    while look != 0 {
+        let i = at + (look.trailing_zeros() / 8) as usize;
+        if forbidden_at(bytes, i) {
+            return Some(i);
+        }
+        look &= look - 1;
+    }
+    None
+}
+
+/// Length in bytes of the terminal escape sequence that starts at `s[0]` (an ESC, U+001B), as
+/// a terminal reads it (ECMA-48), or 1 when the ESC starts none: a control sequence
+/// (`ESC [`, parameter bytes `0`–`?`, intermediate bytes ` `–`/`, a final byte `@`–`~`:
+/// `ESC[31m`, `ESC[0m`, `ESC[2K`), a control string (`ESC ]`, `ESC P`, `ESC X`, `ESC ^`,
+/// `ESC _`) up to BEL or `ESC \` on the same line (an OSC 8 link, a window title), or
+/// intermediate bytes and a final byte `0`–`~` (`ESC(B`, `ESC=`, `ESC7`). A sequence never
+/// runs past the end of a line.
+pub fn escape_sequence_len(s: &[u8]) -> usize {
+    let mut i = 1;
+    match s.get(1) {
+        Some(b'[') => {
+            i = 2;
+            while matches!(s.get(i), Some(0x30..=0x3f)) {
+                i += 1;
+            }
+            while matches!(s.get(i), Some(0x20..=0x2f)) {
+                i += 1;
+            }
+            if matches!(s.get(i), Some(0x40..=0x7e)) {
+                i + 1
+            } else {
+                1
+            }
+        }
+        Some(b']' | b'P' | b'X' | b'^' | b'_') => {
+            // Ends at BEL or ST (`ESC \`); any other ESC, or a line end, ends the search, so
+            // a line of unterminated strings is read once.
+            for (j, &b) in s.iter().enumerate().skip(2) {
+                match b {
+                    0x07 => return j + 1,
+                    0x1b if s.get(j + 1) == Some(&b'\\') => return j + 2,
+                    0x1b | b'\n' | b'\r' => return 1,
+                    _ => {}
+                }
+            }
+            1
+        }
+        _ => {
+            while matches!(s.get(i), Some(0x20..=0x2f)) {
+                i += 1;
+            }
+            if matches!(s.get(i), Some(0x30..=0x7e)) {
+                i + 1
+            } else {
+                1
+            }
+        }
+    }
+}
+
+/// `s` without the code points a page may not hold ([`is_forbidden`]): NUL becomes U+FFFD
+/// (as CommonMark replaces it), a terminal escape sequence ([`escape_sequence_len`]) is left
+/// out whole, so `ESC[31mERROR ESC[0m` reads `ERROR ` as the terminal showed it, and every
+/// other such code point is left out. Line breaks are always kept, so the text keeps its
+/// lines. Borrowed when there is nothing to leave out, which is nearly always.
+pub fn without_forbidden(s: &str) -> std::borrow::Cow<'_, str> {
+    let Some(mut at) = find_forbidden(s, 0) else {
+        return std::borrow::Cow::Borrowed(s);
+    };
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&s[..at]);
+    loop {
+        let skip = match s.as_bytes()[at] {
+            0 => {
+                out.push('\u{fffd}');
+                1
+            }
+            0x1b => escape_sequence_len(&s.as_bytes()[at..]),
+            _ => s[at..].chars().next().map_or(1, char::len_utf8),
+        };
+        at += skip;
+        match find_forbidden(s, at) {
+            Some(next) => {
+                out.push_str(&s[at..next]);
+                at = next;
+            }
+            None => {
+                out.push_str(&s[at..]);
+                break;
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// `YYYY-MM-DD`, as chrono's `%Y-%m-%d` writes it, without parsing a format string each time
@@ -271,7 +449,10 @@ pub type FastBuild = std::hash::BuildHasherDefault<FastHasher>;
 /// A stable, lowercase ASCII slug: letters and digits kept, every other run becomes one `-`.
 /// Other scripts are written in ASCII first (`deunicode`: `Café` → `cafe`, `Ünïcode` →
 /// `unicode`, `日本語` → `ri-ben-yu`), as Zola does, so a name in any language has a page.
+/// It is made from the text the page shows ([`without_forbidden`]): a terminal colour code in
+/// a name is no part of its address.
 pub fn slugify(s: &str) -> String {
+    let s = without_forbidden(s);
     let mut out = String::with_capacity(s.len());
     let mut dash = false;
     let mut push = |c: char, out: &mut String| {
@@ -401,6 +582,108 @@ mod tests {
         assert_eq!(slugify("日本語"), "ri-ben-yu");
         assert_eq!(slugify("Ошибка DNS"), "oshibka-dns");
         assert_eq!(slugify("--—--"), "");
+        assert_eq!(slugify("db\x1b[1m-primary\x1b[0m\x07"), "db-primary");
+    }
+
+    #[test]
+    fn forbidden_code_points_are_found_as_decoding_finds_them() {
+        let pieces = [
+            "a",
+            "\n",
+            "\t",
+            "\r",
+            "\x0c",
+            "\0",
+            "\x07",
+            "\x1b",
+            "\x7f",
+            "\u{80}",
+            "\u{9f}",
+            "\u{a0}",
+            "\u{bf}",
+            "\u{ff}",
+            "\u{fdcf}",
+            "\u{fdd0}",
+            "\u{fdef}",
+            "\u{fdf0}",
+            "\u{fffd}",
+            "\u{fffe}",
+            "\u{ffff}",
+            "\u{1f600}",
+            "\u{1fffe}",
+            "\u{10ffff}",
+            "\u{10fffd}",
+            "\u{43f}",
+            "\u{ff0c}",
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..3 {
+            texts = texts
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+        }
+        // Found at every place of a word of eight bytes.
+        for t in texts.clone() {
+            texts.push(format!(
+                "{}{t}{}",
+                "x".repeat(t.len() % 8 + 3),
+                "y".repeat(9)
+            ));
+        }
+        for t in &texts {
+            let want: Vec<usize> = t
+                .char_indices()
+                .filter(|(_, c)| is_forbidden(*c))
+                .map(|(i, _)| i)
+                .collect();
+            let mut got = Vec::new();
+            let mut from = 0;
+            while let Some(at) = find_forbidden(t, from) {
+                got.push(at);
+                from = at + 1;
+            }
+            assert_eq!(got, want, "{t:?}");
+        }
+        assert!(is_forbidden('\u{9b}') && is_forbidden('\u{2fffe}'));
+        assert!(!is_forbidden(' ') && !is_forbidden('\u{a0}') && !is_forbidden('\u{fffd}'));
+    }
+
+    #[test]
+    fn forbidden_code_points_are_left_out_and_terminal_codes_whole() {
+        for (text, want) in [
+            ("plain text", "plain text"),
+            ("\x1b[31mERROR\x1b[0m refused", "ERROR refused"),
+            ("\x1b[1;38;5;196mbold\x1b[m\x1b[K", "bold"),
+            ("a\0b\x07c\u{93}q\u{94}\x7f", "a\u{fffd}bcq"),
+            // A link as terminals write one (OSC 8), ended by ST or BEL.
+            (
+                "\x1b]8;;https://x.test/\x1b\\doc\x1b]8;;\x1b\\ and \x1b]0;title\x07.",
+                "doc and .",
+            ),
+            ("\x1b(B\x1b[m\x1b=x\x1b7", "x"),
+            // An ESC that starts no sequence is left out alone; a line break is kept.
+            (
+                "\x1b[31\nm \x1b]8;;x\ny \x1b\u{e9}",
+                "[31\nm ]8;;x\ny \u{e9}",
+            ),
+            ("\x1b", ""),
+            ("\x1b[", "["),
+            ("x\u{fdd0}\u{fffe}\u{10ffff}y", "xy"),
+        ] {
+            assert_eq!(without_forbidden(text), want, "{text:?}");
+        }
+        assert!(matches!(
+            without_forbidden("no controls\there\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            escape_html("<b>\x1b[1mx\x1b[0m</b>\0"),
+            "&lt;b&gt;x&lt;/b&gt;\u{fffd}"
+        );
+        // A line of control strings that never end is read in linear time.
+        let long = "\x1b]".repeat(200_000);
+        assert_eq!(without_forbidden(&long), "]".repeat(200_000));
     }
 
     #[test]

@@ -238,6 +238,64 @@ Text with `{XSS}` in code.
     assert_no_script(&public);
 }
 
+/// Whether `c` is a code point an HTML page may not hold: a control character other than
+/// tab, line feed, form feed and carriage return, or a noncharacter. Written out here rather
+/// than taken from pirsite, so the test does not trust what it tests.
+fn forbidden_in_html(c: char) -> bool {
+    let u = c as u32;
+    (u < 0x20 && !matches!(c, '\t' | '\n' | '\x0c' | '\r'))
+        || (0x7f..=0x9f).contains(&u)
+        || (0xfdd0..=0xfdef).contains(&u)
+        || u & 0xfffe == 0xfffe
+}
+
+#[test]
+fn control_characters_never_reach_a_page() {
+    // ESC (colour codes and a terminal's link), NUL, BEL, DEL, C1 controls and noncharacters in
+    // the title, the other front-matter values, a paragraph, inline code, a link, a heading, a
+    // table, code blocks with and without a language, raw HTML and an action item's fields.
+    let site = TestSite::fixture("controls");
+    let source = std::fs::read_to_string(site.path("content/INC-2026-001.md")).unwrap();
+    for c in [
+        '\x1b', '\0', '\x07', '\x7f', '\u{93}', '\u{85}', '\u{9b}', '\u{fdd0}',
+    ] {
+        assert!(source.contains(c), "the fixture holds {c:?}");
+    }
+    for allow_html in [false, true] {
+        site.write("site.toml", format!("allow_html = {allow_html}\n"));
+        let run = build(&site, &[]);
+        assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+        let public = site.path("public");
+        let mut pages = 0;
+        for (file, bytes) in common::tree(&public) {
+            if !file.ends_with(".html") {
+                continue;
+            }
+            pages += 1;
+            let html = String::from_utf8(bytes).unwrap();
+            if let Some((at, c)) = html.char_indices().find(|(_, c)| forbidden_in_html(*c)) {
+                panic!("{file}: U+{:04X} at byte {at}: {html}", c as u32);
+            }
+        }
+        assert!(pages > 5, "{pages} pages");
+        let page =
+            std::fs::read_to_string(public.join("incidents/inc-2026-001/index.html")).unwrap();
+        // Colour codes are left out whole, NUL is U+FFFD.
+        assert!(
+            page.contains("<h1>ANSI bold title, NUL \u{fffd}, BEL , C1 quoted, </h1>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("printed ERROR with a NUL a\u{fffd}b"),
+            "{page}"
+        );
+        assert!(page.contains("ERROR connection refused"), "{page}");
+        assert!(!page.contains("[31m") && !page.contains("[0m"), "{page}");
+        // A service's page address is made from the name the page shows.
+        assert!(public.join("services/db-primary/index.html").is_file());
+    }
+}
+
 #[test]
 fn script_urls_are_never_emitted() {
     let body = [

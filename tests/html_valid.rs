@@ -1,5 +1,5 @@
-//! The built pages are valid HTML5 by the Nu Html Checker (vnu.jar), for the sample archive and
-//! the test fixture.
+//! The built pages are valid HTML5 by the Nu Html Checker (vnu.jar), for the sample archive, the
+//! test fixture, and a report full of terminal colour codes and other control characters.
 //!
 //! vnu.jar is found through the environment variable `PIRSITE_VNU_JAR`, else at
 //! `node_modules/vnu-jar/build/dist/vnu.jar` in the repository (`npm ci` installs it). When it
@@ -75,5 +75,13 @@ fn fixture_archive_is_valid_html() {
             "https://pages.example.internal/sre/incidents/",
         ],
     );
+    validate(&jar, &out);
+}
+
+#[test]
+fn control_characters_leave_the_pages_valid() {
+    let Some(jar) = checker() else { return };
+    let site = common::fixture("controls");
+    let out = common::build(site.path(), "2026-11-27", &[]);
     validate(&jar, &out);
 }

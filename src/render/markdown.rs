@@ -6,7 +6,7 @@
 //! cells are `<th scope="col">`.
 
 use super::highlight;
-use crate::text::{escape_html, slugify};
+use crate::text::{LineIndex, escape_html, slugify};
 use pulldown_cmark::{
     Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
@@ -84,7 +84,26 @@ pub fn is_unsafe_url(url: &str) -> bool {
 
 /// Renders `markdown` to HTML. `anchors` collects heading ids already used on the page, so they
 /// stay unique across the sections of one page.
+///
+/// Code points a page may not hold are left out of `markdown` before it is read
+/// ([`crate::text::without_forbidden`]): a terminal's colour codes whole, NUL as U+FFFD (as
+/// CommonMark asks), other control characters one by one. Lines are kept, so `cx.entry_lines`
+/// still name the same lines.
 pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<String>) -> String {
+    let cleaned = crate::text::without_forbidden(markdown);
+    let moved_entries: Vec<usize>;
+    let (markdown, entry_lines) = match &cleaned {
+        std::borrow::Cow::Borrowed(_) => (markdown, cx.entry_lines),
+        std::borrow::Cow::Owned(text) => {
+            let (was, now) = (LineIndex::new(markdown), LineIndex::new(text));
+            moved_entries = cx
+                .entry_lines
+                .iter()
+                .map(|&at| now.line_start(was.line(at)))
+                .collect();
+            (text.as_str(), &moved_entries[..])
+        }
+    };
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut code: Option<(String, String)> = None;
     let mut link_depth = 0usize;
@@ -108,7 +127,7 @@ pub fn render(markdown: &str, cx: &MarkdownContext<'_>, anchors: &mut HashSet<St
         .into_offset_iter()
         .map(|(event, range)| match event {
             // A break before a line that begins a timeline entry is kept.
-            Event::SoftBreak if breaks_before_entry(markdown, range, cx.entry_lines) => {
+            Event::SoftBreak if breaks_before_entry(markdown, range, entry_lines) => {
                 Event::HardBreak
             }
             event => event,
@@ -489,6 +508,48 @@ mod tests {
             ..cx
         };
         assert!(!render(md, &plain, &mut HashSet::new()).contains("<br"));
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_html() {
+        let md = "Paragraph \x1b[31mERROR\x1b[0m a\0b\x07c \u{93}q\u{94} `co\x07de\x1b[0m`\n\n\
+                  ```\n\x1b[31mERROR\x1b[0m refused\x07\n```\n\n\
+                  ```sql\nSELECT 1; -- \x1b[1mbold\x1b[0m \0\n```\n\n\
+                  <b>raw \x1b[1mhtml\x1b[0m\x07</b>\n\n\
+                  ### Head\x1b[1ming\x1b[0m\n";
+        for allow in [false, true] {
+            let html = render_with(md, allow);
+            assert_eq!(
+                crate::text::find_forbidden(&html, 0),
+                None,
+                "{allow}: {html:?}"
+            );
+            // Terminal codes are left out whole; NUL is U+FFFD.
+            assert!(!html.contains("[31m") && !html.contains("[0m"), "{html}");
+            assert!(html.contains("Paragraph ERROR a\u{fffd}bc q "), "{html}");
+            assert!(html.contains("<code>code</code>"), "{html}");
+            assert!(html.contains("ERROR refused\n"), "{html}");
+            assert!(html.contains("id=\"heading\""), "{html}");
+        }
+    }
+
+    #[test]
+    fn timeline_lines_stay_entries_when_control_characters_are_left_out() {
+        let md = "14:23 \x1b[31mDeploy\x1b[0m begins\n14:25 Alert \x07fires\nand keeps firing\n";
+        let finder = Regex::new(r"INC-[0-9]{4}-[0-9]{3}").unwrap();
+        let link = |_: &str| None;
+        let entry_lines = crate::load::timeline_entry_lines(md);
+        let cx = MarkdownContext {
+            id_finder: &finder,
+            link: &link,
+            own_id: "INC-2024-042",
+            allow_html: false,
+            entry_lines: &entry_lines,
+        };
+        assert_eq!(
+            render(md, &cx, &mut HashSet::new()),
+            "<p>14:23 Deploy begins<br />\n14:25 Alert fires\nand keeps firing</p>\n"
+        );
     }
 
     #[test]

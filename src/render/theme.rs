@@ -181,6 +181,7 @@ impl Theme {
 
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html", ".xml", ".json"]);
+        tera.set_escape_fn(escape);
         let mut origins = BTreeMap::new();
         let mut sources = Vec::new();
         let fingerprint = {
@@ -245,6 +246,13 @@ impl Theme {
         String::from_utf8(out)
             .map_err(|e| Diagnostic::error("(theme)", 0, 0, format!("template error: {e}")))
     }
+}
+
+/// Tera's escaping of the values templates show, after leaving out the code points a page may
+/// not hold ([`crate::text::without_forbidden`]): a title pasted from a terminal, or written
+/// with YAML's `\e` or `\0`, is then valid HTML like the rest of the page.
+fn escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    tera::escape_html(&crate::text::without_forbidden(input), out)
 }
 
 fn origin_path(origin: &Origin, name: &str) -> String {
