@@ -222,6 +222,15 @@ pub fn parse(path: &str, text: &str, first_line: usize) -> Result<FrontMatter, D
                              one indent, or `{key}: [a, b]`"
                         )));
                     }
+                    None if crate::text::find_forbidden(&s, 0).is_some() => {
+                        match locate.quoted_after(at, after, &s) {
+                            Some((place, next)) => {
+                                after = Some(next);
+                                place
+                            }
+                            None => locate.fallback(at),
+                        }
+                    }
                     None => locate.fallback(at),
                 };
                 out.push(Spanned {
@@ -1286,6 +1295,23 @@ impl<'a> Locator<'a> {
                 .min()?;
             Some((i, found, None))
         })
+    }
+
+    /// [`Locator::find_after`] for a list item written in double quotes with an escape
+    /// (`- "pay\aments"`), whose text is not written as it reads: its opening quote followed
+    /// by the printable text it starts with (`"pay`), or `None`. Used for an item holding a
+    /// control character, which only an escape writes.
+    fn quoted_after(
+        &self,
+        at: Option<usize>,
+        after: Option<(usize, usize)>,
+        value: &str,
+    ) -> Option<((usize, usize), (usize, usize))> {
+        let lead: String = value
+            .chars()
+            .take_while(|c| (' '..='~').contains(c) && !matches!(c, '"' | '\\'))
+            .collect();
+        self.find_after(at, after, &format!("\"{lead}"))
     }
 
     /// Where a value not found is reported: just after the key's colon.

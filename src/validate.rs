@@ -502,6 +502,7 @@ pub fn report(r: &Arc<Report>, config: &Config) -> (Option<Incident>, Vec<Diagno
             )),
         );
     }
+    check_forbidden(r, &mut ds);
     check_loose_fields(r, &mut ds);
     check_untracked_actions(r, &mut ds);
     if status.is_some_and(|s| s != ReportStatus::Draft) {
@@ -1270,6 +1271,116 @@ fn check_sections(r: &Report, config: &Config, severity: &str, ds: &mut Vec<Diag
             Diagnostic::warning(path, s.line, 1, msg).with_hint(hint)
         });
     }
+}
+
+/// The character of Windows-1252 that is the C1 control `c` (U+0080–U+009F) when Windows-1252
+/// text is read as Latin-1, as a file saved by an old editor or copied through one often is.
+fn windows_1252(c: char) -> Option<char> {
+    const CHARS: [char; 32] = [
+        '€', '\0', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\0', 'Ž', '\0', '\0',
+        '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\0', 'ž', 'Ÿ',
+    ];
+    let i = (c as u32).checked_sub(0x80)? as usize;
+    CHARS.get(i).copied().filter(|&w| w != '\0')
+}
+
+/// A warning for the code point `c` that a page may not hold ([`crate::text::is_forbidden`]),
+/// found at `line:col` in the value of the front-matter key `key`, or in the body when `key`
+/// is `None`, with `more` other lines of the body holding such characters.
+fn forbidden_found(
+    path: &str,
+    (line, col): (usize, usize),
+    c: char,
+    key: Option<&str>,
+    more: usize,
+) -> Diagnostic {
+    let code = c as u32;
+    let name = match code {
+        0x00 => " (NUL)",
+        0x07 => " (BEL)",
+        0x08 => " (BS)",
+        0x0b => " (VT)",
+        0x1b => " (terminal colour codes?)",
+        0x7f => " (DEL)",
+        _ => "",
+    };
+    let kind = if code <= 0x9f {
+        "control character"
+    } else {
+        "noncharacter"
+    };
+    let within = key.map(|k| format!(" in `{k}`")).unwrap_or_default();
+    let fate = if code == 0 {
+        "is shown as U+FFFD (\u{fffd}) on the page"
+    } else {
+        "is left out of the page"
+    };
+    let more = match more {
+        0 => String::new(),
+        1 => "; 1 more line holds such characters".into(),
+        n => format!("; {n} more lines hold such characters"),
+    };
+    let hint = match (code, windows_1252(c)) {
+        (0x1b, _) => "paste the text without colours (`--no-color`, or through `| cat`), or \
+                      remove the escape codes; the page leaves out each whole code (`ESC[31m`)"
+            .to_string(),
+        (_, Some(w)) => format!(
+            "U+{code:04X} is `{w}` of Windows-1252 text read as Latin-1: write `{w}` (U+{:04X})",
+            w as u32
+        ),
+        _ => "remove it".to_string(),
+    };
+    Diagnostic::warning(
+        path,
+        line,
+        col,
+        format!("{kind} U+{code:04X}{name}{within} {fate}{more}"),
+    )
+    .with_hint(hint)
+}
+
+/// Control characters and noncharacters ([`crate::text::is_forbidden`]) in the text a page
+/// shows: a terminal's colour codes pasted with a log, a NUL or BEL byte, a YAML escape such
+/// as `\e` in a quoted value. Pages leave them out ([`crate::text::without_forbidden`]), so a
+/// warning: one at each front-matter value shown on the pages that holds one, at the value,
+/// and one for the body, at its first, counting the other lines that hold one.
+fn check_forbidden(r: &Report, ds: &mut Vec<Diagnostic>) {
+    use crate::text::find_forbidden;
+    let fm = &r.front;
+    let single = [
+        ("title", &fm.title),
+        ("impact", &fm.impact),
+        ("on_call", &fm.on_call),
+    ];
+    let values = single
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v.as_ref()?)))
+        .chain(fm.services.iter().map(|v| ("services", v)))
+        .chain(fm.tags.iter().map(|v| ("tags", v)));
+    for (key, v) in values {
+        if let Some(c) = find_forbidden(&v.value, 0).and_then(|at| v.value[at..].chars().next()) {
+            ds.push(forbidden_found(&r.path, (v.line, v.col), c, Some(key), 0));
+        }
+    }
+    let body = r.body.as_str();
+    let Some(first) = find_forbidden(body, 0) else {
+        return;
+    };
+    let line_end = |at: usize| body[at..].find('\n').map_or(body.len(), |i| at + i);
+    let mut more = 0;
+    let mut from = line_end(first);
+    while let Some(at) = find_forbidden(body, from) {
+        more += 1;
+        from = line_end(at);
+    }
+    let c = body[first..].chars().next().expect("a character");
+    ds.push(forbidden_found(
+        &r.path,
+        r.file_line_col(first),
+        c,
+        None,
+        more,
+    ));
 }
 
 /// Lines of the example text `pirsite new` writes ([`crate::new::example_lines`]) still in

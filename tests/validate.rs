@@ -1169,6 +1169,150 @@ fn empty_names_in_lists() {
     );
 }
 
+// --- Control characters ----------------------------------------------------------------
+
+const ESC_HINT: &str = "paste the text without colours (`--no-color`, or through `| cat`), or \
+                        remove the escape codes; the page leaves out each whole code (`ESC[31m`)";
+
+#[test]
+fn terminal_colour_codes_in_the_body_are_one_warning_at_the_first() {
+    let log =
+        "```\n\x1b[31mERROR\x1b[0m refused \x1b[1mtwice\x1b[0m\n\x1b[31mERROR\x1b[0m again\n```\n";
+    let r = good_with(
+        "## Contributing Factors\n",
+        &format!("## Contributing Factors\n{log}"),
+    );
+    let line = line_of(&r, "refused") as usize;
+    assert_eq!(
+        check(&r),
+        vec![
+            warning(
+                P,
+                line,
+                1,
+                "control character U+001B (terminal colour codes?) is left out of the page; 1 more line holds such characters"
+            )
+            .with_hint(ESC_HINT)
+        ]
+    );
+    // A BEL in a timeline entry comes first: the entry is read as before, and the codes below
+    // are counted.
+    let r = r.replace("- 14:27 Alert:", "- 14:27 Alert:\x07");
+    assert_eq!(
+        check(&r),
+        vec![
+            warning(
+                P,
+                line_of(&r, "Alert:"),
+                col_of(&r, "\x07"),
+                "control character U+0007 (BEL) is left out of the page; 2 more lines hold such characters"
+            )
+            .with_hint("remove it")
+        ]
+    );
+}
+
+#[test]
+fn nul_and_c1_controls_in_the_body() {
+    let r = good_with("broke declined-card", "broke \u{2014} declined\0card");
+    assert_eq!(
+        check(&r),
+        vec![
+            warning(
+                P,
+                line_of(&r, "declined"),
+                col_of(&r, "\0"),
+                "control character U+0000 (NUL) is shown as U+FFFD (\u{fffd}) on the page"
+            )
+            .with_hint("remove it")
+        ]
+    );
+    // Windows-1252 quotes read as Latin-1; columns count characters.
+    let r = good_with(
+        "- On-call acknowledged",
+        "- \u{2014} \u{93}On-call\u{94} acknowledged",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            warning(
+                P,
+                line_of(&r, "On-call"),
+                5,
+                "control character U+0093 is left out of the page"
+            )
+            .with_hint("U+0093 is `\u{201c}` of Windows-1252 text read as Latin-1: write `\u{201c}` (U+201C)")
+        ]
+    );
+}
+
+#[test]
+fn control_characters_in_front_matter_values_are_a_warning_at_the_value() {
+    let r = good_with(
+        "title: Checkout Service Outage",
+        "title: \"Checkout \\e[1mService\\e[0m Outage\"",
+    )
+    .replace(
+        "impact: \"~300 failed checkout attempts\"",
+        "impact: \"~300 failed\\0 checkout attempts\"",
+    )
+    .replace("on_call: Priya Raman", "on_call: \"Priya \\uFFFERaman\"")
+    .replace(
+        "services: [checkout-api, payments]",
+        "services:\n  - checkout-api\n  - \"pay\\aments\"",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            warning(
+                P,
+                3,
+                8,
+                "control character U+001B (terminal colour codes?) in `title` is left out of the page"
+            )
+            .with_hint(ESC_HINT),
+            warning(
+                P,
+                11,
+                9,
+                "control character U+0000 (NUL) in `impact` is shown as U+FFFD (\u{fffd}) on the page"
+            )
+            .with_hint("remove it"),
+            warning(
+                P,
+                12,
+                10,
+                "noncharacter U+FFFE in `on_call` is left out of the page"
+            )
+            .with_hint("remove it"),
+            warning(
+                P,
+                17,
+                5,
+                "control character U+0007 (BEL) in `services` is left out of the page"
+            )
+            .with_hint("remove it"),
+        ]
+    );
+    // An item of a list written in brackets, at its opening quote.
+    let r = good_with(
+        "tags: [deployment, canary-analysis]",
+        "tags: [deployment, \"canary\\x01analysis\"]",
+    );
+    assert_eq!(
+        check(&r),
+        vec![
+            warning(
+                P,
+                16,
+                20,
+                "control character U+0001 in `tags` is left out of the page"
+            )
+            .with_hint("remove it")
+        ]
+    );
+}
+
 // --- Files -----------------------------------------------------------------------------
 
 #[test]
