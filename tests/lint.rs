@@ -286,19 +286,22 @@ fn dashboard_data_counts_rules_and_lists_overdue_writeups() {
     assert_eq!(pirsite::lint::findings(&built, i).len(), 1);
 }
 
+/// The overdue dashboard of the site at `root` built afresh on 2024-05-01 with `args`.
+fn dashboard(root: &Path, args: &[&str]) -> String {
+    let _ = std::fs::remove_dir_all(root.join("public"));
+    pirsite()
+        .args(["build", "--today", "2024-05-01", "--root"])
+        .arg(root)
+        .args(args)
+        .assert()
+        .code(0);
+    std::fs::read_to_string(root.join("public/actions/overdue/index.html")).unwrap()
+}
+
 #[test]
 fn the_dashboard_lists_overdue_writeups_and_counts_findings_per_rule() {
     let (_d, root) = fixture("\n[lint]\ndue-before-incident = \"warning\"\n");
-    let page = |args: &[&str]| {
-        let _ = std::fs::remove_dir_all(root.join("public"));
-        pirsite()
-            .args(["build", "--today", "2024-05-01", "--root"])
-            .arg(&root)
-            .args(args)
-            .assert()
-            .code(0);
-        std::fs::read_to_string(root.join("public/actions/overdue/index.html")).unwrap()
-    };
+    let page = |args: &[&str]| dashboard(&root, args);
     let dashboard = page(&[]);
     let title = dashboard
         .split("<title>")
@@ -419,16 +422,7 @@ fn the_dashboard_lists_the_reviews_not_held_past_their_window() {
     );
 
     // On the page: a row each, linked when built.
-    let build = |args: &[&str]| {
-        let _ = std::fs::remove_dir_all(root.join("public"));
-        pirsite()
-            .args(["build", "--today", "2024-05-01", "--root"])
-            .arg(&root)
-            .args(args)
-            .assert()
-            .code(0);
-        std::fs::read_to_string(root.join("public/actions/overdue/index.html")).unwrap()
-    };
+    let build = |args: &[&str]| dashboard(&root, args);
     let dashboard = build(&[]);
     let section = dashboard
         .split("id=\"reviews-not-held\"")
