@@ -6,7 +6,7 @@ use crate::diagnostics::{Diagnostics, Format};
 use crate::site::{self, BuildError, BuildOptions, Site};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -237,6 +237,9 @@ pub fn run(cli: Cli) -> u8 {
                         out.display(),
                         start.elapsed().as_millis()
                     );
+                    if !built.kept.is_empty() {
+                        eprintln!("{}", kept_note(&built.kept, &out));
+                    }
                     leave_to_exit((site, built));
                     EXIT_OK
                 }
@@ -402,6 +405,29 @@ fn exit_for(ds: &Diagnostics, deny_warnings: bool) -> u8 {
     }
 }
 
+/// The line `build` prints when the output held files of the user's (`kept`, relative to
+/// `out`): they were carried into the new output, and are named (the first few) so that a
+/// file that should be part of the site is moved where it belongs.
+fn kept_note(kept: &[PathBuf], out: &Path) -> String {
+    const SHOWN: usize = 5;
+    let mut names: Vec<String> = kept
+        .iter()
+        .take(SHOWN)
+        .map(|p| crate::load::shown_rel_path(Path::new(""), p))
+        .collect();
+    if kept.len() > SHOWN {
+        names.push(format!("and {} more", kept.len() - SHOWN));
+    }
+    let n = kept.len();
+    format!(
+        "note: kept {n} {} in {} that pirsite did not write: {}; they are carried into every \
+         build as they are (files under the site's theme/static/ become part of it)",
+        crate::diagnostics::plural(n, "file", "files"),
+        out.display(),
+        names.join(", ")
+    )
+}
+
 fn report_build_error(e: BuildError) -> u8 {
     match e {
         BuildError::Invalid(ds, reports) => {
@@ -432,5 +458,25 @@ fn report_build_error(e: BuildError) -> u8 {
             }
             EXIT_USAGE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kept_note_names_the_first_five_files_and_counts_the_rest() {
+        let kept: Vec<PathBuf> = ["CNAME", "a/b.pdf", "c", "d", "e", "f", "g"]
+            .into_iter()
+            .map(PathBuf::from)
+            .collect();
+        assert_eq!(
+            kept_note(&kept, Path::new("public")),
+            "note: kept 7 files in public that pirsite did not write: CNAME, a/b.pdf, c, d, e, \
+             and 2 more; they are carried into every build as they are (files under the site's \
+             theme/static/ become part of it)"
+        );
+        assert!(kept_note(&kept[..1], Path::new("out")).starts_with("note: kept 1 file in out "));
     }
 }

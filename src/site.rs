@@ -112,6 +112,9 @@ pub struct Built {
     pub reread: usize,
     /// Valid reports not built because they are `draft` or `review` (without `--drafts`).
     pub unpublished: usize,
+    /// Files found in the output that pirsite did not write (relative to it), carried into
+    /// the new output ([`write::Staging::commit`]).
+    pub kept: Vec<PathBuf>,
 }
 
 /// "Today": `--today` if given, else `SOURCE_DATE_EPOCH`, else the clock, in the site's zone.
@@ -641,7 +644,7 @@ impl Site {
         base_url: &str,
         memo: Option<&mut Memo>,
         staged: Option<(PathBuf, Staging)>,
-    ) -> Result<(usize, usize), BuildError> {
+    ) -> Result<(usize, usize, Vec<PathBuf>), BuildError> {
         let mut t = Stages::start();
         let theme = Theme::load(&self.root, &self.config.theme_dir).map_err(BuildError::Render)?;
         t.mark("theme");
@@ -662,14 +665,14 @@ impl Site {
                 staging.placement_summary()
             );
         }
-        staging.commit().map_err(BuildError::Write)?;
+        let kept = staging.commit().map_err(BuildError::Write)?;
         t.mark("commit");
         if let (Some(memo), Some(mut fresh)) = (memo, fresh) {
             fresh.folder = out;
             fresh.hashes = std::mem::take(&mut memo.hashes);
             *memo = fresh;
         }
-        Ok((pages, files))
+        Ok((pages, files, kept))
     }
 
     /// Approves `output` as the place to write the site ([`write::check_output`]) and prepares
@@ -776,6 +779,10 @@ impl Site {
             staging.copy(abs, rel).map_err(BuildError::Write)?;
             written += 1;
         }
+        // Last, so a build cut short leaves the list of the build before it (or none).
+        staging
+            .write_listing(files.iter().map(String::as_str))
+            .map_err(BuildError::Write)?;
         t.mark("statics + assets");
         if !broken.is_empty() {
             let mut ds = checked.diagnostics.clone();
@@ -902,6 +909,10 @@ impl Site {
             }
             for path in &gone {
                 write::remove(&folder, path)?;
+            }
+            if !gone.is_empty() || files.len() != memo.files.len() {
+                let listing = write::marker_listing(files.iter().map(String::as_str));
+                write::update(&folder, write::MARKER, &listing)?;
             }
             Ok(written)
         })();
@@ -1234,10 +1245,10 @@ pub fn build_with(
         _ => Ok(None),
     };
     let written = match updated {
-        Ok(Some(done)) => Ok(done),
+        Ok(Some((pages, rendered, files))) => Ok((pages, rendered, files, Vec::new())),
         Ok(None) => site
             .build_into(&checked, &archive, &output, &base_url, memo, staged)
-            .map(|(pages, files)| (pages, pages, files)),
+            .map(|(pages, files, kept)| (pages, pages, files, kept)),
         Err(e) => Err(e),
     };
     let Checked {
@@ -1250,7 +1261,7 @@ pub fn build_with(
     } = checked;
     // Freeing a large archive takes a while, and nothing waits for it.
     rayon::spawn(move || drop((archive, incidents, assets, lints)));
-    let (pages, rendered, files) = written?;
+    let (pages, rendered, files, kept) = written?;
     if let Some(store) = store {
         let mut t = Stages::start();
         let read = store.blocks_read();
@@ -1271,5 +1282,6 @@ pub fn build_with(
         reports,
         reread,
         unpublished,
+        kept,
     })
 }

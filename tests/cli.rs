@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{TestSite, pirsite, tree};
+use common::{TestSite, pirsite, read, tree};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Output;
@@ -812,6 +812,63 @@ fn an_output_folder_not_made_by_pirsite_is_refused_and_untouched() {
 }
 
 #[test]
+fn files_of_ones_own_in_the_output_are_kept_by_every_build() {
+    let site = TestSite::fixture("small");
+    let build = || run(site.cmd().args(["build", "--today", "2024-05-01"]));
+    let o = build();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!stderr(&o).contains("note: kept"), "{}", stderr(&o));
+    // Put in the output by hand: at its root, in a folder of one's own, beside a page.
+    site.write("public/CNAME", "incidents.example.org\n");
+    site.write("public/downloads/runbook.pdf", "%PDF\n");
+    site.write("public/incidents/inc-2024-001/notes.txt", "mine\n");
+    // The first build makes a new folder, the next ones recycle the spare: none loses them.
+    for n in 0..3 {
+        let o = build();
+        assert_eq!(code(&o), 0, "build {n}: {}", stderr(&o));
+        assert_eq!(
+            stderr(&o),
+            "note: kept 3 files in ./public that pirsite did not write: CNAME, \
+             downloads/runbook.pdf, incidents/inc-2024-001/notes.txt; they are carried into \
+             every build as they are (files under the site's theme/static/ become part of it)\n",
+            "build {n}"
+        );
+        assert_eq!(
+            read(&site.path("public"), "CNAME"),
+            "incidents.example.org\n"
+        );
+        assert_eq!(
+            read(&site.path("public"), "downloads/runbook.pdf"),
+            "%PDF\n"
+        );
+        assert_eq!(
+            read(&site.path("public"), "incidents/inc-2024-001/notes.txt"),
+            "mine\n"
+        );
+        assert!(
+            site.path("public/incidents/inc-2024-001/index.html")
+                .is_file()
+        );
+    }
+    // A build that would write where such a file is leaves everything as it was.
+    site.write("theme/static/CNAME", "pages.example.org\n");
+    let before = tree(&site.path("public"));
+    let o = build();
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let refused = format!(
+        "error: refusing to replace {}: pirsite did not write it, and this build writes a file \
+         there (or needs a folder there); move it out of the output, or into the site's \
+         theme/static/ to make it part of the site\n",
+        std::fs::canonicalize(site.path("public"))
+            .unwrap()
+            .join("CNAME")
+            .display()
+    );
+    assert!(stderr(&o).starts_with(&refused), "{}", stderr(&o));
+    assert_eq!(tree(&site.path("public")), before);
+}
+
+#[test]
 fn outputs_that_would_wipe_the_site_are_refused() {
     let outer = TestSite::new();
     let site_dir = outer.path("site");
@@ -879,7 +936,7 @@ fn output_is_relative_to_the_current_folder() {
 }
 
 #[test]
-fn dot_files_at_the_output_root_survive_rebuilds_and_stale_pages_go() {
+fn dot_files_and_files_of_ones_own_survive_rebuilds_and_stale_pages_go() {
     let site = TestSite::fixture("small");
     let build = || run(site.cmd().args(["build", "--today", "2024-05-01"]));
     assert_eq!(code(&build()), 0);
@@ -901,7 +958,11 @@ fn dot_files_at_the_output_root_survive_rebuilds_and_stale_pages_go() {
         "ref: refs/heads/pages\n"
     );
     assert!(site.path("public/.nojekyll").is_file());
-    assert!(!site.path("public/stale.html").exists());
+    // A file put in the output by hand is the user's, kept; a page no longer built goes.
+    assert_eq!(
+        std::fs::read_to_string(site.path("public/stale.html")).unwrap(),
+        "left over\n"
+    );
     assert!(!site.path("public/incidents/inc-2023-050").exists());
     assert!(
         site.path("public/incidents/inc-2024-001/index.html")

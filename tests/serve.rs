@@ -252,12 +252,13 @@ fn dechunk(mut s: &str) -> String {
     out
 }
 
-/// Every file under `dir` (following a `current` link), except the output marker.
+/// Every file under `dir` (following a `current` link), the output marker too: it lists the
+/// files of the build, which an update in place keeps up to date.
 fn tree(dir: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
     let mut files = BTreeMap::new();
     for entry in walkdir::WalkDir::new(dir).follow_links(true) {
         let entry = entry.ok()?;
-        if !entry.file_type().is_file() || entry.file_name() == ".pirsite-output" {
+        if !entry.file_type().is_file() {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).ok()?;
