@@ -749,7 +749,7 @@ impl Site {
         broken.extend(self.static_clashes(&paths, theme));
         t.mark("plan + markdown link check");
         let record = memo.is_some();
-        let rendered: Vec<(Vec<Diagnostic>, Vec<String>)> = pages
+        let rendered: Vec<Result<_, BuildError>> = pages
             .par_iter()
             .map(|&kind| {
                 let page = renderer.render(kind).map_err(BuildError::Render)?;
@@ -763,7 +763,8 @@ impl Site {
                 };
                 Ok((found, if record { page.asked } else { Vec::new() }))
             })
-            .collect::<Result<_, BuildError>>()?;
+            .collect();
+        let rendered = first_failure(rendered)?;
         let mut asked = Vec::with_capacity(if record { rendered.len() } else { 0 });
         for (found, a) in rendered {
             broken.extend(found);
@@ -854,7 +855,7 @@ impl Site {
         let (checker, mut broken) =
             linkcheck::Checker::new(&files, &reports, &base_path, &label, self.config.allow_html);
         broken.extend(self.static_clashes(&paths, &theme));
-        let fresh: Vec<(usize, crate::render::Page, Vec<Diagnostic>)> = plan
+        let fresh: Vec<Result<_, BuildError>> = plan
             .par_iter()
             .enumerate()
             .filter(|(_, (_, _, same))| same.is_none())
@@ -867,7 +868,8 @@ impl Site {
                 };
                 Ok((n, page, found))
             })
-            .collect::<Result<_, BuildError>>()?;
+            .collect();
+        let fresh = first_failure(fresh)?;
         for (_, _, found) in &fresh {
             broken.extend(found.iter().cloned());
         }
@@ -949,6 +951,14 @@ impl Site {
         memo.files = files;
         Ok(Some((pages.len(), rendered, written)))
     }
+}
+
+/// The results of rendering the pages, in page order, or the error of the first page that
+/// failed in that order: the page `check` names too (it renders the first page of each kind),
+/// and the same page on every run, where the error the threads met first would depend on how
+/// the pages were shared out between them.
+fn first_failure<T>(results: Vec<Result<T, BuildError>>) -> Result<Vec<T>, BuildError> {
+    results.into_iter().collect()
 }
 
 /// Each built report that writes links, with the path of its page.

@@ -614,6 +614,43 @@ fn check_finds_what_only_a_template_gets_wrong_and_names_the_page() {
 }
 
 #[test]
+fn check_and_build_name_the_same_page_for_a_template_that_fails_on_every_page_of_a_kind() {
+    // The sample archive: many tags, so many pages fail at once.
+    let site = common::sample_site();
+    let tag = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("theme/templates/tag.html"),
+    )
+    .unwrap();
+    let mut lines: Vec<&str> = tag.lines().collect();
+    lines.insert(5, "{{ no_such_thing.x }}");
+    let templates = site.path().join("theme/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("tag.html"), lines.join("\n") + "\n").unwrap();
+    let page = |args: &[&str]| {
+        let o = run(pirsite()
+            .current_dir(site.path())
+            .args(args)
+            .args(["--today", "2026-11-27"]));
+        assert_eq!(code(&o), 1, "{}", stderr(&o));
+        let text = format!("{}{}", stdout(&o), stderr(&o));
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("theme/templates/tag.html:6:"))
+            .unwrap_or_else(|| panic!("{text}"))
+            .to_string();
+        line.rsplit_once("(on the page ")
+            .unwrap_or_else(|| panic!("{line}"))
+            .1
+            .trim_end_matches(')')
+            .to_string()
+    };
+    let checked = page(&["check"]);
+    for _ in 0..3 {
+        assert_eq!(page(&["build"]), checked);
+    }
+}
+
+#[test]
 fn a_static_file_cannot_replace_a_page_pirsite_writes() {
     let site = TestSite::fixture("small");
     let o = run(site.cmd().args(["build", "--today", "2024-06-01"]));
