@@ -651,6 +651,35 @@ fn check_and_build_name_the_same_page_for_a_template_that_fails_on_every_page_of
 }
 
 #[test]
+fn a_tag_left_open_is_reported_where_it_is_opened_not_where_tera_gave_up() {
+    let tag = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("theme/templates/tag.html"),
+    )
+    .unwrap();
+    for (line, want) in [
+        (
+            "{% if term.name %}oops",
+            "theme/templates/tag.html:6:1: error: template error: `{% if %}` is not closed: \
+             `{% endif %}` is missing before the `{% endblock %}` of line 8\n    \
+             hint: add `{% endif %}` where the `if`'s body ends\n",
+        ),
+        (
+            "{% endif %}",
+            "theme/templates/tag.html:6:1: error: template error: `{% endif %}` closes no \
+             `{% if %}`\n    hint: remove it, or add the `{% if ... %}` it was meant to close\n",
+        ),
+    ] {
+        let site = TestSite::fixture("small");
+        let mut lines: Vec<&str> = tag.lines().collect();
+        lines.insert(5, line);
+        site.write("theme/templates/tag.html", lines.join("\n") + "\n");
+        let o = run(site.cmd().args(["check", "--today", "2024-06-01"]));
+        assert_eq!(code(&o), 1, "{}", stderr(&o));
+        assert!(stdout(&o).starts_with(want), "{}", stdout(&o));
+    }
+}
+
+#[test]
 fn a_static_file_cannot_replace_a_page_pirsite_writes() {
     let site = TestSite::fixture("small");
     let o = run(site.cmd().args(["build", "--today", "2024-06-01"]));

@@ -209,10 +209,12 @@ impl Theme {
             .iter()
             .filter_map(|(name, text)| Some((name.clone(), extended(text)?)))
             .collect();
-        tera.add_raw_templates(sources).map_err(|e| {
-            let d = template_error(&e, &origins);
-            missing_block(d, &e, &parents, &origins)
-        })?;
+        tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| {
+                let d = template_error(&e, &origins);
+                let d = missing_block(d, &e, &parents, &origins);
+                unclosed_tag(d, &e, &sources, &origins)
+            })?;
         Ok(Theme {
             tera,
             statics: statics.into_iter().map(|(k, (v, _))| (k, v)).collect(),
@@ -370,6 +372,145 @@ fn missing_block(
     d
 }
 
+/// Tera reports a tag left open (`{% if %}` without its `{% endif %}`) or closed twice as an
+/// "Unknown tag" where its parser gave up: often the `{% endblock %}` at the end of the file.
+/// When the template Tera names has such a tag ([`unbalanced`]), the finding is at it instead.
+fn unclosed_tag(
+    d: Diagnostic,
+    e: &tera::Error,
+    sources: &[(String, String)],
+    origins: &BTreeMap<String, Origin>,
+) -> Diagnostic {
+    let tera::ErrorKind::SyntaxError(r) = e.kind() else {
+        return d;
+    };
+    if r.message() != "Unknown tag" {
+        return d;
+    }
+    let Some((_, text)) = sources.iter().find(|(n, _)| n == r.filename()) else {
+        return d;
+    };
+    let Some(found) = unbalanced(text) else {
+        return d;
+    };
+    Diagnostic::error(
+        origins.get(r.filename()).map_or_else(
+            || r.filename().to_string(),
+            |o| origin_path(o, r.filename()),
+        ),
+        found.line,
+        found.col,
+        format!("template error: {}", found.message),
+    )
+    .with_hint(found.hint)
+}
+
+/// A tag of a template that is not closed, or that closes nothing.
+#[derive(Debug, PartialEq, Eq)]
+struct Unbalanced {
+    line: usize,
+    col: usize,
+    message: String,
+    hint: String,
+}
+
+/// The first tag of `text` that opens a body (`if`, `for`, `block`, `macro`, `filter`) never
+/// closed, or that closes one (`endif`, ...) none opened, if any. Comments and the inside of
+/// `{% raw %}` are skipped.
+fn unbalanced(text: &str) -> Option<Unbalanced> {
+    const BODIES: [&str; 5] = ["if", "for", "block", "macro", "filter"];
+    let place = |at: usize| {
+        let before = &text[..at];
+        let line = before.matches('\n').count() + 1;
+        let col = before[before.rfind('\n').map_or(0, |n| n + 1)..]
+            .chars()
+            .count()
+            + 1;
+        (line, col)
+    };
+    let unclosed = |(kind, at): (&str, usize), before: Option<(&str, usize)>| {
+        let (line, col) = place(at);
+        let message = match before {
+            Some((end, at)) => format!(
+                "`{{% {kind} %}}` is not closed: `{{% end{kind} %}}` is missing before the \
+                 `{{% {end} %}}` of line {}",
+                place(at).0
+            ),
+            None => format!("`{{% {kind} %}}` is not closed: `{{% end{kind} %}}` is missing"),
+        };
+        Unbalanced {
+            line,
+            col,
+            message,
+            hint: format!("add `{{% end{kind} %}}` where the `{kind}`'s body ends"),
+        }
+    };
+    let mut open: Vec<(&str, usize)> = Vec::new();
+    let mut from = 0;
+    while let Some(start) = text[from..].find(['{']).map(|p| from + p) {
+        let rest = &text[start..];
+        let close = if rest.starts_with("{#") {
+            "#}"
+        } else if rest.starts_with("{%") {
+            "%}"
+        } else {
+            from = start + 1;
+            continue;
+        };
+        let end = rest.find(close).map_or(text.len(), |p| start + p + 2);
+        from = end;
+        if close == "#}" {
+            continue;
+        }
+        let inner = text[start + 2..end.saturating_sub(2).max(start + 2)]
+            .trim_matches('-')
+            .trim();
+        let word = inner.split_whitespace().next().unwrap_or("");
+        if word == "raw" {
+            // Everything up to `{% endraw %}` is text.
+            let mut at = end;
+            while let Some(p) = text[at..].find("{%") {
+                let tag_end = text[at + p..]
+                    .find("%}")
+                    .map_or(text.len(), |q| at + p + q + 2);
+                let inner = text[at + p + 2..tag_end.saturating_sub(2).max(at + p + 2)]
+                    .trim_matches('-')
+                    .trim();
+                at = tag_end;
+                if inner == "endraw" {
+                    break;
+                }
+            }
+            from = at;
+            continue;
+        }
+        if BODIES.contains(&word) {
+            open.push((word, start));
+        } else if let Some(kind) = word.strip_prefix("end").filter(|k| BODIES.contains(k)) {
+            match open.iter().rposition(|(k, _)| *k == kind) {
+                Some(i) if i + 1 == open.len() => {
+                    open.pop();
+                }
+                // A body opened inside this one is not closed.
+                Some(_) => return Some(unclosed(*open.last()?, Some((word, start)))),
+                None => {
+                    let (line, col) = place(start);
+                    return Some(Unbalanced {
+                        line,
+                        col,
+                        message: format!("`{{% {word} %}}` closes no `{{% {kind} %}}`"),
+                        hint: format!(
+                            "remove it, or add the `{{% {kind} ... %}}` it was meant to close"
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    // The innermost: the file's last `{% endblock %}` may be missing with it.
+    open.last().map(|&o| unclosed(o, None))
+}
+
 /// The template name, line, column and message of the first of the reports in a Tera message
 /// (`error: <message>` then `  --> <name>:<line>:<col>`), and how many more reports follow.
 fn first_report(m: &str) -> Option<(&str, usize, usize, &str, usize)> {
@@ -382,4 +523,49 @@ fn first_report(m: &str) -> Option<(&str, usize, usize, &str, usize)> {
     let name = parts.next()?;
     let more = m.lines().filter(|l| l.starts_with("error: ")).count() - 1;
     Some((name, line, col, message, more))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> Option<(usize, usize, String)> {
+        unbalanced(text).map(|u| (u.line, u.col, u.message))
+    }
+
+    #[test]
+    fn a_tag_left_open_or_closing_nothing_is_found_where_it_is_written() {
+        let page = "{% extends \"base.html\" %}\n{% block content %}\n<h1>x</h1>\n";
+        assert_eq!(at(&format!("{page}{{% endblock %}}\n")), None);
+        assert_eq!(
+            at(&format!("{page}  {{% if a %}}oops\n{{% endblock %}}\n")),
+            Some((
+                4,
+                3,
+                "`{% if %}` is not closed: `{% endif %}` is missing before the \
+                 `{% endblock %}` of line 5"
+                    .into()
+            ))
+        );
+        assert_eq!(
+            at(&format!("{page}{{%- for x in xs -%}}\n")),
+            Some((
+                4,
+                1,
+                "`{% for %}` is not closed: `{% endfor %}` is missing".into()
+            ))
+        );
+        assert_eq!(
+            at(&format!("{page}{{% endif %}}\n{{% endblock %}}\n")),
+            Some((4, 1, "`{% endif %}` closes no `{% if %}`".into()))
+        );
+        // Nested and balanced, with comments and raw text that hold tags.
+        let fine = "{% if a %}{% for x in y %}{% if b %}{% else %}{% endif %}{% endfor %}\
+                    {# {% if %} #}{% raw %}{% endif %}{% endraw %}{% endif %}";
+        assert_eq!(at(fine), None);
+        assert_eq!(
+            at("{% macro m() %}{% endmacro %}{% filter upper %}x{% endfilter %}"),
+            None
+        );
+    }
 }
