@@ -1383,15 +1383,32 @@ fn check_forbidden(r: &Report, ds: &mut Vec<Diagnostic>) {
     ));
 }
 
-/// Lines of the example text `pirsite new` writes ([`crate::new::example_lines`]) still in
-/// a report under review or published: a warning at each.
+/// The placeholders of the review guide's templates (the action-item template and the
+/// published write-up), each a part of the review left to write.
+/// (`[Specific person]` and `[Specific date]`, for `Owner` and `Due`, are left to the
+/// `owner-placeholder` rule and the date check.)
+pub const GUIDE_PLACEHOLDERS: &[&str] = &[
+    "[Descriptive title]",
+    "[What specifically needs to change and why]",
+    "[How we know this is complete]",
+    "[Name]",
+    "[Detailed timeline here]",
+    "[Analysis here]",
+];
+
+/// Lines of the example text `pirsite new` writes ([`crate::new::example_lines`]), and the
+/// review guide's placeholders ([`GUIDE_PLACEHOLDERS`], anywhere in a line), still in a
+/// report under review or published: a warning at each.
 fn check_example_text(r: &Report, ds: &mut Vec<Diagnostic>) {
     static EXAMPLES: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    // The lines as plain literals (which the regex crate finds with a fast multi-literal
-    // search), then each match held to a whole line: anchoring the pattern itself made the
-    // search read every byte of every report.
+    // The lines and placeholders as plain literals (which the regex crate finds with a fast
+    // multi-literal search, in one pass), then each example line held to a whole line:
+    // anchoring the pattern itself made the search read every byte of every report.
     let examples = EXAMPLES.get_or_init(|| {
-        let alt: Vec<String> = crate::new::example_lines().map(regex::escape).collect();
+        let alt: Vec<String> = crate::new::example_lines()
+            .chain(GUIDE_PLACEHOLDERS.iter().copied())
+            .map(regex::escape)
+            .collect();
         regex::Regex::new(&alt.join("|")).expect("the example lines are literals")
     });
     let body = r.body.as_str();
@@ -1400,6 +1417,22 @@ fn check_example_text(r: &Report, ds: &mut Vec<Diagnostic>) {
         let line_end = body[m.end()..]
             .find('\n')
             .map_or(body.len(), |i| m.end() + i);
+        if GUIDE_PLACEHOLDERS.contains(&m.as_str()) {
+            let line = &body[line_start..line_end];
+            ds.push(
+                Diagnostic::warning(
+                    &r.path,
+                    r.file_line(m.start()),
+                    crate::text::char_col(line, m.start() - line_start),
+                    format!(
+                        "placeholder of the review template left in: `{}`",
+                        m.as_str()
+                    ),
+                )
+                .with_hint("write this part of the review in its place"),
+            );
+            continue;
+        }
         if !body[line_start..m.start()].trim().is_empty()
             || !body[m.end()..line_end].trim().is_empty()
         {

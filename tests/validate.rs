@@ -3366,6 +3366,57 @@ fn example_text_of_pirsite_new_is_a_warning_once_the_report_is_not_a_draft() {
 }
 
 #[test]
+fn placeholders_of_the_review_template_are_a_warning_once_the_report_is_not_a_draft() {
+    let r = good_with(
+        "1. The staging environment has no production-like payment data.",
+        "1. The staging environment has no production-like payment data.\n2. See [Analysis here]",
+    )
+    .replace(
+        "### Action Item: Gate canary promotion on error rate",
+        "### Action Item: [Descriptive title]",
+    )
+    .replace(
+        "Canary promotion does not compare error rates with the baseline.",
+        "[What specifically needs to change and why]",
+    );
+    let hint = "write this part of the review in its place";
+    let placeholder = |find: &str, col: usize, text: &str| {
+        warning(
+            P,
+            line_of(&r, find),
+            col,
+            &format!("placeholder of the review template left in: `{text}`"),
+        )
+        .with_hint(hint)
+    };
+    let found: Vec<Diagnostic> = check(&r)
+        .into_iter()
+        .filter(|d| d.message.starts_with("placeholder"))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            placeholder("2. See [Analysis", 8, "[Analysis here]"),
+            placeholder("### Action Item: [", 18, "[Descriptive title]"),
+            placeholder(
+                "[What specifically",
+                1,
+                "[What specifically needs to change and why]"
+            ),
+        ]
+    );
+    // A draft is still being written.
+    let draft = r.replace("status: published", "status: draft");
+    assert!(
+        check(&draft)
+            .iter()
+            .all(|d| !d.message.starts_with("placeholder")),
+        "{:?}",
+        check(&draft)
+    );
+}
+
+#[test]
 fn the_midnight_hint_invents_no_day_when_date_is_invalid() {
     // With `date` unreadable (its own error), the entries are still checked for order, but
     // the hint cannot name the next day.
