@@ -248,7 +248,17 @@ pub fn create(site: &Site, new: &NewReport) -> Result<PathBuf, String> {
     if new.title.trim().is_empty() {
         return Err("the title is empty".into());
     }
+    // Written as one YAML string, a line break would be folded into a space without a word.
+    if new.title.trim().contains(['\n', '\r']) {
+        return Err("the title holds a line break: a title is one line".into());
+    }
     for name in new.services.iter().chain(&new.tags) {
+        if name.trim().contains(['\n', '\r']) {
+            return Err(format!(
+                "`{}` holds a line break: a service or tag name is one line",
+                name.escape_debug()
+            ));
+        }
         if slugify(name).is_empty() {
             return Err(format!(
                 "`{name}` is not a usable service or tag name (it needs a letter or a digit)"

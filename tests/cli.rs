@@ -1349,6 +1349,20 @@ fn new_writes_a_report_with_the_next_free_id_that_passes_check() {
         "{}",
         stderr(&o)
     );
+    // A line break in the title or a tag is refused, not folded into a space.
+    for (args, message) in [
+        (
+            ["--tag", "dns", "Checkout\nerrors"],
+            "error: the title holds a line break: a title is one line\n",
+        ),
+        (
+            ["--tag", "dns\ncache", "Checkout"],
+            "error: `dns\\ncache` holds a line break: a service or tag name is one line\n",
+        ),
+    ] {
+        let o = run(site.cmd().args(["new", "--severity", "SEV4"]).args(args));
+        assert_eq!((code(&o), stderr(&o).as_str()), (2, message));
+    }
 }
 
 #[test]
