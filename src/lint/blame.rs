@@ -18,8 +18,8 @@
 
 use super::memo::{Memo, Three};
 use super::text::{Token, tokenize};
-use regex::Regex;
-use std::collections::HashSet;
+use crate::text::FastBuild;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// Names of the people of the archive (lowercase name parts: first names and surnames).
@@ -1117,16 +1117,74 @@ fn verb_like(t: &Token) -> bool {
         )
 }
 
-/// The judging phrases of [`ABSOLUTE`] as one pattern over space-separated lowercase words,
+/// The judging phrases of [`ABSOLUTE`], longest first: the order they are tried in at a word.
+fn absolute_by_length() -> Vec<&'static str> {
+    let mut phrases: Vec<&'static str> = ABSOLUTE.to_vec();
+    // Stable: phrases of one length keep the list's order.
+    phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    phrases
+}
+
+/// The judging phrases of [`ABSOLUTE`] filed under their first word, each word's phrases
 /// longest first.
-fn absolute_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        let mut phrases: Vec<&str> = ABSOLUTE.to_vec();
-        phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
-        let alt: Vec<String> = phrases.iter().map(|p| regex::escape(p)).collect();
-        Regex::new(&format!(" (?:{}) ", alt.join("|"))).expect("the phrases are literals")
+fn absolute_phrases() -> &'static HashMap<&'static str, Vec<&'static str>, FastBuild> {
+    static PHRASES: OnceLock<HashMap<&'static str, Vec<&'static str>, FastBuild>> = OnceLock::new();
+    PHRASES.get_or_init(|| {
+        let mut by_first: HashMap<&'static str, Vec<&'static str>, FastBuild> = HashMap::default();
+        for p in absolute_by_length() {
+            let first = p.split(' ').next().unwrap_or(p);
+            by_first.entry(first).or_default().push(p);
+        }
+        by_first
     })
+}
+
+/// Number of words of `phrase` (words separated by single spaces) when the words of `toks`
+/// from `i` on are its words.
+fn phrase_at(toks: &[Token], i: usize, phrase: &str) -> Option<usize> {
+    let mut n = 0;
+    for w in phrase.split(' ') {
+        if toks.get(i + n)?.word != w {
+            return None;
+        }
+        n += 1;
+    }
+    Some(n)
+}
+
+/// The first judging phrase of [`ABSOLUTE`] in `toks` that is not denied by one of the four
+/// words before it ("this was not human error", "no one was careless", "rather than blaming
+/// human error") and is not a technical term ("fault detection").
+///
+/// The phrases are matched word by word. They were matched as one pattern, longest first
+/// (`absolute_re` in the tests), over the words joined by spaces, with a space at each end;
+/// a match of that pattern starts and ends at a space, so it is a run of whole words, and the
+/// two agree: at the first word where some phrase matches, the longest phrase there is taken,
+/// and when it is denied the search goes on at the next word. Few words start a phrase, so
+/// most sentences are passed over with one lookup per word, where the pattern was searched
+/// over a string built for it. A test holds the two to the same result.
+fn absolute_phrase(toks: &[Token]) -> Option<&'static str> {
+    let phrases = absolute_phrases();
+    for i in 0..toks.len() {
+        let Some(starting) = phrases.get(toks[i].word.as_str()) else {
+            continue;
+        };
+        let Some((phrase, n)) = starting
+            .iter()
+            .find_map(|p| phrase_at(toks, i, p).map(|n| (*p, n)))
+        else {
+            continue;
+        };
+        let next = toks.get(i + n).map_or("", |t| t.word.as_str());
+        let term = phrase.rsplit(' ').next() == Some("fault") && word_in!(FAULT_COMPOUNDS, next);
+        let denied = toks[i.saturating_sub(4)..i]
+            .iter()
+            .any(|t| word_in!(DENIALS, &t.word));
+        if !denied && !term {
+            return Some(phrase);
+        }
+    }
+    None
 }
 
 /// Why `sentence` puts a failure on a person, if it does: the words that show it. `extra` are
@@ -1149,9 +1207,23 @@ fn judge(sentence: &str, people: &People, extra: &[String]) -> Option<String> {
     if toks.is_empty() {
         return None;
     }
-    let norm = format!(" {} ", words(&toks).collect::<Vec<_>>().join(" "));
-    // Every occurrence of a judging phrase, unless denied just before it: "this was not
-    // human error", "no one was careless", "rather than blaming human error".
+    // Every occurrence of a judging phrase, unless denied just before it.
+    if let Some(phrase) = absolute_phrase(&toks) {
+        return Some(phrase.to_string());
+    }
+    if let Some(phrase) = extra_phrase(&toks, extra) {
+        return Some(phrase);
+    }
+    person_blame(&toks, people)
+}
+
+/// The first of the site's own blame words (`extra`) in `toks` that is not denied by one of
+/// the four words before it.
+fn extra_phrase(toks: &[Token], extra: &[String]) -> Option<String> {
+    if extra.is_empty() {
+        return None;
+    }
+    let norm = format!(" {} ", words(toks).collect::<Vec<_>>().join(" "));
     let denied = |at: usize| {
         norm[..at]
             .split_whitespace()
@@ -1159,15 +1231,6 @@ fn judge(sentence: &str, people: &People, extra: &[String]) -> Option<String> {
             .take(4)
             .any(|w| word_in!(DENIALS, w))
     };
-    let mut from = 0;
-    while let Some(m) = absolute_re().find_at(&norm, from) {
-        let next = norm[m.end()..].split(' ').next().unwrap_or("");
-        let term = m.as_str().ends_with(" fault ") && word_in!(FAULT_COMPOUNDS, next);
-        if !denied(m.start()) && !term {
-            return Some(norm[m.start() + 1..m.end() - 1].to_string());
-        }
-        from = m.start() + 1;
-    }
     for phrase in extra
         .iter()
         .map(|w| words(&tokenize(w)).collect::<Vec<_>>().join(" "))
@@ -1182,13 +1245,18 @@ fn judge(sentence: &str, people: &People, extra: &[String]) -> Option<String> {
             from += p + 1;
         }
     }
+    None
+}
+
+/// Why the sentence of `toks` puts a failure on a person it names, if it does.
+fn person_blame(toks: &[Token], people: &People) -> Option<String> {
     let mut i = 0;
     while i < toks.len() {
-        let Some((e, sure)) = person_at(&toks, i, people) else {
+        let Some((e, sure)) = person_at(toks, i, people) else {
             i += 1;
             continue;
         };
-        if sure == Sure::Maybe && modifies_a_noun(&toks, e) {
+        if sure == Sure::Maybe && modifies_a_noun(toks, e) {
             // "Automatic promotion was disabled": the capitalised word is an adjective.
             i = e;
             continue;
@@ -1232,7 +1300,7 @@ fn judge(sentence: &str, people: &People, extra: &[String]) -> Option<String> {
                         ))
             };
             let at = |k: usize| toks.get(k).map(|t| t.word.as_str()).unwrap_or("");
-            let (j, _) = skip_fillers(&toks, e + usize::from(at(e) == "had"));
+            let (j, _) = skip_fillers(toks, e + usize::from(at(e) == "had"));
             if prev == "if" && at(e) == "had" && done(at(j)) {
                 return Some(format!("if … had {}", at(j)));
             }
@@ -1269,7 +1337,7 @@ fn judge(sentence: &str, people: &People, extra: &[String]) -> Option<String> {
                 for k in e + 2..np_end {
                     let w = toks[k].word.as_str();
                     if matches!(w, "took" | "brought")
-                        || (word_in!(FAILURE_VERBS, w) && failure_blames(&toks, k))
+                        || (word_in!(FAILURE_VERBS, w) && failure_blames(toks, k))
                         || (w == "failed" && toks.get(k + 1).is_some_and(|t| t.word == "to"))
                     {
                         return Some(format!("'s … {w}"));
@@ -1304,7 +1372,7 @@ fn judge(sentence: &str, people: &People, extra: &[String]) -> Option<String> {
                     | "since"
                     | "as"
             );
-        if !object && let Some(why) = verb_blame(&toks, e, sure, people) {
+        if !object && let Some(why) = verb_blame(toks, e, sure, people) {
             return Some(why);
         }
         // "Someone on the platform team misconfigured the autoscaler": the verb comes after a
@@ -1320,7 +1388,7 @@ fn judge(sentence: &str, people: &People, extra: &[String]) -> Option<String> {
                 if (word_in!(FAILURE_VERBS, w) && harmed_objects(w).is_none()
                     || (w == "failed" && toks.get(k + 1).is_some_and(|t| t.word == "to"))
                     || (w == "did" && toks.get(k + 1).is_some_and(|t| t.word == "not")))
-                    && let Some(why) = verb_blame(&toks, k, sure, people)
+                    && let Some(why) = verb_blame(toks, k, sure, people)
                 {
                     return Some(why);
                 }
@@ -1338,7 +1406,7 @@ fn judge(sentence: &str, people: &People, extra: &[String]) -> Option<String> {
         };
         if sure == Sure::Yes
             && let Some(v) = who
-            && let Some(why) = verb_blame(&toks, v, sure, people)
+            && let Some(why) = verb_blame(toks, v, sure, people)
         {
             return Some(why);
         }
@@ -1346,7 +1414,7 @@ fn judge(sentence: &str, people: &People, extra: &[String]) -> Option<String> {
         // relative clause.
         if !object && sure == Sure::Yes && toks.get(e).is_some_and(|t| t.word == "who") {
             for k in e + 2..toks.len() {
-                if let Some(why) = verb_blame(&toks, k, sure, people)
+                if let Some(why) = verb_blame(toks, k, sure, people)
                     .filter(|_| !toks[k - 1].punct || toks[k - 1].word == ",")
                 {
                     return Some(why);
@@ -1490,6 +1558,107 @@ mod tests {
         ] {
             assert_eq!(blame(good, &p, &[]), None, "{good}");
         }
+    }
+
+    /// How the judging phrases were found before [`absolute_phrase`]: one pattern over the
+    /// words joined by spaces.
+    fn absolute_by_pattern(toks: &[Token]) -> Option<String> {
+        static RE: OnceLock<regex::Regex> = OnceLock::new();
+        let re = RE.get_or_init(|| {
+            let alt: Vec<String> = absolute_by_length()
+                .iter()
+                .map(|p| regex::escape(p))
+                .collect();
+            regex::Regex::new(&format!(" (?:{}) ", alt.join("|"))).unwrap()
+        });
+        let norm = format!(" {} ", words(toks).collect::<Vec<_>>().join(" "));
+        let denied = |at: usize| {
+            norm[..at]
+                .split_whitespace()
+                .rev()
+                .take(4)
+                .any(|w| DENIALS.contains(&w))
+        };
+        let mut from = 0;
+        while let Some(m) = re.find_at(&norm, from) {
+            let next = norm[m.end()..].split(' ').next().unwrap_or("");
+            let term = m.as_str().ends_with(" fault ") && FAULT_COMPOUNDS.contains(&next);
+            if !denied(m.start()) && !term {
+                return Some(norm[m.start() + 1..m.end() - 1].to_string());
+            }
+            from = m.start() + 1;
+        }
+        None
+    }
+
+    #[test]
+    fn judging_phrases_are_found_as_the_pattern_found_them() {
+        // Every phrase, alone and with its neighbours: phrases that start alike ("forgot",
+        // "forgot to"), denials up to five words before, technical terms after "fault",
+        // repeats, punctuation, and words that only start a phrase.
+        let mut middles: Vec<String> = ABSOLUTE.iter().map(|p| p.to_string()).collect();
+        middles.extend(
+            [
+                "forgot to forgot",
+                "human human error",
+                "should have known better than",
+                "the fault of",
+                "fault detection",
+                "'s fault tolerance",
+                "Sarah's fault",
+                "Sarah's fault detection",
+                "was not careful",
+                "not careful enough",
+                "fat - fingered",
+                "Human Error",
+                "error by error by",
+                "on the part",
+                "against",
+                "",
+            ]
+            .map(String::from),
+        );
+        let befores = [
+            "",
+            "It was",
+            "This was not",
+            "no one",
+            "not one two three",
+            "not one two three four",
+            "rather than blaming",
+            "Nobody, sadly,",
+            "The engineer",
+            "never",
+        ];
+        let afters = [
+            "",
+            ".",
+            "detection",
+            "tolerance in the cluster",
+            "by Tom",
+            ", not human error",
+            "and carelessness",
+            "fault",
+        ];
+        let mut found = 0;
+        let mut n = 0;
+        for before in befores {
+            for middle in &middles {
+                for after in afters {
+                    let sentence = format!("{before} {middle} {after}");
+                    let toks = tokenize(&sentence);
+                    let want = absolute_by_pattern(&toks);
+                    assert_eq!(
+                        absolute_phrase(&toks).map(str::to_string),
+                        want,
+                        "{sentence:?}"
+                    );
+                    found += usize::from(want.is_some());
+                    n += 1;
+                }
+            }
+        }
+        assert!(found > n / 3 && found < n, "{found} of {n} sentences");
     }
 
     #[test]
