@@ -509,7 +509,7 @@ impl Config {
             .with_hint("make every part of the id required, as in `^INC-[0-9]{4}-[0-9]{3,}$`"));
         }
         let bare = pattern.trim_start_matches('^').trim_end_matches('$');
-        let id_finder = Regex::new(&format!(r"(?-u:\b)(?:{bare})(?-u:\b)")).map_err(|e| {
+        let id_finder = Regex::new(&id_finder_pattern(bare)).map_err(|e| {
             bad(
                 "id_pattern",
                 format!(
@@ -706,6 +706,15 @@ pub(crate) fn find_key_line(text: &str, key: &str) -> usize {
         .map(|i| i + 1)
         .unwrap_or(0)
 }
+
+/// The pattern of [`Config::id_finder`] for `bare`, the id pattern without its `^` and `$`:
+/// an id between ASCII word boundaries.
+pub fn id_finder_pattern(bare: &str) -> String {
+    format!("{ID_BOUNDARY}(?:{bare}){ID_BOUNDARY}")
+}
+
+/// The assertion on each side of an id in [`id_finder_pattern`].
+pub const ID_BOUNDARY: &str = r"(?-u:\b)";
 
 #[cfg(test)]
 mod tests {

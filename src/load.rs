@@ -16,7 +16,7 @@ use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use walkdir::WalkDir;
 
 /// What a walk of the content folder found.
@@ -816,8 +816,61 @@ struct Heading {
 }
 
 /// Fills sections, timeline, actions, mentions and links from the body.
+/// A pattern that finds, in a whole body, where `id_finder` may find an id in a piece of its
+/// text: `id_finder` without its word boundaries, when nothing else in it looks around. `None`
+/// for a finder not of [`crate::config::id_finder_pattern`]'s form, or whose id pattern holds
+/// an assertion of its own (`^`, `$`, `\b`, `\B`, `\A`, `\z`, `\<`, `\>`, spotted in the
+/// pattern's text, escaped or not) or matches empty text.
+///
+/// Without assertions, whether the pattern matches a run of text depends on that run alone;
+/// so an id `id_finder` finds in a Text event that is verbatim a piece of the body is a match
+/// of this pattern in the body at the same place, and a search of the body that finds no match
+/// overlapping the event means the event holds no id.
+fn id_hint_of(id_finder: &Regex) -> Option<Regex> {
+    use crate::config::ID_BOUNDARY;
+    let inner = id_finder
+        .as_str()
+        .strip_prefix(ID_BOUNDARY)?
+        .strip_suffix(ID_BOUNDARY)?;
+    let looks_around = ["^", "$", r"\b", r"\B", r"\A", r"\z", r"\<", r"\>"]
+        .iter()
+        .any(|a| inner.contains(a));
+    if looks_around {
+        return None;
+    }
+    Regex::new(inner).ok().filter(|hint| !hint.is_match(""))
+}
+
+/// [`id_hint_of`], built once for the last finder asked about (every report of a site is read
+/// with the same one) and shared: a clone of a `Regex` starts with empty search caches, which
+/// cost more to fill than one report's search.
+fn id_hint(id_finder: &Regex) -> Option<Arc<Regex>> {
+    type Last = Option<(String, Option<Arc<Regex>>)>;
+    static LAST: std::sync::Mutex<Last> = std::sync::Mutex::new(None);
+    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((pattern, hint)) = last.as_ref()
+        && pattern == id_finder.as_str()
+    {
+        return hint.clone();
+    }
+    let hint = id_hint_of(id_finder).map(Arc::new);
+    *last = Some((id_finder.as_str().to_string(), hint.clone()));
+    hint
+}
+
 fn structure(r: &mut Report, id_finder: &Regex) {
+    structure_with(r, id_finder, id_hint(id_finder).as_deref());
+}
+
+/// [`structure`], with the [`id_hint_of`] `id_finder` (with `None`, every Text event is
+/// searched for ids).
+fn structure_with(r: &mut Report, id_finder: &Regex, id_hint: Option<&Regex>) {
     let body = r.body.as_str();
+    // Where the body may mention an id (sorted, apart): searching each of the many Text
+    // events for ids cost more than one search of the body, and most events are far from any
+    // id. A test holds the result to that of searching every event.
+    let id_spans: Option<Vec<Range<usize>>> =
+        id_hint.map(|hint| hint.find_iter(body).map(|m| m.range()).collect());
     let mut headings: Vec<Heading> = Vec::new();
     let mut code: Vec<Range<usize>> = Vec::new();
     // HTML blocks (also in `code`): comments for reviewers, never part of a field's value.
@@ -900,7 +953,16 @@ fn structure(r: &mut Report, id_finder: &Regex) {
                         w.push_str(&t);
                     }
                 }
-                if in_code == 0 {
+                // An event that is verbatim the body at its range, and meets none of the
+                // spans, holds no id (see `id_hint_of`).
+                let may_hold_id = || match &id_spans {
+                    Some(spans) if body.get(range.clone()) == Some(&*t) => {
+                        let first = spans.partition_point(|s| s.end <= range.start);
+                        spans.get(first).is_some_and(|s| s.start < range.end)
+                    }
+                    _ => true,
+                };
+                if in_code == 0 && may_hold_id() {
                     // Map each match back into the source, where the text is verbatim there;
                     // a repeated id is found after the previous one.
                     let src = &body[range.clone()];
@@ -2069,6 +2131,82 @@ mod tests {
                 .flat_map(|l| pieces.iter().map(move |p| format!("{l}{p}")))
                 .collect()
         })
+    }
+
+    #[test]
+    fn ids_are_found_where_searching_every_text_event_finds_them() {
+        // Ids in emphasis (`_` is a word character, so the body has no word boundary where the
+        // Text event has one), after entities and escapes, split by them, in code, links,
+        // headings and tables, with several id patterns.
+        let texts = combinations(&[
+            &[
+                "", "See ", "_", "*", "**", "`", "[", "&#73;", "\\", "x", "<b>", "<!-- ", "| ",
+                "# ", "> ", "&amp;", "1. ", "~~",
+            ],
+            &[
+                "INC-2024-001",
+                "INC-2024-0012",
+                "inc-2024-001",
+                "OPS-7",
+                "INC-2024-01",
+                "INC&#45;2024-001",
+                "INC\\-2024-001",
+                "INC-2024-001INC-2024-002",
+            ],
+            &[
+                "",
+                ".",
+                "_",
+                "*",
+                "**",
+                "`",
+                "](x)",
+                "x",
+                "-",
+                "&#48;",
+                " -->",
+                "<br>",
+                " and INC-2023-117 | OPS-8 |",
+                "\n\n```\nINC-1999-001\n```\n",
+            ],
+        ]);
+        let bares = [
+            "INC-[0-9]{4}-[0-9]{3,}",
+            "(INC|OPS)-\\d+",
+            "(?i)inc-\\d{4}-\\d{3}",
+            "[A-Z]+-[0-9]+",
+            "INC-[0-9]+\\b",
+        ];
+        let mut hinted = 0;
+        let mut found = 0;
+        for bare in bares {
+            let finder = Regex::new(&crate::config::id_finder_pattern(bare)).unwrap();
+            let hint = id_hint_of(&finder);
+            hinted += usize::from(hint.is_some());
+            for text in &texts {
+                let md = format!("---\nid: INC-2024-042\n---\n## Summary\n{text}\n");
+                let fast = parse_report(md.as_bytes(), "a.md", "", &finder).unwrap();
+                // The same report structured afresh, searching every Text event.
+                let read = parse_report(md.as_bytes(), "a.md", "", &finder).unwrap();
+                let mut slow = Report {
+                    sections: Vec::new(),
+                    timeline: Vec::new(),
+                    actions: Vec::new(),
+                    misplaced_actions: Vec::new(),
+                    level_one: Vec::new(),
+                    underlined_fields: Vec::new(),
+                    loose_fields: Vec::new(),
+                    mentions: Vec::new(),
+                    links: Vec::new(),
+                    ..read
+                };
+                structure_with(&mut slow, &finder, None);
+                assert_eq!(fast.mentions, slow.mentions, "{bare:?} {text:?}");
+                found += fast.mentions.len();
+            }
+        }
+        assert_eq!(hinted, 4, "the last pattern has a word boundary of its own");
+        assert!(found > 4000, "{found} ids found");
     }
 
     #[test]
