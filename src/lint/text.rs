@@ -151,11 +151,17 @@ impl Token {
     fn word(w: &str) -> Token {
         if w.is_ascii() {
             let b = w.as_bytes();
+            let first_upper = b.first().is_some_and(u8::is_ascii_uppercase);
+            let inner_caps = b.iter().skip(1).any(u8::is_ascii_uppercase);
             return Token {
-                titlecase: b.first().is_some_and(u8::is_ascii_uppercase)
-                    && b.get(1).is_none_or(u8::is_ascii_lowercase),
-                inner_caps: b.iter().skip(1).any(u8::is_ascii_uppercase),
-                word: Word::lowercase(w),
+                titlecase: first_upper && b.get(1).is_none_or(u8::is_ascii_lowercase),
+                inner_caps,
+                // Most words are written in lowercase: those are their own lowercase form.
+                word: if first_upper || inner_caps {
+                    Word::lowercase(w)
+                } else {
+                    Word::new(w)
+                },
                 punct: false,
             };
         }
@@ -219,21 +225,37 @@ impl Token {
 /// Folds typographic quotes and expands contractions: "didn’t" becomes "did not",
 /// "should’ve" "should have", "John’s" "John 's".
 pub fn normalize(s: &str) -> Cow<'_, str> {
-    static RE: OnceLock<[(Regex, &'static str); 5]> = OnceLock::new();
     let folded = |c: char| match c {
         '\u{2019}' | '\u{2018}' | '`' => Some('\''),
         '\u{201c}' | '\u{201d}' => Some('"'),
         '\u{2013}' | '\u{2014}' => Some('-'),
         _ => None,
     };
-    let mut out: Cow<'_, str> = if s.chars().any(|c| folded(c).is_some()) {
+    // Of the characters folded only '`' is ASCII: ASCII text, most text, is searched for it
+    // alone (a test holds this and the search for `annot` below to the plain forms).
+    let folds = if s.is_ascii() {
+        s.as_bytes().contains(&b'`')
+    } else {
+        s.chars().any(|c| folded(c).is_some())
+    };
+    let out: Cow<'_, str> = if folds {
         Cow::Owned(s.chars().map(|c| folded(c).unwrap_or(c)).collect())
     } else {
         Cow::Borrowed(s)
     };
-    if !out.contains('\'') && !out.contains("annot") {
+    // Text with neither an apostrophe nor `annot` is left as it is. `annot` is found by its
+    // `a`s: a substring search sets up more than that costs on a sentence.
+    let b = out.as_bytes();
+    if !b.contains(&b'\'') && !memchr::memchr_iter(b'a', b).any(|i| b[i + 1..].starts_with(b"nnot"))
+    {
         return out;
     }
+    expand_contractions(out)
+}
+
+/// The contractions of `text` expanded ([`normalize`] after folding).
+fn expand_contractions(mut out: Cow<'_, str>) -> Cow<'_, str> {
+    static RE: OnceLock<[(Regex, &'static str); 5]> = OnceLock::new();
     let res = RE.get_or_init(|| {
         [
             (Regex::new(r"(?i)\b(can)not\b").unwrap(), "$1 not"),
@@ -782,6 +804,62 @@ mod tests {
             let want = leading_time().find(text).map_or(0, |m| m.end());
             assert_eq!(leading_clock_time(text), want, "{text:?}");
         }
+    }
+
+    #[test]
+    fn normalize_skips_only_text_with_nothing_to_change() {
+        // `normalize` as it read before its ASCII path and its search for `annot` (a test
+        // that the fast paths hold to): every character looked at, and the text searched for
+        // `annot` as a substring.
+        fn before(s: &str) -> String {
+            let folded = |c: char| match c {
+                '\u{2019}' | '\u{2018}' | '`' => Some('\''),
+                '\u{201c}' | '\u{201d}' => Some('"'),
+                '\u{2013}' | '\u{2014}' => Some('-'),
+                _ => None,
+            };
+            let out: String = s.chars().map(|c| folded(c).unwrap_or(c)).collect();
+            if !out.contains('\'') && !out.contains("annot") {
+                return out;
+            }
+            expand_contractions(Cow::Owned(out)).into_owned()
+        }
+        let pieces: &[&str] = &[
+            "",
+            "a",
+            "A",
+            "cannot",
+            "Cannot",
+            "CANNOT",
+            "annot",
+            "annotation",
+            "an not",
+            "can",
+            "didn't",
+            "didn`t",
+            "didn\u{2019}t",
+            "won't",
+            "John's",
+            "should've",
+            "\u{201c}",
+            "\u{2014}",
+            " ",
+            "é",
+            "\u{2013}annot",
+            "a`",
+            "nnot",
+        ];
+        let mut n = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let s = format!("{a}{b} {c}");
+                    assert_eq!(normalize(&s), before(&s), "{s:?}");
+                    n += 1;
+                }
+            }
+        }
+        assert_eq!(n, pieces.len().pow(3));
     }
 
     #[test]
