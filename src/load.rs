@@ -815,7 +815,6 @@ struct Heading {
     end: usize,
 }
 
-/// Fills sections, timeline, actions, mentions and links from the body.
 /// A pattern that finds, in a whole body, where `id_finder` may find an id in a piece of its
 /// text: `id_finder` without its word boundaries, when nothing else in it looks around. `None`
 /// for a finder not of [`crate::config::id_finder_pattern`]'s form, or whose id pattern holds
@@ -858,6 +857,7 @@ fn id_hint(id_finder: &Regex) -> Option<Arc<Regex>> {
     hint
 }
 
+/// Fills sections, timeline, actions, mentions and links from the body.
 fn structure(r: &mut Report, id_finder: &Regex) {
     structure_with(r, id_finder, id_hint(id_finder).as_deref());
 }

@@ -179,8 +179,7 @@ fn forbidden_at(s: &[u8], at: usize) -> bool {
 /// Byte offset of the first forbidden code point ([`is_forbidden`]) of `s` at or after byte
 /// `from`. Pages and reports hold such characters almost never, and this runs over all the
 /// text of a build (every value a template shows) and every report's body, so the text is
-/// read [`CHUNK`] bytes at a time, and a chunk that is not all [`plain_chunk`] eight bytes at
-/// a time: only a byte below `0x20`, `0x7f`, or the first byte of a non-ASCII character is
+/// read 32 bytes at a time, and a chunk that is not all plain ASCII eight bytes at a time: only a byte below `0x20`, `0x7f`, or the first byte of a non-ASCII character is
 /// looked at on its own. (The test `forbidden_code_points_are_found_as_decoding_finds_them`
 /// holds both to decoding the text.)
 pub fn find_forbidden(s: &str, from: usize) -> Option<usize> {
