@@ -446,43 +446,38 @@ fn unbalanced(text: &str) -> Option<Unbalanced> {
         }
     };
     let mut open: Vec<(&str, usize)> = Vec::new();
+    // Inside `{% raw %}`: every tag up to `{% endraw %}` is text.
+    let mut raw = false;
     let mut from = 0;
-    while let Some(start) = text[from..].find(['{']).map(|p| from + p) {
+    while let Some(start) = text[from..].find('{').map(|p| from + p) {
         let rest = &text[start..];
-        let close = if rest.starts_with("{#") {
-            "#}"
-        } else if rest.starts_with("{%") {
-            "%}"
-        } else {
-            from = start + 1;
-            continue;
+        let (close, comment) = match rest.get(..2) {
+            Some("{#") => ("#}", true),
+            Some("{%") => ("%}", false),
+            _ => {
+                from = start + 1;
+                continue;
+            }
         };
-        let end = rest.find(close).map_or(text.len(), |p| start + p + 2);
+        // The tag's inside, without its `-` marks, and where it ends (a tag never closed
+        // runs to the end of the text).
+        let (inner, end) = match rest[2..].find(close) {
+            Some(p) => (&rest[2..2 + p], start + 2 + p + 2),
+            None => (&rest[2..], text.len()),
+        };
         from = end;
-        if close == "#}" {
+        let word = inner
+            .trim_matches('-')
+            .split_whitespace()
+            .next()
+            .unwrap_or("");
+        if comment || (raw && word != "endraw") {
             continue;
         }
-        let inner = text[start + 2..end.saturating_sub(2).max(start + 2)]
-            .trim_matches('-')
-            .trim();
-        let word = inner.split_whitespace().next().unwrap_or("");
-        if word == "raw" {
-            // Everything up to `{% endraw %}` is text.
-            let mut at = end;
-            while let Some(p) = text[at..].find("{%") {
-                let tag_end = text[at + p..]
-                    .find("%}")
-                    .map_or(text.len(), |q| at + p + q + 2);
-                let inner = text[at + p + 2..tag_end.saturating_sub(2).max(at + p + 2)]
-                    .trim_matches('-')
-                    .trim();
-                at = tag_end;
-                if inner == "endraw" {
-                    break;
-                }
-            }
-            from = at;
-            continue;
+        match word {
+            "raw" => raw = true,
+            "endraw" => raw = false,
+            _ => {}
         }
         if BODIES.contains(&word) {
             open.push((word, start));
