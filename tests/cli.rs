@@ -613,19 +613,28 @@ fn check_finds_what_only_a_template_gets_wrong_and_names_the_page() {
     );
 }
 
-#[test]
-fn check_and_build_name_the_same_page_for_a_template_that_fails_on_every_page_of_a_kind() {
-    // The sample archive: many tags, so many pages fail at once.
-    let site = common::sample_site();
+/// The embedded `tag.html` with `line` added as its line 6.
+fn tag_template_with(line: &str) -> String {
     let tag = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("theme/templates/tag.html"),
     )
     .unwrap();
     let mut lines: Vec<&str> = tag.lines().collect();
-    lines.insert(5, "{{ no_such_thing.x }}");
+    lines.insert(5, line);
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn check_and_build_name_the_same_page_for_a_template_that_fails_on_every_page_of_a_kind() {
+    // The sample archive: many tags, so many pages fail at once.
+    let site = common::sample_site();
     let templates = site.path().join("theme/templates");
     std::fs::create_dir_all(&templates).unwrap();
-    std::fs::write(templates.join("tag.html"), lines.join("\n") + "\n").unwrap();
+    std::fs::write(
+        templates.join("tag.html"),
+        tag_template_with("{{ no_such_thing.x }}"),
+    )
+    .unwrap();
     let page = |args: &[&str]| {
         let o = run(pirsite()
             .current_dir(site.path())
@@ -652,10 +661,6 @@ fn check_and_build_name_the_same_page_for_a_template_that_fails_on_every_page_of
 
 #[test]
 fn a_tag_left_open_is_reported_where_it_is_opened_not_where_tera_gave_up() {
-    let tag = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("theme/templates/tag.html"),
-    )
-    .unwrap();
     for (line, want) in [
         (
             "{% if term.name %}oops",
@@ -670,9 +675,7 @@ fn a_tag_left_open_is_reported_where_it_is_opened_not_where_tera_gave_up() {
         ),
     ] {
         let site = TestSite::fixture("small");
-        let mut lines: Vec<&str> = tag.lines().collect();
-        lines.insert(5, line);
-        site.write("theme/templates/tag.html", lines.join("\n") + "\n");
+        site.write("theme/templates/tag.html", tag_template_with(line));
         let o = run(site.cmd().args(["check", "--today", "2024-06-01"]));
         assert_eq!(code(&o), 1, "{}", stderr(&o));
         assert!(stdout(&o).starts_with(want), "{}", stdout(&o));
