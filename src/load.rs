@@ -2123,22 +2123,12 @@ mod tests {
         );
     }
 
-    /// Every combination of one piece from each list, in order.
-    fn combinations(parts: &[&[&str]]) -> Vec<String> {
-        parts.iter().fold(vec![String::new()], |lines, pieces| {
-            lines
-                .iter()
-                .flat_map(|l| pieces.iter().map(move |p| format!("{l}{p}")))
-                .collect()
-        })
-    }
-
     #[test]
     fn ids_are_found_where_searching_every_text_event_finds_them() {
         // Ids in emphasis (`_` is a word character, so the body has no word boundary where the
         // Text event has one), after entities and escapes, split by them, in code, links,
         // headings and tables, with several id patterns.
-        let texts = combinations(&[
+        let texts = crate::text::combinations(&[
             &[
                 "", "See ", "_", "*", "**", "`", "[", "&#73;", "\\", "x", "<b>", "<!-- ", "| ",
                 "# ", "> ", "&amp;", "1. ", "~~",
@@ -2214,7 +2204,7 @@ mod tests {
         // The pattern `field_match` reads by hand.
         let re =
             Regex::new(r"^\s*(?:[-*+]\s+)?(\*\*)([^*:]+?)\s*(?::\s*\*\*|\*\*\s*:)\s*").unwrap();
-        let lines = combinations(&[
+        let lines = crate::text::combinations(&[
             &[
                 "",
                 " ",
@@ -2263,7 +2253,7 @@ mod tests {
 
     #[test]
     fn plain_timeline_entries_are_read_as_the_pattern_reads_them() {
-        let lines = combinations(&[
+        let lines = crate::text::combinations(&[
             &["- ", "* ", "+ ", "-  ", "1. ", "| ", "", " - ", "-\t"],
             &[
                 "",

@@ -507,6 +507,18 @@ pub fn slugify(s: &str) -> String {
     out
 }
 
+/// Every string made of one piece of each list, in order: the inputs of the tests that hold a
+/// fast path to the slow one it replaced.
+#[cfg(test)]
+pub(crate) fn combinations(parts: &[&[&str]]) -> Vec<String> {
+    parts.iter().fold(vec![String::new()], |texts, pieces| {
+        texts
+            .iter()
+            .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -551,13 +563,7 @@ mod tests {
             "\x0b",
             "\u{8a}",
         ];
-        let mut texts = vec![String::new()];
-        for _ in 0..5 {
-            texts = texts
-                .iter()
-                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
-                .collect();
-        }
+        let mut texts = combinations(&[&pieces[..]; 5]);
         texts.push("x\n".repeat(100));
         for t in &texts {
             let want: Vec<usize> = std::iter::once(0)
@@ -643,13 +649,7 @@ mod tests {
             "\u{43f}",
             "\u{ff0c}",
         ];
-        let mut texts = vec![String::new()];
-        for _ in 0..3 {
-            texts = texts
-                .iter()
-                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
-                .collect();
-        }
+        let mut texts = combinations(&[&pieces[..]; 3]);
         // Found at every place of a word of eight bytes.
         for t in texts.clone() {
             texts.push(format!(

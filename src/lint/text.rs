@@ -762,13 +762,7 @@ mod tests {
             "!",
             "A1",
         ];
-        let mut lines = vec![String::new()];
-        for _ in 0..3 {
-            lines = lines
-                .iter()
-                .flat_map(|l| pieces.iter().map(move |p| format!("{l}{p}")))
-                .collect();
-        }
+        let lines = crate::text::combinations(&[&pieces[..]; 3]);
         for line in &lines {
             assert_eq!(tokenize(line), tokenize_by_index(line), "{line:?}");
         }
