@@ -8,11 +8,12 @@
 # for both tools, seed 1), then measures with hyperfine (median of --runs runs, wall time) and
 # GNU time (peak resident memory, median of the same number of runs):
 #   pirsite build into a new folder, the previous one moved aside (nothing deleted);
-#   the same with nothing kept from earlier builds: the highlight cache (.pirsite-cache/)
-#   moved aside too, as in a fresh checkout;
+#   the same with nothing kept from earlier builds: the report and highlight caches
+#   (.pirsite-cache/) moved aside too, as in a fresh checkout;
 #   pirsite build over the previous output (the steady state: the spare is rewritten);
 #   pirsite build into a new folder right after deleting the previous one and its spare;
-#   pirsite check; hugo the same three ways; zola into a new folder and over its previous
+#   pirsite check (its reports kept by the run before, as every build and check keeps them),
+#   and pirsite check with nothing kept (the report cache moved aside); hugo the same three ways; zola into a new folder and over its previous
 #   output, if installed; and the floor: reading every Markdown file and copying the output
 #   tree into a new folder.
 # Runs that delete nothing come first, a minute after the setup's deletions: ext4 without a
@@ -131,6 +132,8 @@ for n in $sizes; do
   hf over-$n --warmup 1 --prepare sync "$pirsite build --root $p --today $today --output $out"
   hf hugo-over-$n --warmup 1 --prepare sync "hugo --source $h --destination $hover --quiet"
   hf check-$n --prepare sync "$pirsite check --root $p --today $today"
+  hf check-cold-$n --prepare "$(aside "$p/.pirsite-cache/reports.bin")" \
+    "$pirsite check --root $p --today $today"
   if [ -n "$zola" ]; then
     z="$work/zola-$n"
     hf zola-$n --prepare "$(aside "$work/zola-out-$n")" \
@@ -155,6 +158,7 @@ for n in $sizes; do
   mem[cold-$n]=$(median_kb sh -c "rm -rf $fresh $fspare $p/.pirsite-cache && exec $build_new")
   mem[over-$n]=$(median_kb $pirsite build --root $p --today $today --output $out)
   mem[check-$n]=$(median_kb $pirsite check --root $p --today $today)
+  mem[check-cold-$n]=$(median_kb sh -c "rm -f $p/.pirsite-cache/reports.bin && exec $pirsite check --root $p --today $today")
   mem[hugo-$n]=$(median_kb sh -c "rm -rf $hout && exec $hugo_new")
   mem[hugo-over-$n]=$(median_kb hugo --source $h --destination $hover --quiet)
   if [ -n "$zola" ]; then
@@ -172,7 +176,7 @@ for n in $sizes; do
   p="$work/pirsite-$n"; out="$work/out-$n"
   t_new=$(median_s new-$n); t_over=$(median_s over-$n); t_del=$(median_s new-del-$n)
   t_cold=$(median_s cold-$n)
-  t_check=$(median_s check-$n); t_hugo=$(median_s hugo-$n); t_hover=$(median_s hugo-over-$n)
+  t_check=$(median_s check-$n); t_ccold=$(median_s check-cold-$n); t_hugo=$(median_s hugo-$n); t_hover=$(median_s hugo-over-$n)
   t_hdel=$(median_s hugo-del-$n)
   new_s[$n]=$t_new; over_s[$n]=$t_over
   echo
@@ -185,6 +189,7 @@ for n in $sizes; do
   echo "| pirsite build, over its previous output | $t_over | $(( ${mem[over-$n]} / 1024 )) | $(ratio "$t_hover" "$t_over") |"
   echo "| pirsite build, new folder right after deleting the previous one | $t_del | | $(ratio "$t_hdel" "$t_del") |"
   echo "| pirsite check | $t_check | $(( ${mem[check-$n]} / 1024 )) | |"
+  echo "| pirsite check, nothing kept (fresh checkout) | $t_ccold | $(( ${mem[check-cold-$n]} / 1024 )) | |"
   echo "| hugo, new folder | $t_hugo | $(( ${mem[hugo-$n]} / 1024 )) | |"
   echo "| hugo, over its previous output | $t_hover | $(( ${mem[hugo-over-$n]} / 1024 )) | |"
   echo "| hugo, new folder right after deleting the previous one | $t_hdel | | |"
@@ -196,8 +201,8 @@ for n in $sizes; do
   echo "| floor: read Markdown + copy output into a new folder | $(median_s floor-$n) | | |"
   echo
   echo "check / build: $(ratio "$t_check" "$t_new" 2) (new folder)," \
-    "$(ratio "$t_check" "$t_cold" 2) (fresh checkout)," \
-    "$(ratio "$t_check" "$t_over" 2) (over the previous output);" \
+    "$(ratio "$t_check" "$t_over" 2) (over the previous output)," \
+    "$(ratio "$t_ccold" "$t_cold" 2) (both in a fresh checkout, nothing kept);" \
     "serve edit latency: median ${serve_line[$n]}${serve_same[$n]:+, served site ${serve_same[$n]}}"
   if [ -n "$zola" ]; then
     echo "Zola / pirsite: $(ratio "$t_zola" "$t_new") (new folder), $(ratio "$t_zover" "$t_over") (over the previous output)"

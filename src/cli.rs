@@ -189,7 +189,7 @@ pub fn run(cli: Cli) -> u8 {
                     base_url,
                     today,
                     drafts,
-                    keep_highlights: true,
+                    keep_cache: true,
                 },
             );
             let mut t = site::Stages::start();
@@ -286,6 +286,7 @@ pub fn run(cli: Cli) -> u8 {
             // are rendered once per kind of page, so `check` fails where `build` would. The
             // model of that site is built while the lints run, and used only when the content
             // has no errors.
+            site.keep_reports();
             let (mut checked, archive) = site.check_with_archive(today, false);
             let mut t = site::Stages::start();
             if !checked.diagnostics.has_errors() {
@@ -304,6 +305,7 @@ pub fn run(cli: Cli) -> u8 {
                 .and_then(|()| std::io::Write::flush(&mut out));
             drop(out);
             t.mark("print");
+            site::save_reports(&mut site);
             if let Err(e) = printed {
                 let _ = err!("error: cannot print the findings: {e}");
                 leave_to_exit((site, checked, archive));

@@ -15,7 +15,7 @@ use serde_yaml::Value;
 use std::borrow::Cow;
 
 /// A value with the 1-based line and column where it is written in the report.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Spanned<T> {
     /// The value.
     pub value: T,
@@ -47,7 +47,7 @@ pub const KNOWN_KEYS: &[&str] = &[
 ];
 
 /// The front matter of one report, as written.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct FrontMatter {
     /// `id`.
     pub id: Option<Spanned<String>>,
@@ -82,6 +82,7 @@ pub struct FrontMatter {
     /// `related`.
     pub related: Vec<Spanned<String>>,
     /// `extra`, free-form, passed to templates.
+    #[serde(with = "crate::cache::json_text")]
     pub extra: serde_json::Value,
     /// Keys not in [`KNOWN_KEYS`].
     pub unknown: Vec<Spanned<String>>,
@@ -89,6 +90,7 @@ pub struct FrontMatter {
     /// The key is then treated as absent; the rest of the front matter is still read, so every
     /// problem is reported in one run. Also warnings about a value's form that only the
     /// parsed YAML shows (`tags` written as one text with spaces).
+    #[serde(with = "crate::cache::findings")]
     pub errors: Vec<Diagnostic>,
 }
 

@@ -10,9 +10,11 @@
 //! 5. [`write`](mod@crate::write) puts the pages on disk atomically, once [`linkcheck`] has found every internal
 //!    link of the staged output resolving.
 //!
-//! [`site`] runs the stages in order (and caches them for `serve`); [`serve`] is the live
-//! preview; [`cli`] is the command line.
+//! [`site`] runs the stages in order (and caches them for `serve`); [`cache`] keeps the reports
+//! as read and the highlighted code blocks between runs; [`serve`] is the live preview; [`cli`]
+//! is the command line.
 
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;

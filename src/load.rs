@@ -12,6 +12,7 @@ use crate::text::LineIndex;
 use compact_str::CompactString;
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
 use regex::Regex;
+use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -411,7 +412,7 @@ pub fn rel_path(base: &Path, path: &Path) -> String {
 }
 
 /// One `##` section of a report.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {
     /// Heading text as written.
     pub title: CompactString,
@@ -427,7 +428,7 @@ pub struct Section {
 }
 
 /// One timeline entry, time as written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     /// `YYYY-MM-DD` when the entry carries its date.
     pub date: Option<CompactString>,
@@ -445,7 +446,7 @@ pub struct TimelineEntry {
 }
 
 /// One `**Field:** value` line (and its continuation lines) of an action item.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionField {
     /// Field name as written, e.g. `Definition of Done`.
     pub name: CompactString,
@@ -460,7 +461,7 @@ pub struct ActionField {
 }
 
 /// A `### Action Item: <title>` block.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionBlock {
     /// Title after `Action Item:`.
     pub title: String,
@@ -478,7 +479,7 @@ pub struct ActionBlock {
 }
 
 /// A heading that looks like an action item but is not at `###` inside `## Action Items`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MisplacedAction {
     /// Heading text.
     pub title: String,
@@ -494,7 +495,7 @@ pub struct MisplacedAction {
 }
 
 /// A `#` heading in the body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LevelOne {
     /// Heading text.
     pub text: String,
@@ -504,7 +505,7 @@ pub struct LevelOne {
 
 /// A `**Field:**` line inside `## Action Items` but outside every `### Action Item:` block,
 /// e.g. under `### Action Item 1: ...` or with no heading at all.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LooseField {
     /// Field name as written.
     pub name: String,
@@ -515,7 +516,7 @@ pub struct LooseField {
 }
 
 /// An incident id written in the body text (not in code).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mention {
     /// The id.
     pub id: CompactString,
@@ -526,7 +527,7 @@ pub struct Mention {
 }
 
 /// A link or image written with Markdown syntax in the body, as the author wrote its target.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkRef {
     /// Target URL as written (reference links resolved, entities decoded).
     pub dest: String,
@@ -542,7 +543,10 @@ pub struct LinkRef {
 }
 
 /// One report as written: front matter and Markdown structure with positions.
-#[derive(Debug, Clone)]
+///
+/// Serialized without its body and line index (the report store keeps the rest, and takes
+/// those two from the file again: [`crate::cache`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     /// Path relative to the site root, `/`-separated (used in diagnostics).
     pub path: String,
@@ -551,6 +555,7 @@ pub struct Report {
     /// Front matter, or the error that prevented reading it.
     pub front: FrontMatter,
     /// Markdown after the front matter.
+    #[serde(skip)]
     pub body: String,
     /// Line of the file where `body` starts (1-based).
     pub body_line: usize,
@@ -577,6 +582,7 @@ pub struct Report {
     /// Links and images of the body, in order (checked against the built site).
     pub links: Vec<LinkRef>,
     /// Index of body lines (offsets relative to `body`).
+    #[serde(skip)]
     pub lines: LineIndex,
     /// Hash of the file's bytes, its path and its folder: equal for two reports read from the
     /// same bytes at the same place (what the report, and the incident made from it, depend on
@@ -719,6 +725,23 @@ pub fn parse_hashed(
     };
     structure(&mut report, id_finder);
     Ok(report)
+}
+
+/// `report`, taken from the report store ([`crate::cache::Reports`]) without its body and line
+/// index, with both taken from `bytes`, the file it was read from; `None` when `bytes` do not
+/// split into front matter and body at the same line (then the file is parsed again).
+pub fn with_body(bytes: &[u8], mut report: Report) -> Option<Report> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let FrontMatterSplit::Found(_, body, body_line) = split_front_matter(text) else {
+        return None;
+    };
+    if body_line != report.body_line {
+        return None;
+    }
+    report.lines = LineIndex::new(body);
+    report.body = body.to_string();
+    Some(report)
 }
 
 /// The `id:` written in a report's front matter, found without parsing the YAML (for reports

@@ -5,6 +5,7 @@
 //! and calls the same methods after every change, so an edit to one report re-reads only that
 //! report. Nothing here is specific to a command.
 
+use crate::cache::LintKey;
 use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::linkcheck;
@@ -38,10 +39,6 @@ struct Cached {
     owners: Vec<String>,
 }
 
-/// What a report's lint findings depend on besides the report: the people of the archive
-/// (see [`crate::lint::blame::People::key`]) and "today".
-type LintKey = (u64, NaiveDate);
-
 /// What [`Site::check_at`] found for one report file.
 enum Outcome {
     /// Size and time stamp as cached: the cached entry stands.
@@ -65,6 +62,11 @@ pub struct Site {
     walked: Option<load::ContentFiles>,
     /// Files changed since the last check, when the caller knows them (`serve`).
     changes: Option<Vec<PathBuf>>,
+    /// The reports kept by the last run ([`Site::keep_reports`]), read once by the next check.
+    kept: Option<crate::cache::Reports>,
+    /// The reports of the last check differ from those kept: [`Site::save_reports`] writes
+    /// them.
+    kept_stale: bool,
 }
 
 /// The result of loading and validating every report.
@@ -79,6 +81,9 @@ pub struct Checked {
     pub assets: Vec<(PathBuf, String)>,
     /// Number of reports read from disk this time (the rest came from the cache).
     pub reread: usize,
+    /// Of those, the reports taken from the report cache kept by the last run
+    /// ([`Site::keep_reports`]) instead of parsed.
+    pub kept: usize,
     /// The lint findings of each report that could be read.
     pub lints: Vec<(Arc<Report>, Arc<Vec<Diagnostic>>)>,
 }
@@ -275,7 +280,46 @@ impl Site {
             shape: None,
             walked: None,
             changes: None,
+            kept: None,
+            kept_stale: false,
         })
+    }
+
+    /// Reads the reports the last `check` or `build` of this site kept in `.pirsite-cache/`
+    /// ([`crate::cache::Reports`]), for the next check to take those whose bytes did not
+    /// change instead of parsing and linting them again. Returns how many were kept.
+    pub fn keep_reports(&mut self) -> usize {
+        let config = std::fs::read(self.root.join(CONFIG_FILE)).unwrap_or_default();
+        self.kept = crate::cache::Reports::open(&self.root, &config);
+        self.kept_stale = false;
+        self.kept.as_ref().map_or(0, crate::cache::Reports::len)
+    }
+
+    /// Writes the reports of the last check to `.pirsite-cache/` when they differ from those
+    /// [`Site::keep_reports`] read (a report read, linted or removed since). `Ok(false)` when
+    /// nothing was written; an error only says why the cache could not be written, which
+    /// costs the next run its time and nothing else.
+    pub fn save_reports(&mut self) -> std::io::Result<bool> {
+        let Some(store) = &self.kept else {
+            return Ok(false);
+        };
+        if !self.kept_stale {
+            return Ok(false);
+        }
+        let reports: Vec<crate::cache::ToKeep<'_>> = self
+            .cache
+            .values()
+            .filter_map(|c| {
+                Some(crate::cache::ToKeep {
+                    hash: c.hash,
+                    report: c.report.as_deref().ok()?,
+                    lint: c.lint.as_ref().map(|(key, found)| (*key, found.as_slice())),
+                })
+            })
+            .collect();
+        store.save(reports)?;
+        self.kept_stale = false;
+        Ok(true)
     }
 
     /// Re-reads `site.toml`; the cache is dropped because validation depends on it.
@@ -379,6 +423,7 @@ impl Site {
                 incidents: Vec::new(),
                 assets: Vec::new(),
                 reread: 0,
+                kept: 0,
                 lints: Vec::new(),
             };
             return (checked, beside);
@@ -400,6 +445,8 @@ impl Site {
         let config = &self.config;
         let cache = &self.cache;
         let root = &self.root;
+        let store = self.kept.as_ref();
+        let restored = std::sync::atomic::AtomicUsize::new(0);
         // For each report: unchanged (kept as cached), touched (same bytes, new time stamp)
         // or read again. Files in `changed`'s complement are taken as cached without looking
         // at them.
@@ -440,14 +487,28 @@ impl Site {
             if cached.is_some_and(|c| c.hash == hash) {
                 return Outcome::Touched(len, modified);
             }
-            let folder = load::rel_path(&content, abs.parent().unwrap_or(root));
-            let folder = if abs.parent() == Some(content.as_path()) {
-                String::new()
-            } else {
-                folder
+            // Kept by the last run, with the same bytes: not parsed, and linted again only if
+            // the people or the day changed.
+            let kept = store
+                .and_then(|s| s.take(rel, hash))
+                .and_then(|k| Some((load::with_body(&bytes, k.report)?, k.lint)));
+            let (report, lint) = match kept {
+                Some((report, lint)) => {
+                    restored.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    (Ok(report), lint)
+                }
+                None => {
+                    let folder = load::rel_path(&content, abs.parent().unwrap_or(root));
+                    let folder = if abs.parent() == Some(content.as_path()) {
+                        String::new()
+                    } else {
+                        folder
+                    };
+                    let report = load::parse_hashed(&bytes, hash, rel, &folder, &config.id_finder);
+                    (report, None)
+                }
             };
-            let report =
-                load::parse_hashed(&bytes, hash, rel, &folder, &config.id_finder).map(Arc::new);
+            let report = report.map(Arc::new);
             let id_guess = report.is_err().then(|| {
                 load::guess_id(&bytes).or_else(|| load::id_from_name(abs, &config.id_pattern))
             });
@@ -471,7 +532,7 @@ impl Site {
                 incident: incident.map(Arc::new),
                 diagnostics: ds,
                 id_guess,
-                lint: None,
+                lint,
                 owners,
             }))
         };
@@ -489,7 +550,17 @@ impl Site {
             None => load::walk_reading(root, &content, |abs, rel| read(abs, rel, None)),
         };
         diagnostics.extend(files.problems.iter().cloned());
-        t.mark("walk, parse+validate");
+        let restored = restored.into_inner();
+        let kept = self.kept.as_mut().map_or(0, |store| {
+            let n = store.len();
+            store.release();
+            n
+        });
+        t.mark(&format!(
+            "walk, parse+validate ({} of {} reports from the report cache)",
+            restored,
+            files.reports.len()
+        ));
         let mut reread = 0;
         let mut old = std::mem::take(&mut self.cache);
         let mut entries: Vec<(PathBuf, Cached)> = Vec::with_capacity(outcomes.len());
@@ -572,14 +643,20 @@ impl Site {
         );
         diagnostics.extend(across);
         let mut lints = Vec::with_capacity(entries.len());
+        let mut relinted = 0;
         for ((_, c), fresh) in entries.iter_mut().zip(linted) {
             if let Some(found) = fresh {
                 c.lint = Some((lint_key, found));
+                relinted += 1;
             }
             if let (Ok(r), Some((_, found))) = (&c.report, &c.lint) {
                 lints.push((Arc::clone(r), Arc::clone(found)));
             }
         }
+        // What is kept for the next run is written again when a report was parsed or linted
+        // or is gone: all of them came from the store, as they were, or it is stale.
+        self.kept_stale =
+            self.kept.is_some() && (relinted > 0 || restored != lints.len() || kept != restored);
         t.mark("archive checks + lint");
         // The cache for the next check is filed while the findings are gathered and sorted.
         let (cache, ()) = rayon::join(
@@ -598,6 +675,7 @@ impl Site {
             incidents,
             assets: files.assets.clone(),
             reread,
+            kept: restored,
             lints,
         };
         self.walked = Some(files);
@@ -1188,10 +1266,21 @@ pub struct BuildOptions {
     pub today: Option<NaiveDate>,
     /// Include draft and review reports.
     pub drafts: bool,
-    /// Keep highlighted code blocks between builds under the site root
-    /// ([`crate::render::highlight::Store`]): `pirsite build` does, `serve` keeps them in
-    /// memory instead.
-    pub keep_highlights: bool,
+    /// Keep the reports as read and the highlighted code blocks between builds under the site
+    /// root ([`crate::cache`]): `pirsite build` does, `serve` keeps them in memory instead.
+    pub keep_cache: bool,
+}
+
+/// [`Site::save_reports`], timed with the stages; the cache only saves time, so a folder that
+/// cannot be written costs the next run its time, nothing else.
+pub fn save_reports(site: &mut Site) {
+    let mut t = Stages::start();
+    let saved = match site.save_reports() {
+        Ok(true) => "written".to_string(),
+        Ok(false) => "unchanged".to_string(),
+        Err(e) => format!("not written ({e})"),
+    };
+    t.mark(&format!("report cache: {saved}"));
 }
 
 /// Validates the site and, when it has no errors, writes it: the whole of `pirsite build`.
@@ -1229,11 +1318,14 @@ pub fn build_with(
     // A full build prepares its staging folder (listing the spare takes a while) while the
     // reports are read and checked, and builds the archive model while the lints run.
     let (root, content, theme) = (site.root.clone(), site.content_dir(), site.theme_dir());
+    if opts.keep_cache {
+        site.keep_reports();
+    }
     // Highlighted blocks kept from the last build are read beside the check too.
     let (checked, archive, staged, store) = std::thread::scope(|s| {
         let staged = (!update).then(|| s.spawn(|| stage(&output, &root, &content, &theme)));
         let store = opts
-            .keep_highlights
+            .keep_cache
             .then(|| s.spawn(|| highlight::Store::open(&root)));
         let (checked, archive) = site.check_with_archive(today, opts.drafts);
         fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
@@ -1245,6 +1337,7 @@ pub fn build_with(
     });
     let unpublished = checked.incidents.len() - archive.incidents.len();
     if checked.diagnostics.has_errors() {
+        // Nothing is written, the report cache included (the SPEC's "writes nothing").
         // A staging folder prepared beside is dropped: a spare goes back to being the spare.
         drop(staged);
         return Err(BuildError::Invalid(checked.diagnostics, checked.reports));
@@ -1268,6 +1361,7 @@ pub fn build_with(
         incidents,
         assets,
         lints,
+        ..
     } = checked;
     // Freeing a large archive takes a while, and nothing waits for it.
     rayon::spawn(move || drop((archive, incidents, assets, lints)));
@@ -1283,6 +1377,9 @@ pub fn build_with(
             Err(e) => format!("not written ({e})"),
         };
         t.mark(&format!("highlight cache: {read} blocks read, {saved}"));
+    }
+    if opts.keep_cache {
+        save_reports(site);
     }
     Ok(Built {
         pages,

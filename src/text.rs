@@ -2,7 +2,7 @@
 //! and slugs.
 
 /// Maps byte offsets of one text to 1-based line and column numbers.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct LineIndex {
     starts: Vec<usize>,
 }

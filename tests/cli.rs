@@ -1202,6 +1202,115 @@ fn highlighted_blocks_are_kept_between_builds_and_rewritten_only_when_they_chang
     );
 }
 
+/// `pirsite check --format json --today <today>` in `site` with its stage timings: (exit
+/// code, findings, how many reports the timings say came from the report cache, as
+/// `N of M`).
+fn check_kept(site: &TestSite, today: &str) -> (i32, String, String) {
+    let o = run(site
+        .cmd()
+        .env("PIRSITE_TIMINGS", "1")
+        .args(["check", "--format", "json", "--today", today]));
+    let timings = stderr(&o);
+    let kept = timings
+        .split_once("walk, parse+validate (")
+        .and_then(|(_, rest)| rest.split_once(" reports from the report cache"))
+        .map(|(n, _)| n.to_string())
+        .unwrap_or_else(|| panic!("no count of kept reports in:\n{timings}"));
+    (code(&o), stdout(&o), kept)
+}
+
+/// What `check` finds with no report cache: the folder is removed first (and written again
+/// by the run).
+fn check_afresh(site: &TestSite, today: &str) -> (i32, String) {
+    let _ = std::fs::remove_dir_all(site.path(".pirsite-cache"));
+    let (code, found, kept) = check_kept(site, today);
+    assert!(kept.starts_with("0 of "), "{kept}");
+    (code, found)
+}
+
+#[test]
+fn check_keeps_its_reports_between_runs_and_finds_what_a_first_run_finds() {
+    let site = TestSite::new();
+    common::copy_dir(&common::repo().join("content"), &site.path("content"));
+    std::fs::copy(common::repo().join("site.toml"), site.path("site.toml")).unwrap();
+    let today = "2026-11-27";
+
+    // The first run keeps the 14 reports of the sample archive; the next takes them all.
+    let (status, first) = check_afresh(&site, today);
+    assert!(site.path(".pirsite-cache/reports.bin").is_file());
+    assert_eq!(
+        check_kept(&site, today),
+        (status, first.clone(), "14 of 14".into())
+    );
+
+    // A report edited is read again, and its new finding is there, at its line.
+    let report = "content/incidents/2026/INC-2026-023.md";
+    let text = std::fs::read_to_string(site.path(report)).unwrap();
+    let edited = text.replacen("**Priority:** P1", "**Priority:** P7", 1);
+    site.write(report, &edited);
+    let (status, found, kept) = check_kept(&site, today);
+    assert_eq!(kept, "13 of 14");
+    assert_eq!(status, 1);
+    let line = common::line_of(&edited, "**Priority:** P7");
+    assert!(
+        found.contains(&format!("\"line\": {line},")) && found.contains("P7"),
+        "{found}"
+    );
+    assert_eq!(check_afresh(&site, today), (status, found));
+
+    // Another day: the reports are taken, their deadlines judged again.
+    let later = "2027-06-01";
+    let (status, found, kept) = check_kept(&site, later);
+    assert_eq!(kept, "14 of 14");
+    assert_ne!(found, first);
+    assert_eq!(check_afresh(&site, later), (status, found));
+
+    // Another site.toml: nothing is taken, as the id pattern and the lints come from it.
+    let config = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        format!("{config}\n[lint]\ndue_days = {{ P1 = 400, P2 = 600, P3 = 900 }}\n"),
+    );
+    let (status, found, kept) = check_kept(&site, today);
+    assert_eq!(kept, "0 of 14");
+    assert_eq!(
+        check_kept(&site, today),
+        (status, found.clone(), "14 of 14".into())
+    );
+    assert_eq!(check_afresh(&site, today), (status, found.clone()));
+
+    // A damaged entry is not read: its report is parsed again, and the findings are the same.
+    let cache = site.path(".pirsite-cache/reports.bin");
+    let mut bytes = std::fs::read(&cache).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x55;
+    std::fs::write(&cache, &bytes).unwrap();
+    let (_, again, kept) = check_kept(&site, today);
+    assert_eq!(kept, "13 of 14");
+    assert_eq!(again, found);
+    // A file cut short is not read at all.
+    std::fs::write(&cache, &bytes[..bytes.len() - 1]).unwrap();
+    assert_eq!(check_kept(&site, today), (status, found, "0 of 14".into()));
+
+    // `build` takes the reports `check` kept, and writes the site a build without them
+    // writes.
+    site.write(report, &text);
+    let (_, _, kept) = check_kept(&site, today);
+    assert_eq!(kept, "13 of 14");
+    let o = run(site
+        .cmd()
+        .env("PIRSITE_TIMINGS", "1")
+        .args(["build", "--today", today]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("(14 of 14 reports from the report cache)"));
+    let kept_site = tree(&site.path("public"));
+    std::fs::remove_dir_all(site.path(".pirsite-cache")).unwrap();
+    std::fs::remove_dir_all(site.path("public")).unwrap();
+    let o = run(site.cmd().args(["build", "--today", today]));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(tree(&site.path("public")), kept_site);
+}
+
 #[test]
 fn today_comes_from_the_flag_then_source_date_epoch() {
     // Compared by whole output trees, so the test holds whatever the templates show of "today".

@@ -45,7 +45,7 @@ impl Live {
             base_url: None,
             today: Some(self.today),
             drafts: self.drafts,
-            keep_highlights: false,
+            keep_cache: false,
         }
     }
 

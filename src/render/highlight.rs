@@ -8,7 +8,6 @@
 use crate::text::escape_html;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
@@ -70,17 +69,13 @@ pub fn code_block(code: &str, lang: &str) -> Arc<str> {
     html
 }
 
-/// Highlighted blocks kept between builds in `.pirsite-cache/highlight.bin` under the site root,
-/// as Jekyll keeps converted Markdown in `.jekyll-cache`: highlighting with the pure-Rust regex
-/// engine is the costliest part of rendering, and most blocks of an archive do not change from
-/// one build to the next.
+/// Highlighted blocks kept between builds in `.pirsite-cache/highlight.bin` under the site root
+/// ([`crate::cache`]), as Jekyll keeps converted Markdown in `.jekyll-cache`: highlighting with
+/// the pure-Rust regex engine is the costliest part of rendering, and most blocks of an archive
+/// do not change from one build to the next.
 ///
-/// The file starts with a stamp naming this format, the pirsite version and the size and time
-/// of the running executable, so any other build of pirsite (whose highlighting may differ)
-/// starts afresh. Then, per block, its 16-byte key, its length (4 bytes, little-endian) and its
-/// HTML. A file that does not read back exactly is ignored. The folder holds a `.gitignore`
-/// (`*`) and a `CACHEDIR.TAG`, so it is never committed or backed up; deleting it is always
-/// safe. Failing to read or write it never fails a build: the cache only saves time.
+/// After the stamp line, per block: its 16-byte key, its length (4 bytes, little-endian) and
+/// its HTML.
 pub struct Store {
     folder: PathBuf,
     stamp: String,
@@ -91,28 +86,14 @@ pub struct Store {
 /// Version of the file layout and of what [`highlight`] writes; the executable's stamp covers
 /// the rest.
 const STORE_FORMAT: u32 = 1;
-/// Name of the cache folder under the site root.
-pub const CACHE_DIR: &str = ".pirsite-cache";
 const STORE_FILE: &str = "highlight.bin";
 
 impl Store {
     /// Reads the blocks kept under `root` into the process's cache; `None` when the running
     /// executable cannot be identified (no stamp, no cache).
     pub fn open(root: &Path) -> Option<Store> {
-        let exe = std::env::current_exe().ok()?;
-        let meta = std::fs::metadata(exe).ok()?;
-        let modified = meta
-            .modified()
-            .ok()?
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()?;
-        let stamp = format!(
-            "pirsite highlight cache {STORE_FORMAT} {} {} {}\n",
-            env!("CARGO_PKG_VERSION"),
-            meta.len(),
-            modified.as_nanos()
-        );
-        let folder = root.join(CACHE_DIR);
+        let stamp = crate::cache::stamp("highlight cache", STORE_FORMAT)?;
+        let folder = root.join(crate::cache::CACHE_DIR);
         let blocks = std::fs::read(folder.join(STORE_FILE))
             .ok()
             .and_then(|bytes| read_blocks(&bytes, &stamp))
@@ -147,43 +128,23 @@ impl Store {
         self.write(&blocks).map(|()| true)
     }
 
-    /// Writes `blocks` (ordered by key, so the same blocks make the same file) to a temporary
-    /// file renamed over the cache file.
+    /// Writes `blocks`, ordered by key so that the same blocks make the same file.
     fn write(&self, blocks: &HashMap<u128, Arc<str>>) -> std::io::Result<()> {
-        std::fs::create_dir_all(&self.folder)?;
-        for (name, text) in [
-            (
-                ".gitignore",
-                "# Written by pirsite: a cache, safe to delete.\n*\n",
-            ),
-            (
-                "CACHEDIR.TAG",
-                "Signature: 8a477f597d28d172789f06886806bc55\n\
-                 # This folder is a cache written by pirsite, safe to delete.\n",
-            ),
-        ] {
-            let path = self.folder.join(name);
-            if !path.exists() {
-                std::fs::write(path, text)?;
-            }
-        }
         let mut keys: Vec<&u128> = blocks.keys().collect();
         keys.sort_unstable();
-        let file = tempfile::NamedTempFile::new_in(&self.folder)?;
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-        out.write_all(self.stamp.as_bytes())?;
-        for key in keys {
-            let html = &blocks[key];
-            let Ok(len) = u32::try_from(html.len()) else {
-                continue;
-            };
-            out.write_all(&key.to_le_bytes())?;
-            out.write_all(&len.to_le_bytes())?;
-            out.write_all(html.as_bytes())?;
-        }
-        let file = out.into_inner().map_err(|e| e.into_error())?;
-        file.persist(self.folder.join(STORE_FILE))?;
-        Ok(())
+        crate::cache::write_file(&self.folder, STORE_FILE, |out| {
+            out.write_all(self.stamp.as_bytes())?;
+            for key in keys {
+                let html = &blocks[key];
+                let Ok(len) = u32::try_from(html.len()) else {
+                    continue;
+                };
+                out.write_all(&key.to_le_bytes())?;
+                out.write_all(&len.to_le_bytes())?;
+                out.write_all(html.as_bytes())?;
+            }
+            Ok(())
+        })
     }
 }
 

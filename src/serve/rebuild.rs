@@ -198,7 +198,7 @@ impl Rebuilder {
             base_url: Some(self.base_url.clone()),
             today: None,
             drafts: true,
-            keep_highlights: false,
+            keep_cache: false,
         };
         let memo = &mut self.memo;
         let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

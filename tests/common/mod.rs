@@ -69,11 +69,40 @@ impl TestSite {
     }
 
     /// Every diagnostic, lint findings included.
+    ///
+    /// The site is checked twice, as `pirsite check` runs: once keeping its reports in the
+    /// report cache (`.pirsite-cache/`), then again taking them from it; both runs must find the
+    /// same, and the second must parse no report. So every test that checks a site through
+    /// here also tests that a report read back from the cache is the report parsed.
     pub fn check_all(&self) -> Vec<Diagnostic> {
-        match Site::open(self.root()) {
-            Ok(mut site) => site.check().diagnostics.into_iter().collect(),
-            Err(d) => vec![d],
-        }
+        let run = |mut site: Site, today| {
+            site.keep_reports();
+            let checked = site.check_at(today);
+            // A cache that cannot be written fails no check; here it must be written.
+            site.save_reports().expect("report cache written");
+            checked
+        };
+        let site = match Site::open(self.root()) {
+            Ok(site) => site,
+            Err(d) => return vec![d],
+        };
+        // One day for both runs, as `Site::check` would take it.
+        let today = pirsite::site::today(None, &site.config)
+            .unwrap_or_else(|_| chrono::Utc::now().date_naive());
+        let first = run(site, today);
+        let again = run(Site::open(self.root()).expect("site opens again"), today);
+        assert_eq!(
+            again.kept,
+            again.lints.len(),
+            "every report read was taken from the report cache"
+        );
+        let first: Vec<Diagnostic> = first.diagnostics.into_iter().collect();
+        let again: Vec<Diagnostic> = again.diagnostics.into_iter().collect();
+        assert_eq!(
+            again, first,
+            "the findings of reports taken from the report cache"
+        );
+        first
     }
 
     /// `pirsite <args>` run in the site root (a child process).
