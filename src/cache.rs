@@ -2,9 +2,10 @@
 //! save the work of the run before: the reports as read and linted ([`Reports`], this module)
 //! and the highlighted code blocks ([`crate::render::highlight::Store`]).
 //!
-//! Each file starts with a stamp naming its format, the pirsite version and the size and time
-//! of the running executable, so that any other build of pirsite starts afresh. A file that
-//! does not read back exactly is ignored. The folder holds a `.gitignore` (`*`) and a
+//! Each file starts with a stamp naming its format, the pirsite version and a hash of the
+//! running executable's bytes, so that any other build of pirsite starts afresh. A file that
+//! is not a regular file starting with that stamp is not read; one that does not read back
+//! exactly is ignored. The folder holds a `.gitignore` (`*`) and a
 //! `CACHEDIR.TAG`, so it is never committed or backed up; deleting it is always safe. Failing
 //! to read or write it never fails a command: the cache only saves time.
 
@@ -21,28 +22,142 @@ use std::sync::Arc;
 /// Name of the cache folder under the site root.
 pub const CACHE_DIR: &str = ".pirsite-cache";
 
-/// The first line of a cache file named `what`, at version `format` of its layout: the
-/// pirsite version and the size and time stamp of the running executable. `None` when the
-/// executable cannot be identified (then nothing is kept).
-pub fn stamp(what: &str, format: u32) -> Option<String> {
-    let exe = std::env::current_exe().ok()?;
-    let meta = std::fs::metadata(exe).ok()?;
-    let modified = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
+/// The file in [`CACHE_DIR`] that remembers the hash of the executable last identified.
+pub const EXECUTABLE_FILE: &str = "executable";
+
+/// The running executable as the caches know it: a hash of its bytes, and what was hashed.
+#[derive(Clone)]
+struct Executable {
+    /// Device, inode, size, modification and change times, where the platform gives them;
+    /// `None` elsewhere, and the bytes are hashed on every run.
+    identity: Option<String>,
+    /// Hash of the executable's bytes.
+    hash: u64,
+    /// The hash was computed by this run (not read from [`EXECUTABLE_FILE`]), which
+    /// [`write_file`] then writes.
+    computed: bool,
+}
+
+/// The running executable, identified once per process: by its bytes, so that any other build
+/// of pirsite, even of the same version, size and time stamp, starts afresh. Hashing the 70 MB
+/// executable takes some 30 ms, so the hash is remembered in [`EXECUTABLE_FILE`] under `root`
+/// with the file's device, inode, size and modification and change times; the change time is
+/// set by the system on every write, rename or copy, and cannot be set back by hand.
+fn executable(root: &Path) -> Option<Executable> {
+    static EXECUTABLE: std::sync::OnceLock<Option<Executable>> = std::sync::OnceLock::new();
+    EXECUTABLE
+        .get_or_init(|| identify(&std::env::current_exe().ok()?, root))
+        .clone()
+}
+
+/// The executable at `path`, its hash taken from [`EXECUTABLE_FILE`] under `root` when that
+/// names the same file as it is now.
+fn identify(path: &Path, root: &Path) -> Option<Executable> {
+    let mut file = std::fs::File::open(path).ok()?;
+    let identity = identity(&file.metadata().ok()?);
+    let remembered = identity.as_ref().and_then(|identity| {
+        let text = std::fs::read_to_string(root.join(CACHE_DIR).join(EXECUTABLE_FILE)).ok()?;
+        let hash = text.strip_prefix(identity.as_str())?.strip_prefix(' ')?;
+        u64::from_str_radix(hash.trim_end(), 16).ok()
+    });
+    if let Some(hash) = remembered {
+        return Some(Executable {
+            identity,
+            hash,
+            computed: false,
+        });
+    }
+    Some(Executable {
+        identity,
+        hash: hash_reader(&mut file).ok()?,
+        computed: true,
+    })
+}
+
+/// Writes `exe`'s hash into [`EXECUTABLE_FILE`] in `folder` when it was computed by this run.
+fn remember(folder: &Path, exe: &Executable) -> std::io::Result<()> {
+    if let (Some(identity), true) = (&exe.identity, exe.computed) {
+        let memo = tempfile::NamedTempFile::new_in(folder)?;
+        std::fs::write(memo.path(), format!("{identity} {:016x}\n", exe.hash))?;
+        memo.persist(folder.join(EXECUTABLE_FILE))?;
+    }
+    Ok(())
+}
+
+/// What tells the executable file apart from any other, or from itself rewritten.
+#[cfg(unix)]
+fn identity(meta: &std::fs::Metadata) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
     Some(format!(
-        "pirsite {what} {format} {} {} {}\n",
-        env!("CARGO_PKG_VERSION"),
-        meta.len(),
-        modified.as_nanos()
+        "{} {} {} {}.{:09} {}.{:09}",
+        meta.dev(),
+        meta.ino(),
+        meta.size(),
+        meta.mtime(),
+        meta.mtime_nsec(),
+        meta.ctime(),
+        meta.ctime_nsec()
     ))
+}
+
+/// Elsewhere the executable is hashed on every run.
+#[cfg(not(unix))]
+fn identity(_: &std::fs::Metadata) -> Option<String> {
+    None
+}
+
+/// A hash of everything `reader` gives, read a megabyte at a time.
+fn hash_reader(reader: &mut impl std::io::Read) -> std::io::Result<u64> {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = ahash::RandomState::with_seeds(5, 6, 7, 8).build_hasher();
+    let mut buf = vec![0; 1 << 20];
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            return Ok(hasher.finish());
+        }
+        hasher.write(&buf[..n]);
+    }
+}
+
+/// The first line of a cache file named `what` under `root`, at version `format` of its
+/// layout: the pirsite version and a hash of the running executable's bytes. `None` when the
+/// executable cannot be read (then nothing is kept).
+pub fn stamp(root: &Path, what: &str, format: u32) -> Option<String> {
+    let exe = executable(root)?;
+    Some(format!(
+        "pirsite {what} {format} {} {:016x}\n",
+        env!("CARGO_PKG_VERSION"),
+        exe.hash
+    ))
+}
+
+/// The cache file `name` in `folder`, when it is a regular file that starts with `stamp`;
+/// anything else (a folder, a pipe or a device in its place, a file written by another
+/// executable) is not read past its first line.
+pub fn read_file(folder: &Path, name: &str, stamp: &str) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let path = folder.join(name);
+    // Opening a named pipe would wait for a writer: only a regular file is opened.
+    if !std::fs::metadata(&path).ok()?.is_file() {
+        return None;
+    }
+    let mut file = std::fs::File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    let mut bytes = vec![0; stamp.len()];
+    file.read_exact(&mut bytes).ok()?;
+    if bytes != stamp.as_bytes() {
+        return None;
+    }
+    bytes.reserve(usize::try_from(len).ok()?.saturating_sub(stamp.len()));
+    file.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
 }
 
 /// Writes the cache file `name` in `folder` (created with its `.gitignore` and `CACHEDIR.TAG`
 /// when missing) through `fill`, into a temporary file renamed over the old one: a reader
-/// sees the old file or the new one, never half of one.
+/// sees the old file or the new one, never half of one. The executable's hash, when this run
+/// computed it, is remembered beside it.
 pub fn write_file(
     folder: &Path,
     name: &str,
@@ -64,6 +179,9 @@ pub fn write_file(
         if !path.exists() {
             std::fs::write(path, text)?;
         }
+    }
+    if let Some(exe) = folder.parent().and_then(executable) {
+        remember(folder, &exe)?;
     }
     let file = tempfile::NamedTempFile::new_in(folder)?;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
@@ -208,7 +326,7 @@ impl Reports {
     /// store when there is no file, or one written for another executable or configuration.
     pub fn open(root: &Path, config_text: &[u8]) -> Option<Reports> {
         let config = crate::load::content_hash(config_text);
-        let stamp = stamp("report cache", REPORTS_FORMAT)?;
+        let stamp = stamp(root, "report cache", REPORTS_FORMAT)?;
         let stamp = format!("{} {config:016x}\n", stamp.trim_end());
         let folder = root.join(CACHE_DIR);
         let mut store = Reports {
@@ -217,7 +335,7 @@ impl Reports {
             bytes: Vec::new(),
             index: HashMap::new(),
         };
-        if let Ok(bytes) = std::fs::read(store.folder.join(REPORTS_FILE))
+        if let Some(bytes) = read_file(&store.folder, REPORTS_FILE, &store.stamp)
             && let Some(index) = read_index(&bytes, &store.stamp)
         {
             store.bytes = bytes;
@@ -466,5 +584,65 @@ mod tests {
         let store = Reports::open(dir.path(), b"").unwrap();
         assert_eq!(store.len(), 1);
         assert!(store.take("content/a.md", hash).is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_executable_is_known_by_its_bytes_and_its_hash_remembered_only_for_the_same_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let exe = dir.path().join("pirsite");
+        std::fs::write(&exe, b"one build").unwrap();
+        let first = identify(&exe, dir.path()).unwrap();
+        assert!(first.computed);
+        assert_eq!(first.hash, hash_reader(&mut &b"one build"[..]).unwrap());
+        std::fs::create_dir_all(dir.path().join(CACHE_DIR)).unwrap();
+        remember(&dir.path().join(CACHE_DIR), &first).unwrap();
+        let again = identify(&exe, dir.path()).unwrap();
+        assert!(!again.computed);
+        assert_eq!(again.hash, first.hash);
+
+        // Other bytes of the same size, the time stamp set back: hashed afresh (the change
+        // time moved), and told apart.
+        let modified = std::fs::metadata(&exe).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&exe, b"two build").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&exe)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        let other = identify(&exe, dir.path()).unwrap();
+        assert!(other.computed);
+        assert_ne!(other.hash, first.hash);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_a_regular_file_with_the_stamp_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let read = |name: &str| read_file(dir.path(), name, "stamp\n");
+        std::fs::write(dir.path().join("kept"), b"stamp\nrest").unwrap();
+        assert_eq!(read("kept").as_deref(), Some(&b"stamp\nrest"[..]));
+        std::fs::write(dir.path().join("other"), b"stamq\nrest").unwrap();
+        assert_eq!(read("other"), None);
+        assert_eq!(read("missing"), None);
+        std::fs::create_dir(dir.path().join("folder")).unwrap();
+        assert_eq!(read("folder"), None);
+        // A named pipe would block the open until a writer came: it is not opened.
+        let fifo = dir.path().join("fifo");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        assert_eq!(read("fifo"), None);
+        // A file of 4 GB with another stamp is not read past its first bytes (it is sparse:
+        // reading it whole would take seconds and 4 GB of memory).
+        let big = std::fs::File::create(dir.path().join("big")).unwrap();
+        big.set_len(4 << 30).unwrap();
+        assert_eq!(read("big"), None);
     }
 }

@@ -92,10 +92,9 @@ impl Store {
     /// Reads the blocks kept under `root` into the process's cache; `None` when the running
     /// executable cannot be identified (no stamp, no cache).
     pub fn open(root: &Path) -> Option<Store> {
-        let stamp = crate::cache::stamp("highlight cache", STORE_FORMAT)?;
+        let stamp = crate::cache::stamp(root, "highlight cache", STORE_FORMAT)?;
         let folder = root.join(crate::cache::CACHE_DIR);
-        let blocks = std::fs::read(folder.join(STORE_FILE))
-            .ok()
+        let blocks = crate::cache::read_file(&folder, STORE_FILE, &stamp)
             .and_then(|bytes| read_blocks(&bytes, &stamp))
             .unwrap_or_default();
         let read = blocks.len();
