@@ -1235,13 +1235,29 @@ fn check_keeps_its_reports_between_runs_and_finds_what_a_first_run_finds() {
     std::fs::copy(common::repo().join("site.toml"), site.path("site.toml")).unwrap();
     let today = "2026-11-27";
 
-    // The first run keeps the 14 reports of the sample archive; the next takes them all.
+    // The first run keeps the 14 reports of the sample archive; the next takes them all, and
+    // leaves the file as it was.
     let (status, first) = check_afresh(&site, today);
-    assert!(site.path(".pirsite-cache/reports.bin").is_file());
+    let cache = site.path(".pirsite-cache/reports.bin");
+    let written = || std::fs::metadata(&cache).unwrap().modified().unwrap();
+    let before = written();
     assert_eq!(
         check_kept(&site, today),
         (status, first.clone(), "14 of 14".into())
     );
+    assert_eq!(written(), before);
+
+    // A report removed: the file is written again without it.
+    let gone = "content/incidents/2026/INC-2026-104.md";
+    let kept_text = std::fs::read(site.path(gone)).unwrap();
+    std::fs::remove_file(site.path(gone)).unwrap();
+    let (_, _, kept) = check_kept(&site, today);
+    assert_eq!(kept, "13 of 13");
+    assert_ne!(written(), before);
+    let (_, _, kept) = check_kept(&site, today);
+    assert_eq!(kept, "13 of 13");
+    site.write(gone, &kept_text);
+    assert_eq!(check_kept(&site, today).2, "13 of 14");
 
     // A report edited is read again, and its new finding is there, at its line.
     let report = "content/incidents/2026/INC-2026-023.md";
@@ -1280,7 +1296,6 @@ fn check_keeps_its_reports_between_runs_and_finds_what_a_first_run_finds() {
     assert_eq!(check_afresh(&site, today), (status, found.clone()));
 
     // A damaged entry is not read: its report is parsed again, and the findings are the same.
-    let cache = site.path(".pirsite-cache/reports.bin");
     let mut bytes = std::fs::read(&cache).unwrap();
     let at = bytes.len() / 2;
     bytes[at] ^= 0x55;
